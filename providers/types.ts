@@ -1,0 +1,48 @@
+import type { Page } from 'playwright-core';
+import type { Logger } from 'pino';
+import type { EndCode } from '../src/sessions/end-codes.js';
+
+export type ProviderId = 'meet' | 'webex' | 'teams' | 'zoom';
+
+/** A meeting link an adapter recognized: `url` is the normalized link the bot opens. */
+export interface MeetingRef {
+  provider: ProviderId;
+  /** The provider's meeting identifier (Meet code, Zoom meeting number, ...). */
+  id: string;
+  url: string;
+}
+
+/** Phases a bot reports while joining; the runner turns them into session transitions. */
+export type JoinPhase = 'waiting_room' | 'awaiting_permission';
+
+export interface JoinContext {
+  /** A fresh page in the bot's own isolated browser context; audio capture is already installed. */
+  page: Page;
+  ref: MeetingRef;
+  botName: string;
+  log: Logger;
+  /** Aborted when an operator stops the bot or the session is cancelled. */
+  signal: AbortSignal;
+  /** How long the bot may wait to be admitted before giving up with `waiting_room_timeout`. */
+  waitingRoomTimeoutMs: number;
+  /** How long to wait for an expected page element before `ui_changed`. */
+  stepTimeoutMs: number;
+  phase(phase: JoinPhase): void;
+}
+
+export interface InMeeting {
+  /** Resolves when the provider ends the bot's presence: `meeting_ended`, `kicked`, ... */
+  ended: Promise<EndCode>;
+  /** Other people in the meeting, the bot excluded; undefined when the page does not say. */
+  participantCount(): Promise<number | undefined>;
+  /** Leaves the meeting through the provider's own UI; never throws. */
+  leave(): Promise<void>;
+}
+
+export interface JoinAdapter {
+  readonly provider: ProviderId;
+  /** Pure: recognizes a link of this provider. Used by intake, eligibility and `quorum join`. */
+  matchUrl(url: URL): MeetingRef | undefined;
+  /** Resolves once the bot is admitted (in-meeting signals only); throws SessionError otherwise. */
+  join(ctx: JoinContext): Promise<InMeeting>;
+}

@@ -1,0 +1,40 @@
+/**
+ * Every way a session attempt can end, in one table. The API, the docs (docs/end-codes.md) and the
+ * retry policy are all keyed by these codes; test/end-codes.test.ts keeps them in step.
+ */
+export const endCodes = {
+  meeting_ended: { kind: 'normal', message: 'The meeting ended.' },
+  left_alone: { kind: 'normal', message: 'Everyone else left, so the bot left too.' },
+  silence_timeout: { kind: 'normal', message: 'Nobody spoke for too long, so the bot left.' },
+  max_duration: { kind: 'normal', message: 'The bot reached the maximum recording duration and left.' },
+  stopped_by_operator: { kind: 'normal', message: 'An operator stopped the bot.' },
+  meeting_not_found: { kind: 'join', message: 'The meeting link does not lead to a meeting.' },
+  meeting_not_started: { kind: 'join', message: 'The meeting had not started and the host never started it.' },
+  waiting_room_timeout: { kind: 'join', message: 'Nobody admitted the bot from the waiting room in time.' },
+  admission_denied: { kind: 'join', message: 'A host denied the bot entry to the meeting.' },
+  blocked_by_captcha: { kind: 'join', message: 'The provider asked the bot to solve a CAPTCHA. Enable the authenticated bot for this provider.' },
+  blocked_by_platform: { kind: 'join', message: 'The provider refused to let the bot join this meeting.' },
+  sign_in_required: { kind: 'join', message: 'The meeting only admits signed-in users. Enable the authenticated bot for this provider.' },
+  sign_in_failed: { kind: 'join', message: 'The bot account could not sign in; check its credentials.' },
+  credentials_missing: { kind: 'join', message: 'The authenticated bot is enabled but has no account credentials.' },
+  password_incorrect: { kind: 'join', message: 'The meeting passcode was rejected.' },
+  meeting_full: { kind: 'join', message: 'The meeting is full.' },
+  ui_changed: { kind: 'join', message: 'An expected element of the provider page never appeared (the page may have changed).' },
+  recording_permission_denied: { kind: 'recording', message: 'The host denied the bot permission to record.' },
+  recording_permission_timeout: { kind: 'recording', message: 'The host did not answer the request for recording permission.' },
+  no_audio: { kind: 'recording', message: 'The bot was in the meeting but received no audio.' },
+  kicked: { kind: 'in_call', message: 'The bot was removed from the meeting.' },
+  consent_declined: { kind: 'consent', message: 'A participant chose not to be recorded.' },
+  cloud_recording_missing: { kind: 'zoom_cloud', message: 'Zoom never reported a cloud recording for this meeting.' },
+  cloud_download_failed: { kind: 'zoom_cloud', message: 'The cloud recording could not be downloaded.' },
+  browser_crashed: { kind: 'infrastructure', message: 'The bot browser crashed.' },
+  worker_lost: { kind: 'infrastructure', message: 'The process running the bot died during the meeting.' },
+  internal_error: { kind: 'infrastructure', message: 'Quorum hit an unexpected error.' },
+} as const satisfies Record<string, { kind: EndCodeKind; message: string }>;
+
+export type EndCodeKind = 'normal' | 'join' | 'recording' | 'in_call' | 'consent' | 'zoom_cloud' | 'infrastructure';
+export type EndCode = keyof typeof endCodes;
+
+export function isEndCode(value: string): value is EndCode {
+  return Object.hasOwn(endCodes, value);
+}
