@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { LiveBus } from '../bus.js';
+import type { CompanyStore } from '../companies/company-store.js';
+import type { Metrics } from '../metrics.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { ArtifactStore } from '../sessions/artifacts.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import type { Store } from '../store/database.js';
+
+/** What the HTTP layer needs; routes stay thin: parse, call, map. */
+export interface ApiDeps {
+  store: Store;
+  sessions: SessionStore;
+  artifacts: ArtifactStore;
+  companies: CompanyStore;
+  scheduler: Scheduler;
+  metrics: Metrics;
+  bus: LiveBus;
+  logger: Logger;
+  adminToken: string;
+  leadSeconds: number;
+}

@@ -1,0 +1,75 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { RequestRejected, recordingRequestSchema, requestRecording } from '../../scheduler/recording-request.js';
+import { sessionStates } from '../../sessions/states.js';
+import type { ApiDeps } from '../deps.js';
+import { parse } from '../validation.js';
+
+const listQuery = z.object({
+  state: z.enum(sessionStates as [string, ...string[]]).optional(),
+  provider: z.string().optional(),
+  companyId: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.string().optional(),
+});
+const actionBody = z.object({ reason: z.string().max(1000).optional() }).strict().optional();
+const idParams = z.object({ id: z.string().min(1) });
+
+export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.get('/v1/sessions', async (request) => {
+    const query = parse(listQuery, request.query);
+    const filter = { ...query, state: query.state as (typeof sessionStates)[number] | undefined };
+    return { sessions: await deps.sessions.list(filter), counts: await deps.sessions.countByState() };
+  });
+
+  app.get('/v1/sessions/:id', async (request, reply) => {
+    const { id } = parse(idParams, request.params);
+    const session = await deps.sessions.get(id);
+    if (!session) return reply.code(404).send({ error: 'not_found', message: `session ${id} not found` });
+    const [attempts, timeline, artifacts] = await Promise.all([deps.sessions.attempts(id), deps.sessions.timeline(id), deps.artifacts.list(id)]);
+    return { session, attempts, timeline, artifacts };
+  });
+
+  app.get('/v1/sessions/:id/artifacts/:artifactId', async (request, reply) => {
+    const { id, artifactId } = parse(z.object({ id: z.string(), artifactId: z.string() }), request.params);
+    const artifact = (await deps.artifacts.list(id)).find((a) => a.id === artifactId);
+    if (!artifact) return reply.code(404).send({ error: 'not_found', message: `artifact ${artifactId} not found` });
+    const type = { audio: 'audio/webm', screenshot: 'image/png', html: 'text/plain; charset=utf-8' }[artifact.kind];
+    return reply.type(type).header('content-disposition', `inline; filename="${basename(artifact.path)}"`).send(createReadStream(artifact.path));
+  });
+
+  app.post('/v1/sessions/:id/retry', async (request, reply) => {
+    const { id } = parse(idParams, request.params);
+    const body = parse(actionBody, request.body);
+    const session = await deps.scheduler.retry(id, body?.reason ?? 'operator retry');
+    return reply.code(202).send({ session });
+  });
+
+  app.post('/v1/sessions/:id/stop', async (request, reply) => {
+    const { id } = parse(idParams, request.params);
+    const body = parse(actionBody, request.body);
+    const session = await deps.scheduler.stop(id, body?.reason ?? 'operator stop');
+    return reply.code(202).send({ session });
+  });
+
+  app.post('/v1/companies/:companyId/recording-requests', async (request, reply) => {
+    const { companyId } = parse(z.object({ companyId: z.string().min(1) }), request.params);
+    if (!(await deps.companies.get(companyId))) {
+      return reply.code(404).send({ error: 'not_found', message: `company ${companyId} not found` });
+    }
+    const body = parse(recordingRequestSchema, request.body);
+    try {
+      const session = await requestRecording(
+        { sessions: deps.sessions, plan: (s) => deps.scheduler.plan(s), leadSeconds: deps.leadSeconds },
+        companyId,
+        body,
+      );
+      return await reply.code(201).send({ session });
+    } catch (error) {
+      if (error instanceof RequestRejected) return reply.code(422).send({ error: error.code, message: error.message });
+      throw error;
+    }
+  });
+}

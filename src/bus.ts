@@ -1,0 +1,30 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * Live fan-out of session changes and log lines to subscribers (WebSocket clients, the demo, tests).
+ * In the embedded mode it is an in-process emitter; the scale-out mode puts Redis pub/sub behind the same port.
+ */
+export interface LiveBus {
+  publish(topic: string, message: unknown): void;
+  subscribe(topic: string, listener: (message: unknown) => void): () => void;
+}
+
+export function createMemoryBus(): LiveBus {
+  const emitter = new EventEmitter();
+  // One listener per open WebSocket: the default cap of 10 would warn on a busy console.
+  emitter.setMaxListeners(0);
+  return {
+    publish(topic, message) {
+      emitter.emit(topic, message);
+    },
+    subscribe(topic, listener) {
+      emitter.on(topic, listener);
+      return () => emitter.off(topic, listener);
+    },
+  };
+}
+
+export const topics = {
+  sessions: 'sessions',
+  sessionLog: (sessionId: string) => `log:${sessionId}`,
+} as const;

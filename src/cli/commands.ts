@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import type { LogLine } from '../logging/session-log.js';
+import type { Session, TimelineEvent } from '../sessions/session.js';
+import { isEnded } from '../sessions/states.js';
+import type { ApiClient } from './client.js';
+import { formatEvent, formatLogLine, formatSessionRow } from './format.js';
+
+type ClientFactory = () => ApiClient;
+
+const print = (value: unknown, json: boolean, human: () => string) => {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+};
+
+/** The commands that talk to a running Quorum over its HTTP API. */
+export function registerClientCommands(program: Command, client: ClientFactory): void {
+  program
+    .command('join <url>')
+    .description('ask Quorum to record a meeting link (now, or at --at)')
+    .option('--at <iso>', 'meeting start time (ISO 8601); default now')
+    .option('--until <iso>', 'meeting end time (ISO 8601); default one hour after the start')
+    .option('--company <id>', 'company to record for', 'default')
+    .option('--title <title>', 'meeting title')
+    .option('--json', 'machine-readable output')
+    .action(async (url: string, opts: { at?: string; until?: string; company: string; title?: string; json?: boolean }) => {
+      const body = { meetingUrl: url, startsAt: opts.at, endsAt: opts.until, title: opts.title };
+      const { session } = await client().request<{ session: Session }>('POST', `/v1/companies/${encodeURIComponent(opts.company)}/recording-requests`, body);
+      print(session, Boolean(opts.json), () => `scheduled session ${session.id}: the bot joins at ${session.joinAt}`);
+    });
+
+  program
+    .command('sessions')
+    .description('list sessions, newest first')
+    .option('--state <state>')
+    .option('--provider <provider>')
+    .option('--company <id>')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { state?: string; provider?: string; company?: string; limit: string; json?: boolean }) => {
+      const query = new URLSearchParams({ limit: opts.limit });
+      if (opts.state) query.set('state', opts.state);
+      if (opts.provider) query.set('provider', opts.provider);
+      if (opts.company) query.set('companyId', opts.company);
+      const result = await client().request<{ sessions: Session[]; counts: Record<string, number> }>('GET', `/v1/sessions?${query.toString()}`);
+      print(result, Boolean(opts.json), () => result.sessions.map(formatSessionRow).join('\n') || 'no sessions');
+    });
+
+  program
+    .command('show <id>')
+    .description("a session's attempts, timeline and artifacts")
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const detail = await client().request<{ session: Session; timeline: TimelineEvent[]; artifacts: Array<{ kind: string; path: string }> }>('GET', `/v1/sessions/${encodeURIComponent(id)}`);
+      print(detail, Boolean(opts.json), () =>
+        [formatSessionRow(detail.session), '', ...detail.timeline.map(formatEvent), '', ...detail.artifacts.map((a) => `${a.kind}: ${a.path}`)].join('\n'),
+      );
+    });
+
+  for (const action of ['retry', 'stop'] as const) {
+    program
+      .command(`${action} <id>`)
+      .description(action === 'retry' ? 'start a new attempt of an ended session' : 'stop a running bot or cancel a planned join')
+      .option('--reason <text>', 'written to the session timeline')
+      .option('--json', 'machine-readable output')
+      .action(async (id: string, opts: { reason?: string; json?: boolean }) => {
+        const { session } = await client().request<{ session: Session }>('POST', `/v1/sessions/${encodeURIComponent(id)}/${action}`, { reason: opts.reason });
+        print(session, Boolean(opts.json), () => `${action} accepted: session ${session.id} is ${session.state} (attempt ${session.attempt})`);
+      });
+  }
+
+  program
+    .command('logs <id>')
+    .description("a session's log lines; --follow streams new ones until the session ends")
+    .option('--follow', 'keep streaming')
+    .option('--level <level>', 'minimum level: debug, info, warn, error')
+    .option('--json', 'one JSON line per log line')
+    .action(async (id: string, opts: { follow?: boolean; level?: string; json?: boolean }) => {
+      const api = client();
+      const show = (line: LogLine) => process.stdout.write(opts.json ? `${JSON.stringify(line)}\n` : `${formatLogLine(line)}\n`);
+      const levelQuery = opts.level ? `level=${encodeURIComponent(opts.level)}` : '';
+      if (!opts.follow) {
+        const { lines } = await api.request<{ lines: LogLine[] }>('GET', `/v1/sessions/${encodeURIComponent(id)}/logs?${levelQuery}`);
+        lines.forEach(show);
+        return;
+      }
+      await followUntilEnded(api, id, levelQuery, show);
+    });
+}
+
+async function followUntilEnded(api: ApiClient, id: string, levelQuery: string, show: (line: LogLine) => void): Promise<void> {
+  const path = `/v1/sessions/${encodeURIComponent(id)}`;
+  await api.request<{ session: Session }>('GET', path);
+  const stream = api.followLogs(id, `?after=0${levelQuery ? `&${levelQuery}` : ''}`, (line) => show(line as LogLine));
+  const watcher = setInterval(() => {
+    api
+      .request<{ session: Session }>('GET', path)
+      .then(({ session }) => {
+        // Give the last lines a moment to arrive after the session ends.
+        if (isEnded(session.state)) setTimeout(() => process.exit(0), 1500);
+      })
+      .catch(() => undefined);
+  }, 2000);
+  await stream;
+  clearInterval(watcher);
+}

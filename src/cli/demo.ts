@@ -1,0 +1,109 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { topics } from '../bus.js';
+import { loadConfig } from '../config.js';
+import { startQuorum, type Quorum } from '../main.js';
+import type { Artifact } from '../sessions/artifacts.js';
+import type { SessionChange } from '../sessions/session-store.js';
+import type { Session } from '../sessions/session.js';
+import { isEnded } from '../sessions/states.js';
+import { formatEvent } from './format.js';
+
+export interface DemoOptions {
+  provider: string;
+  json: boolean;
+  dataDir?: string;
+}
+
+interface DemoResult {
+  provider: string;
+  sessionId: string;
+  state: string;
+  endCode: string | null;
+  attempts: number;
+  artifacts: Artifact[];
+  recorded: boolean;
+}
+
+const demoProviders = ['meet'] as const;
+
+/**
+ * Starts Quorum and the simulator on free ports with the demo company, asks Quorum to record a simulated
+ * meeting that starts in a few seconds, prints every state change as it happens, and reports the result.
+ */
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const providers = options.provider === 'all' ? [...demoProviders] : [options.provider];
+  const unknown = providers.filter((p) => !(demoProviders as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`the demo supports ${demoProviders.join(', ')} (or all); got ${unknown.join(', ')}`);
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'quorum-demo-'));
+  const config = loadConfig(process.env, {
+    QUORUM_DATA_DIR: dataDir,
+    QUORUM_HTTP_PORT: 0,
+    QUORUM_SIMULATE: true,
+    QUORUM_LOG_LEVEL: 'silent',
+    QUORUM_ALONE_TIMEOUT_SECONDS: 5,
+  });
+  const say = (line: string) => {
+    if (!options.json) process.stdout.write(`${line}\n`);
+  };
+  say(`Quorum demo: data in ${dataDir}`);
+  const quorum = await startQuorum(config);
+  try {
+    say(`Quorum API on ${quorum.url}; simulator on 127.0.0.1:${quorum.simulator?.httpsPort ?? '?'}`);
+    const results: DemoResult[] = [];
+    for (const provider of providers) results.push(await demoOne(quorum, provider, say));
+    if (options.json) process.stdout.write(`${JSON.stringify({ dataDir, results }, null, 2)}\n`);
+    return results.every((r) => r.recorded) ? 0 : 1;
+  } finally {
+    await quorum.close();
+  }
+}
+
+async function demoOne(quorum: Quorum, provider: string, say: (line: string) => void): Promise<DemoResult> {
+  const sim = quorum.simulator;
+  if (!sim) throw new Error('the simulator did not start');
+  const meeting = await sim.createMeeting('meet', {
+    access: 'lobby',
+    lobby: { outcome: 'admit', afterMs: 3000 },
+    participants: [{ name: 'Ada Lovelace' }, { name: 'Grace Hopper', leaveAfterMs: 12_000 }],
+    endAfterMs: 20_000,
+  });
+  say(`\n[${provider}] simulated meeting ${meeting.joinUrl} (lobby admits after 3 s, host ends it after 20 s)`);
+  const startsAt = new Date(Date.now() + 5000);
+  const response = await fetch(`${quorum.url}/v1/companies/default/recording-requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${quorum.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ meetingUrl: meeting.joinUrl, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 10 * 60_000).toISOString(), title: 'Quorum demo meeting', requestedBy: 'ada@quorum.local' }),
+  });
+  if (!response.ok) throw new Error(`recording request refused: ${response.status} ${await response.text()}`);
+  const { session } = (await response.json()) as { session: Session };
+  say(`[${provider}] session ${session.id} scheduled; meeting starts at ${startsAt.toISOString()}`);
+  const final = await followSession(quorum, session.id, (change) => say(`[${provider}] ${formatEvent(change.event)}`));
+  const artifacts = await quorum.artifacts.list(session.id);
+  const audio = artifacts.filter((a) => a.kind === 'audio');
+  const recorded = final.state === 'done' && audio.length > 0;
+  say(`[${provider}] ended: ${final.state} (${final.endCode ?? 'no end code'}) after ${final.attempt} attempt(s)`);
+  for (const a of artifacts) say(`[${provider}] ${a.kind}: ${a.path} (${a.bytes} bytes${a.durationMs === null ? '' : `, ${(a.durationMs / 1000).toFixed(1)} s`})`);
+  const report = sim.getMeeting(meeting.id);
+  if (report?.bot) say(`[${provider}] simulator saw the bot: asked ${report.bot.requestedAt ?? '-'}, admitted ${report.bot.admittedAt ?? '-'}, left ${report.bot.leftAt ?? '-'}`);
+  return { provider, sessionId: session.id, state: final.state, endCode: final.endCode, attempts: final.attempt, artifacts, recorded };
+}
+
+/** Resolves with the session once it has ended and no automatic retry followed within a moment. */
+function followSession(quorum: Quorum, id: string, onChange: (change: SessionChange) => void): Promise<Session> {
+  return new Promise((resolve, reject) => {
+    let settleTimer: NodeJS.Timeout | undefined;
+    const unsubscribe = quorum.bus.subscribe(topics.sessions, (message) => {
+      const change = message as SessionChange;
+      if (change.session.id !== id) return;
+      onChange(change);
+      clearTimeout(settleTimer);
+      if (!isEnded(change.session.state)) return;
+      settleTimer = setTimeout(() => {
+        unsubscribe();
+        quorum.sessions.get(id).then((s) => (s ? resolve(s) : reject(new Error('session vanished'))), reject);
+      }, 1500);
+    });
+  });
+}

@@ -1,0 +1,33 @@
+import type { LogLine } from '../logging/session-log.js';
+import type { Session, TimelineEvent } from '../sessions/session.js';
+
+const levelNames: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+export function formatTime(iso: string): string {
+  return iso.slice(11, 19);
+}
+
+export function formatLogLine(line: LogLine): string {
+  const { msg: _msg, level: _level, time: _time, sessionId: _s, companyId: _c, provider: _p, attempt: _a, ...rest } = line.data;
+  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+  return `${formatTime(line.at)} ${(levelNames[line.level] ?? String(line.level)).padEnd(5)} #${line.attempt} ${line.msg}${extra}`;
+}
+
+export function formatEvent(event: TimelineEvent): string {
+  const move = event.to ? `${event.from ?? '∅'} → ${event.to}` : '(note)';
+  const details = event.details ? ` ${JSON.stringify(event.details)}` : '';
+  return `${formatTime(event.at)}  #${event.attempt}  ${move.padEnd(34)} ${event.code}${details}`;
+}
+
+export function formatSessionRow(session: Session): string {
+  const cells = [
+    session.id,
+    session.state.padEnd(12),
+    (session.endCode ?? '').padEnd(22),
+    session.provider.padEnd(5),
+    `#${session.attempt}`,
+    session.startsAt.slice(0, 16).replace('T', ' '),
+    session.title ?? session.meetingUrl,
+  ];
+  return cells.join('  ');
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().positive();
+const flag = z
+  .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])])
+  .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
+
+/**
+ * Every setting Quorum reads, from `QUORUM_*` variables (or a JSON file named by QUORUM_CONFIG_FILE
+ * holding the same names). Nothing else in Quorum reads process.env.
+ */
+export const configSchema = z.object({
+  QUORUM_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  QUORUM_HTTP_PORT: port.default(8080),
+  QUORUM_SMTP_PORT: port.default(2525),
+  QUORUM_DATA_DIR: z.string().min(1).default('./data'),
+  QUORUM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  QUORUM_PUBLIC_URL: z.url().optional(),
+  /** Where CLI commands such as `quorum sessions` reach a running Quorum; defaults to this host's HTTP port. */
+  QUORUM_API_URL: z.url().optional(),
+  QUORUM_SIMULATE: flag.default(false),
+  QUORUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  QUORUM_LEAD_SECONDS: z.coerce.number().int().min(0).default(60),
+  QUORUM_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  QUORUM_BOTS_PER_BROWSER: z.coerce.number().int().positive().default(4),
+  QUORUM_BOT_NAME: z.string().min(1).default('Quorum Assistant'),
+  QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: seconds.default(900),
+  QUORUM_NOBODY_JOINED_TIMEOUT_SECONDS: seconds.default(600),
+  QUORUM_ALONE_TIMEOUT_SECONDS: seconds.default(60),
+  QUORUM_SILENCE_TIMEOUT_SECONDS: seconds.default(600),
+  QUORUM_SILENCE_AFTER_SECONDS: z.coerce.number().int().min(0).default(1200),
+  QUORUM_MAX_DURATION_SECONDS: seconds.default(14400),
+  QUORUM_STEP_TIMEOUT_SECONDS: seconds.default(30),
+  QUORUM_RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
+  QUORUM_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(20),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Extra Chromium arguments for every bot, as a JSON array (e.g. host-resolver rules for an external simulator). */
+  QUORUM_BROWSER_ARGS: z
+    .string()
+    .default('[]')
+    .transform((text, ctx) => {
+      try {
+        const value: unknown = JSON.parse(text);
+        if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of strings' });
+      return z.NEVER;
+    }),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Source = Record<string, unknown>;
+
+/** Parses the settings once; a bad value stops the start with a message that names the setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Source = {}): Config {
+  const fromFile = env.QUORUM_CONFIG_FILE ? readConfigFile(env.QUORUM_CONFIG_FILE) : {};
+  const known = Object.keys(configSchema.shape);
+  const fromEnv = Object.fromEntries(known.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
+  const result = configSchema.safeParse({ ...fromFile, ...fromEnv, ...overrides });
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+function readConfigFile(path: string): Source {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`QUORUM_CONFIG_FILE: cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Source;
+  } catch (error) {
+    throw new ConfigError(`QUORUM_CONFIG_FILE: ${path} is not a JSON object of settings: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,168 @@
+import type { Logger } from 'pino';
+import type { JobQueue, JoinJob } from '../queue/job-queue.js';
+import type { EndCode } from '../sessions/end-codes.js';
+import { nextAttemptAt } from '../sessions/retry-policy.js';
+import type { Session } from '../sessions/session.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import { isEnded } from '../sessions/states.js';
+import { isLocalWorkerGone } from './worker-id.js';
+
+export interface SchedulerOptions {
+  sessions: SessionStore;
+  queue: JobQueue;
+  runBot: (session: Session, signal: AbortSignal) => Promise<Session>;
+  workerId: string;
+  log: Logger;
+  concurrency: number;
+  backoffSeconds: number;
+  leaseSeconds?: number;
+}
+
+const jobKey = (session: Pick<Session, 'id' | 'attempt'>) => `${session.id}#${session.attempt}`;
+
+/**
+ * Keeps planned joins durable (they live in the session store; the queue only holds timers), runs them
+ * when due with bounded concurrency, applies the retry policy, and recovers what a dead process held.
+ */
+export class Scheduler {
+  private readonly running = new Map<string, AbortController>();
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private readonly leaseMs: number;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.leaseMs = (options.leaseSeconds ?? 60) * 1000;
+  }
+
+  async start(): Promise<void> {
+    await this.recover();
+    for (const session of await this.options.sessions.scheduled()) await this.plan(session);
+    this.options.queue.work((job) => this.handle(job), { concurrency: this.options.concurrency });
+    this.leaseTimer = setInterval(() => void this.tick(), Math.min(15_000, this.leaseMs / 4));
+    this.leaseTimer.unref();
+  }
+
+  async plan(session: Session): Promise<void> {
+    await this.options.queue.enqueue({ sessionId: session.id, attempt: session.attempt }, { key: jobKey(session), runAt: new Date(session.joinAt) });
+  }
+
+  /** An operator retry: always a new attempt of the same session, allowed for any ended session. */
+  async retry(id: string, reason: string): Promise<Session> {
+    const session = await this.mustGet(id);
+    if (!isEnded(session.state)) throw new SchedulerError(`session ${id} is ${session.state}; only an ended session can be retried`, 409);
+    const next = await this.options.sessions.transition(id, 'scheduled', {
+      code: 'operator_retry',
+      joinAt: new Date(),
+      attemptReason: 'operator',
+      details: { reason },
+    });
+    await this.plan(next);
+    return next;
+  }
+
+  /** Stops a running bot (it leaves and keeps what it recorded) or cancels a planned join. */
+  async stop(id: string, reason: string): Promise<Session> {
+    const session = await this.mustGet(id);
+    await this.options.sessions.note(id, 'stop_requested', { reason });
+    const controller = this.running.get(id);
+    if (controller) {
+      controller.abort('stopped_by_operator' satisfies EndCode);
+      return session;
+    }
+    if (session.state === 'scheduled') {
+      await this.options.queue.cancel(jobKey(session));
+      return this.options.sessions.transition(id, 'cancelled', { code: 'stopped_by_operator', endCode: 'stopped_by_operator', details: { reason } });
+    }
+    if (isEnded(session.state)) throw new SchedulerError(`session ${id} has already ended (${session.state})`, 409);
+    throw new SchedulerError(`session ${id} is ${session.state} on another worker; try again shortly`, 409);
+  }
+
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /** Orderly shutdown: no new joins, running bots leave (their attempts end `worker_lost` and are retried later). */
+  async close(graceMs: number): Promise<void> {
+    clearInterval(this.leaseTimer);
+    for (const controller of this.running.values()) controller.abort('worker_lost' satisfies EndCode);
+    const drained = this.options.queue.close();
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+  }
+
+  private async handle(job: JoinJob): Promise<void> {
+    const { sessions, log } = this.options;
+    const session = await sessions.get(job.sessionId);
+    if (!session || session.state !== 'scheduled' || session.attempt !== job.attempt) return;
+    const controller = new AbortController();
+    this.running.set(session.id, controller);
+    try {
+      await sessions.lease(session.id, this.options.workerId, new Date(Date.now() + this.leaseMs));
+      const dispatched = await sessions.transition(session.id, 'dispatching', { code: 'dispatched', details: { worker: this.options.workerId } });
+      const ended = await this.options.runBot(dispatched, controller.signal);
+      await this.applyRetry(ended);
+    } catch (error) {
+      log.error({ err: error, sessionId: session.id }, 'join job failed outside the bot run');
+    } finally {
+      this.running.delete(session.id);
+    }
+  }
+
+  private async applyRetry(session: Session): Promise<void> {
+    if (session.state !== 'failed' || !session.endCode) return;
+    const at = nextAttemptAt({
+      endCode: session.endCode,
+      attempt: session.attempt,
+      endsAt: new Date(session.endsAt),
+      now: new Date(),
+      backoffSeconds: this.options.backoffSeconds,
+    });
+    if (!at) return;
+    const next = await this.options.sessions.transition(session.id, 'scheduled', {
+      code: 'automatic_retry',
+      joinAt: at,
+      attemptReason: 'retry',
+      details: { after: session.endCode },
+    });
+    await this.plan(next);
+  }
+
+  /** Ends attempts whose process died (lease expired, or the local process is gone) as `worker_lost`. */
+  async recover(): Promise<void> {
+    const { sessions, workerId, log } = this.options;
+    const orphans = await sessions.findOrphans(new Date(), (owner) => isLocalWorkerGone(owner, workerId));
+    for (const orphan of orphans) {
+      if (this.running.has(orphan.id)) continue;
+      log.warn({ sessionId: orphan.id, state: orphan.state, worker: orphan.workerId }, 'session lost its worker');
+      const failed = await sessions.transition(orphan.id, 'failed', {
+        code: 'worker_lost',
+        endCode: 'worker_lost',
+        details: { worker: orphan.workerId, state: orphan.state },
+      });
+      await this.applyRetry(failed);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.options.sessions.renewLeases(this.options.workerId, new Date(Date.now() + this.leaseMs));
+      await this.recover();
+    } catch (error) {
+      this.options.log.error({ err: error }, 'lease renewal failed');
+    }
+  }
+
+  private async mustGet(id: string): Promise<Session> {
+    const session = await this.options.sessions.get(id);
+    if (!session) throw new SchedulerError(`session ${id} not found`, 404);
+    return session;
+  }
+}
+
+export class SchedulerError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'SchedulerError';
+  }
+}

@@ -1,0 +1,30 @@
+import type { EndCode } from './end-codes.js';
+
+/**
+ * Whether an ended attempt is tried again, keyed by end code and kept apart from the code that detects
+ * failures. Transient infrastructure failures are retried; `ui_changed` once (a slow page, not drift, is the
+ * common cause); everything else is the meeting's own answer and final. Operators can retry any session.
+ */
+export const retryPolicy: Partial<Record<EndCode, { maxAttempts: number }>> = {
+  browser_crashed: { maxAttempts: 3 },
+  worker_lost: { maxAttempts: 3 },
+  internal_error: { maxAttempts: 3 },
+  ui_changed: { maxAttempts: 2 },
+};
+
+export interface RetryInput {
+  endCode: EndCode;
+  attempt: number;
+  endsAt: Date;
+  now: Date;
+  backoffSeconds: number;
+}
+
+/** The time of the next automatic attempt, or undefined when the session should stay ended. */
+export function nextAttemptAt(input: RetryInput): Date | undefined {
+  const rule = retryPolicy[input.endCode];
+  if (!rule || input.attempt >= rule.maxAttempts) return undefined;
+  if (input.now.getTime() >= input.endsAt.getTime()) return undefined;
+  const delayMs = input.backoffSeconds * 1000 * 2 ** (input.attempt - 1);
+  return new Date(input.now.getTime() + delayMs);
+}

@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { topics, type LiveBus } from '../bus.js';
+import type { Database } from '../store/schema.js';
+import type { EndCode } from './end-codes.js';
+import { toSession, type Attempt, type Plan, type Session, type TimelineEvent } from './session.js';
+import { activeStates, canTransition, isEnded, type SessionState } from './states.js';
+
+export interface NewSession {
+  companyId: string;
+  provider: string;
+  plan: Plan;
+  meetingUrl: string;
+  title?: string | null;
+  requestedBy?: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  joinAt: Date;
+  decision?: unknown;
+}
+
+export interface TransitionOptions {
+  code: string;
+  details?: Record<string, unknown>;
+  endCode?: EndCode;
+  /** For a move back to `scheduled`: when the new attempt should join, and why it exists. */
+  joinAt?: Date;
+  attemptReason?: string;
+}
+
+export interface SessionFilter {
+  state?: SessionState;
+  provider?: string;
+  companyId?: string;
+  limit?: number;
+  /** Paging: only sessions created before this ISO time. */
+  before?: string;
+}
+
+export class TransitionError extends Error {
+  constructor(
+    readonly sessionId: string,
+    readonly from: SessionState | undefined,
+    readonly to: SessionState,
+  ) {
+    super(from ? `session ${sessionId} cannot go from ${from} to ${to}` : `session ${sessionId} does not exist`);
+    this.name = 'TransitionError';
+  }
+}
+
+export interface SessionChange {
+  session: Session;
+  event: TimelineEvent;
+}
+
+const iso = (date: Date = new Date()) => date.toISOString();
+
+/** Sessions, their attempts and their timeline. The only place that writes a session's state. */
+export class SessionStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly bus: LiveBus,
+  ) {}
+
+  async create(input: NewSession): Promise<Session> {
+    const id = randomUUID();
+    const now = iso();
+    const change = await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('sessions')
+        .values({
+          id,
+          company_id: input.companyId,
+          provider: input.provider,
+          plan: input.plan,
+          meeting_url: input.meetingUrl,
+          title: input.title ?? null,
+          requested_by: input.requestedBy ?? null,
+          starts_at: iso(input.startsAt),
+          ends_at: iso(input.endsAt),
+          join_at: iso(input.joinAt),
+          state: 'scheduled',
+          end_code: null,
+          attempt: 1,
+          decision: input.decision === undefined ? null : JSON.stringify(input.decision),
+          worker_id: null,
+          lease_until: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await insertAttempt(trx, id, 1, 'first', now);
+      const event = await insertEvent(trx, id, 1, null, 'scheduled', 'created', { joinAt: iso(input.joinAt) });
+      return { session: await mustGet(trx, id), event };
+    });
+    this.bus.publish(topics.sessions, change);
+    return change.session;
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toSession(row) : undefined;
+  }
+
+  async list(filter: SessionFilter = {}): Promise<Session[]> {
+    let query = this.db.selectFrom('sessions').selectAll();
+    if (filter.state) query = query.where('state', '=', filter.state);
+    if (filter.provider) query = query.where('provider', '=', filter.provider);
+    if (filter.companyId) query = query.where('company_id', '=', filter.companyId);
+    if (filter.before) query = query.where('created_at', '<', filter.before);
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .limit(filter.limit ?? 100)
+      .execute();
+    return rows.map(toSession);
+  }
+
+  async countByState(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('state')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.count)]));
+  }
+
+  /** Moves a session through the transition table, storing the move as a timeline event. */
+  async transition(id: string, to: SessionState, options: TransitionOptions): Promise<Session> {
+    const change = await this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      const from = current?.state as SessionState | undefined;
+      if (!current || !from || !canTransition(from, to)) throw new TransitionError(id, from, to);
+      const now = iso();
+      const newAttempt = isEnded(from) && to === 'scheduled';
+      const attempt = newAttempt ? current.attempt + 1 : current.attempt;
+      await trx
+        .updateTable('sessions')
+        .set({
+          state: to,
+          updated_at: now,
+          attempt,
+          end_code: newAttempt ? null : (options.endCode ?? current.end_code),
+          join_at: options.joinAt ? iso(options.joinAt) : current.join_at,
+          ...(isEnded(to) || to === 'scheduled' ? { worker_id: null, lease_until: null } : {}),
+        })
+        .where('id', '=', id)
+        .where('state', '=', from)
+        .execute();
+      if (newAttempt) await insertAttempt(trx, id, attempt, options.attemptReason ?? 'retry', now);
+      await updateAttempt(trx, id, attempt, to, now, options.endCode);
+      const details = { ...options.details, ...(options.endCode ? { endCode: options.endCode } : {}) };
+      const event = await insertEvent(trx, id, attempt, from, to, options.code, details);
+      return { session: await mustGet(trx, id), event };
+    });
+    this.bus.publish(topics.sessions, change);
+    return change.session;
+  }
+
+  /** A timeline entry that is not a state change (an operator request, a saved artifact, ...). */
+  async note(id: string, code: string, details?: Record<string, unknown>): Promise<void> {
+    const session = await this.get(id);
+    if (!session) return;
+    const event = await insertEvent(this.db, id, session.attempt, null, null, code, details ?? null);
+    this.bus.publish(topics.sessions, { session, event } satisfies SessionChange);
+  }
+
+  async timeline(id: string): Promise<TimelineEvent[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('session_id', '=', id).orderBy('id').execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      attempt: r.attempt,
+      at: r.at,
+      from: r.from_state as SessionState | null,
+      to: r.to_state as SessionState | null,
+      code: r.code,
+      details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>),
+    }));
+  }
+
+  async attempts(id: string): Promise<Attempt[]> {
+    const rows = await this.db.selectFrom('attempts').selectAll().where('session_id', '=', id).orderBy('number').execute();
+    return rows.map((r) => ({
+      number: r.number,
+      reason: r.reason,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      admittedAt: r.admitted_at,
+      endedAt: r.ended_at,
+      endCode: r.end_code as EndCode | null,
+      workerId: r.worker_id,
+    }));
+  }
+
+  /** Marks the session as held by a worker until `until`; the lease is renewed while the bot runs. */
+  async lease(id: string, workerId: string, until: Date): Promise<void> {
+    await this.db.updateTable('sessions').set({ worker_id: workerId, lease_until: iso(until) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('attempts')
+      .set({ worker_id: workerId })
+      .where('session_id', '=', id)
+      .where('worker_id', 'is', null)
+      .execute();
+  }
+
+  async renewLeases(workerId: string, until: Date): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ lease_until: iso(until) })
+      .where('worker_id', '=', workerId)
+      .where('state', 'in', activeStates)
+      .execute();
+  }
+
+  /** Sessions some worker was running whose lease ran out or whose worker is known to be gone. */
+  async findOrphans(now: Date, isWorkerGone: (workerId: string) => boolean): Promise<Session[]> {
+    const rows = await this.db.selectFrom('sessions').selectAll().where('state', 'in', activeStates).execute();
+    return rows
+      .filter((r) => r.lease_until === null || r.lease_until < iso(now) || (r.worker_id !== null && isWorkerGone(r.worker_id)))
+      .map(toSession);
+  }
+
+  async scheduled(): Promise<Session[]> {
+    const rows = await this.db.selectFrom('sessions').selectAll().where('state', '=', 'scheduled').orderBy('join_at').execute();
+    return rows.map(toSession);
+  }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+async function mustGet(db: Db, id: string): Promise<Session> {
+  return toSession(await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+}
+
+async function insertAttempt(db: Db, sessionId: string, number: number, reason: string, now: string) {
+  await db
+    .insertInto('attempts')
+    .values({ session_id: sessionId, number, reason, created_at: now, started_at: null, admitted_at: null, ended_at: null, end_code: null, worker_id: null })
+    .execute();
+}
+
+async function updateAttempt(db: Db, sessionId: string, number: number, to: SessionState, now: string, endCode?: EndCode) {
+  const set =
+    to === 'dispatching'
+      ? { started_at: now }
+      : to === 'recording'
+        ? { admitted_at: now }
+        : isEnded(to)
+          ? { ended_at: now, end_code: endCode ?? null }
+          : undefined;
+  if (!set) return;
+  await db.updateTable('attempts').set(set).where('session_id', '=', sessionId).where('number', '=', number).execute();
+}
+
+async function insertEvent(
+  db: Db,
+  sessionId: string,
+  attempt: number,
+  from: SessionState | null,
+  to: SessionState | null,
+  code: string,
+  details: Record<string, unknown> | null,
+): Promise<TimelineEvent> {
+  const at = iso();
+  const detailsText = details && Object.keys(details).length > 0 ? JSON.stringify(details) : null;
+  const row = await db
+    .insertInto('events')
+    .values({ session_id: sessionId, attempt, at, from_state: from, to_state: to, code, details: detailsText })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: Number(row.id), attempt, at, from, to, code, details: detailsText ? details : null };
+}

@@ -1,0 +1,70 @@
+import type { SessionTable } from '../store/schema.js';
+import type { EndCode } from './end-codes.js';
+import type { SessionState } from './states.js';
+
+export type Plan = 'bot' | 'zoom_cloud';
+
+export interface Session {
+  id: string;
+  companyId: string;
+  provider: string;
+  plan: Plan;
+  meetingUrl: string;
+  title: string | null;
+  requestedBy: string | null;
+  startsAt: string;
+  endsAt: string;
+  joinAt: string;
+  state: SessionState;
+  endCode: EndCode | null;
+  attempt: number;
+  decision: unknown;
+  workerId: string | null;
+  leaseUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TimelineEvent {
+  id: number;
+  attempt: number;
+  at: string;
+  from: SessionState | null;
+  to: SessionState | null;
+  code: string;
+  details: Record<string, unknown> | null;
+}
+
+export interface Attempt {
+  number: number;
+  reason: string;
+  createdAt: string;
+  startedAt: string | null;
+  admittedAt: string | null;
+  endedAt: string | null;
+  endCode: EndCode | null;
+  workerId: string | null;
+}
+
+export function toSession(row: SessionTable): Session {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    provider: row.provider,
+    plan: row.plan as Plan,
+    meetingUrl: row.meeting_url,
+    title: row.title,
+    requestedBy: row.requested_by,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    joinAt: row.join_at,
+    state: row.state as SessionState,
+    endCode: row.end_code as EndCode | null,
+    attempt: row.attempt,
+    decision: row.decision === null ? null : (JSON.parse(row.decision) as unknown),
+    workerId: row.worker_id,
+    leaseUntil: row.lease_until,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

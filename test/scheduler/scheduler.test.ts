@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryQueue } from '../../src/queue/memory-queue.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
+import type { EndCode } from '../../src/sessions/end-codes.js';
+import type { Session } from '../../src/sessions/session.js';
+import { newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
+
+type Outcome = EndCode | ((session: Session, signal: AbortSignal) => Promise<EndCode>);
+
+/** A bot that walks the real state machine and ends with the scripted code for each attempt. */
+function scriptedBot(t: TestStore, outcomes: Outcome[]) {
+  const calls: Session[] = [];
+  const runBot = async (session: Session, signal: AbortSignal): Promise<Session> => {
+    calls.push(session);
+    const outcome = outcomes.shift() ?? 'meeting_ended';
+    await t.sessions.transition(session.id, 'joining', { code: 'bot_starting' });
+    await t.sessions.transition(session.id, 'recording', { code: 'admitted' });
+    const endCode = typeof outcome === 'function' ? await outcome(session, signal) : outcome;
+    if (endCode === 'meeting_ended' || endCode === 'stopped_by_operator') {
+      await t.sessions.transition(session.id, 'leaving', { code: endCode });
+      await t.sessions.transition(session.id, 'processing', { code: 'finalizing' });
+      return t.sessions.transition(session.id, 'done', { code: 'recorded', endCode });
+    }
+    return t.sessions.transition(session.id, 'failed', { code: endCode, endCode });
+  };
+  return { calls, runBot };
+}
+
+const waitFor = async (check: () => Promise<boolean> | boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('scheduler', () => {
+  let t: TestStore;
+  let scheduler: Scheduler | undefined;
+  beforeEach(async () => {
+    t = await openTestStore();
+  });
+  afterEach(async () => {
+    await scheduler?.close(1000);
+    scheduler = undefined;
+    await t.store.close();
+  });
+
+  const start = async (outcomes: Outcome[], workerId = `${hostname()}:${process.pid}:test`) => {
+    const bot = scriptedBot(t, outcomes);
+    scheduler = new Scheduler({ sessions: t.sessions, queue: new MemoryQueue(), runBot: bot.runBot, workerId, log: pino({ level: 'silent' }), concurrency: 2, backoffSeconds: 0.05 });
+    await scheduler.start();
+    return bot;
+  };
+
+  it('dispatches a planned join at its time and records the run', async () => {
+    const bot = await start([]);
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date(Date.now() + 300) }));
+    await scheduler?.plan(session);
+    await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+    expect(bot.calls).toHaveLength(1);
+    expect(bot.calls[0]?.state).toBe('dispatching');
+    expect(Date.parse((await t.sessions.attempts(session.id))[0]?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(session.joinAt) - 5);
+  });
+
+  it('reloads what was planned before a restart', async () => {
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date(Date.now() + 100) }));
+    const bot = await start([]);
+    await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+    expect(bot.calls.map((s) => s.id)).toEqual([session.id]);
+  });
+
+  it('retries a transient failure as a new attempt, and stops at a final answer', async () => {
+    const bot = await start(['browser_crashed', 'meeting_ended', 'admission_denied']);
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date() }));
+    await scheduler?.plan(session);
+    await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+    expect(bot.calls.map((s) => s.attempt)).toEqual([1, 2]);
+    expect((await t.sessions.attempts(session.id)).map((a) => [a.reason, a.endCode])).toEqual([
+      ['first', 'browser_crashed'],
+      ['retry', 'meeting_ended'],
+    ]);
+    const denied = await t.sessions.create(newSessionInput({ joinAt: new Date() }));
+    await scheduler?.plan(denied);
+    await waitFor(async () => (await t.sessions.get(denied.id))?.state === 'failed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await t.sessions.get(denied.id)).toMatchObject({ state: 'failed', endCode: 'admission_denied', attempt: 1 });
+
+  });
+
+  it('ends sessions whose process died as worker_lost and retries them', async () => {
+    const dead = spawnSync('true').pid;
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date() }));
+    await t.sessions.lease(session.id, `${hostname()}:${dead}:gone`, new Date(Date.now() + 60_000));
+    for (const [to, code] of [['dispatching', 'dispatched'], ['joining', 'bot_starting'], ['recording', 'admitted']] as const) await t.sessions.transition(session.id, to, { code });
+    const bot = await start([]);
+    await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+    const attempts = await t.sessions.attempts(session.id);
+    expect(attempts.map((a) => a.endCode)).toEqual(['worker_lost', 'meeting_ended']);
+    expect(bot.calls.map((s) => s.attempt)).toEqual([2]);
+  });
+
+  it('lets an operator retry any ended session and stop a running or planned one', async () => {
+    const bot = await start([
+      'meeting_ended',
+      (_session, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason as EndCode))),
+    ]);
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date() }));
+    await scheduler?.plan(session);
+    await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+    const retried = await scheduler?.retry(session.id, 'ops asked');
+    expect(retried?.attempt).toBe(2);
+    await waitFor(() => scheduler?.isRunning(session.id) === true);
+    await scheduler?.stop(session.id, 'enough');
+    await waitFor(async () => (await t.sessions.get(session.id))?.endCode === 'stopped_by_operator');
+    expect(bot.calls).toHaveLength(2);
+    await expect(scheduler?.retry('missing', 'x')).rejects.toThrow(/not found/);
+
+    const planned = await t.sessions.create(newSessionInput({ joinAt: new Date(Date.now() + 60_000) }));
+    await scheduler?.plan(planned);
+    const cancelled = await scheduler?.stop(planned.id, 'not needed');
+    expect(cancelled).toMatchObject({ state: 'cancelled', endCode: 'stopped_by_operator' });
+    const timeline = await t.sessions.timeline(planned.id);
+    expect(timeline.map((e) => e.code)).toEqual(['created', 'stop_requested', 'stopped_by_operator']);
+    await expect(scheduler?.retry(planned.id, 'running?')).resolves.toMatchObject({ attempt: 2 });
+  });
+});
