@@ -1,0 +1,149 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import type { Logger } from 'pino';
+import type { EndCode } from '../../src/sessions/end-codes.js';
+import type { InMeeting } from '../types.js';
+import { includesAny, pageShowsAny } from './page-state.js';
+import { meetButtons, meetHomePaths, meetSelectors, meetTexts } from './selectors.js';
+
+const watchEveryMs = 1_000;
+const leaveTimeoutMs = 3_000;
+const leftTimeoutMs = 5_000;
+
+interface MeetingReading {
+  url: string;
+  text: string;
+  inCall: boolean;
+}
+
+/**
+ * Watches an admitted bot's page with one cheap read a second. End texts count only once the call UI is
+ * gone, so a chat message saying "call ended" cannot end the session (Vexa #600: benign UI evicted bots).
+ */
+export function watchMeeting(page: Page, log: Logger): InMeeting {
+  const polling = new AbortController();
+  let settle: (code: EndCode) => void = () => undefined;
+  const ended = new Promise<EndCode>((resolve) => {
+    settle = resolve;
+  });
+  let settled = false;
+  const finish = (code: EndCode, why: string): void => {
+    polling.abort();
+    if (settled) return;
+    settled = true;
+    page.off('close', onClose);
+    page.off('crash', onCrash);
+    log.info({ endCode: code }, `meet presence over: ${why}`);
+    settle(code);
+  };
+  const onClose = (): void => finish('meeting_ended', 'page closed');
+  const onCrash = (): void => finish('browser_crashed', 'page crashed');
+  page.on('close', onClose);
+  page.on('crash', onCrash);
+  void watch(page, polling.signal, finish);
+  return {
+    ended,
+    participantCount: () => countParticipants(page),
+    leave: async () => {
+      // Stop watching first so the poll neither clicks dialogs nor races the leave.
+      polling.abort();
+      await leaveCall(page, log);
+      finish('meeting_ended', 'the bot left');
+    },
+  };
+}
+
+async function watch(page: Page, signal: AbortSignal, finish: (code: EndCode, why: string) => void): Promise<void> {
+  while (!signal.aborted && !page.isClosed()) {
+    const reading = await readMeeting(page);
+    if (signal.aborted) return;
+    if (reading !== undefined) {
+      const verdict = endVerdict(reading);
+      if (verdict !== undefined) {
+        finish(verdict[0], verdict[1]);
+        return;
+      }
+      await dismissDialogs(page, reading);
+    }
+    await delay(watchEveryMs, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+async function readMeeting(page: Page): Promise<MeetingReading | undefined> {
+  const query = { signals: meetSelectors.admissionSignals, quorum: meetSelectors.admissionQuorum };
+  try {
+    return await page.evaluate(({ signals, quorum }) => {
+      const present = signals.filter((selector) => document.querySelector(selector)?.checkVisibility() === true);
+      return {
+        url: location.href,
+        text: (document.body?.innerText ?? '').toLowerCase(),
+        inCall: present.length >= quorum,
+      };
+    }, query);
+  } catch {
+    // Navigation replaced the context, or the page closed (the close handler settles that).
+    return undefined;
+  }
+}
+
+export function endVerdict(reading: MeetingReading): [EndCode, string] | undefined {
+  if (reading.inCall) return undefined;
+  if (includesAny(reading.text, meetTexts.removed)) return ['kicked', 'removed from the meeting'];
+  if (includesAny(reading.text, meetTexts.ended)) return ['meeting_ended', 'the meeting ended'];
+  if (includesAny(reading.text, meetTexts.left)) return ['meeting_ended', 'Meet shows the bot left'];
+  const url = new URL(reading.url);
+  if (url.hostname === 'meet.google.com' && meetHomePaths.includes(url.pathname)) {
+    return ['meeting_ended', 'back on the Meet home screen'];
+  }
+  return undefined;
+}
+
+/** The recording notice and "Got it" can appear any time after admission; both block the call UI. */
+async function dismissDialogs(page: Page, reading: MeetingReading): Promise<void> {
+  const names: string[] = [];
+  if (includesAny(reading.text, meetTexts.recordingNotice)) names.push(...meetButtons.recordingNoticeAccept);
+  if (includesAny(reading.text, meetButtons.gotIt)) names.push(...meetButtons.gotIt);
+  for (const name of names) {
+    const button = page.getByRole('button', { name, exact: true }).first();
+    try {
+      if (await button.isVisible()) await button.click({ timeout: leaveTimeoutMs });
+    } catch {
+      // The dialog went away on its own; the next poll looks again.
+    }
+  }
+}
+
+/** "People - 3 joined" includes the bot; tiles are deduplicated by participant id. */
+export async function countParticipants(page: Page): Promise<number | undefined> {
+  const query = {
+    people: meetSelectors.peopleButton,
+    tile: meetSelectors.participantTile,
+    selfAttribute: meetSelectors.selfTileAttribute,
+  };
+  try {
+    const count = await page.evaluate(({ people, tile, selfAttribute }) => {
+      const label = document.querySelector(people)?.getAttribute('aria-label') ?? '';
+      const joined = /^People - (\d+)/.exec(label)?.[1];
+      if (joined !== undefined) return Math.max(0, Number(joined) - 1);
+      const tiles = Array.from(document.querySelectorAll(tile));
+      if (tiles.length === 0) return null;
+      const self = new Set(tiles.filter((t) => t.hasAttribute(selfAttribute)).map((t) => t.getAttribute('data-participant-id')));
+      const others = new Set(tiles.map((t) => t.getAttribute('data-participant-id')).filter((id) => !self.has(id)));
+      return others.size;
+    }, query);
+    return count ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function leaveCall(page: Page, log: Logger): Promise<void> {
+  try {
+    const button = page.locator(meetSelectors.leaveCall).first();
+    if (!(await button.isVisible())) return;
+    await button.click({ timeout: leaveTimeoutMs });
+    await page.waitForFunction(pageShowsAny, meetTexts.left, { timeout: leftTimeoutMs });
+  } catch (error) {
+    log.debug({ err: error }, 'meet leave did not confirm');
+  }
+}

@@ -1,0 +1,9 @@
+import type { JoinAdapter } from '../types.js';
+import { joinMeet } from './join.js';
+import { matchUrl } from './url.js';
+
+export const meetAdapter: JoinAdapter = {
+  provider: 'meet',
+  matchUrl,
+  join: joinMeet,
+};

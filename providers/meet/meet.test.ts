@@ -1,0 +1,268 @@
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isSessionError } from '../../src/sessions/session-error.js';
+import { startSimulator } from '../../test/sim/index.js';
+import type { MeetScript, SimEventType, Simulator } from '../../test/sim/index.js';
+import { baseChromiumArgs } from '../browser/flags.js';
+import type { InMeeting, JoinContext, JoinPhase, MeetingRef } from '../types.js';
+import { meetAdapter } from './index.js';
+import { classify } from './page-state.js';
+import type { PageSnapshot } from './page-state.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const log = pino({ level: 'silent' });
+const botName = 'Quorum Notetaker';
+
+let sim: Simulator;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  sim = await startSimulator({ chromiumPath, httpsPort: 0, controlPort: 0 });
+  browser = await chromium.launch({ executablePath: chromiumPath, args: [...baseChromiumArgs, ...sim.chromiumArgs()] });
+});
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sim?.close();
+});
+
+interface Attempt {
+  id: string;
+  ctx: JoinContext;
+  phases: JoinPhase[];
+  joined: Promise<InMeeting>;
+  /** Set once `joined` settles, to prove the bot was not reported admitted too early. */
+  settled: () => boolean;
+}
+
+interface AttemptOptions {
+  waitingRoomTimeoutMs?: number;
+  stepTimeoutMs?: number;
+  signal?: AbortSignal;
+  ref?: MeetingRef;
+}
+
+async function attemptJoin(script: MeetScript, options: AttemptOptions = {}): Promise<Attempt> {
+  const meeting = await sim.createMeeting('meet', script);
+  const context = await browser.newContext();
+  contexts.push(context);
+  const phases: JoinPhase[] = [];
+  const ref = options.ref ?? meetAdapter.matchUrl(new URL(meeting.joinUrl));
+  if (ref === undefined) throw new Error(`simulator link not recognized: ${meeting.joinUrl}`);
+  const ctx: JoinContext = {
+    page: await context.newPage(),
+    ref,
+    botName,
+    log,
+    signal: options.signal ?? new AbortController().signal,
+    waitingRoomTimeoutMs: options.waitingRoomTimeoutMs ?? 20_000,
+    stepTimeoutMs: options.stepTimeoutMs ?? 5_000,
+    phase: (phase) => phases.push(phase),
+  };
+  let done = false;
+  const joined = meetAdapter.join(ctx).finally(() => {
+    done = true;
+  });
+  joined.catch(() => undefined);
+  return { id: meeting.id, ctx, phases, joined, settled: () => done };
+}
+
+async function endCodeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isSessionError(error)) return error.endCode;
+    throw error;
+  }
+  return 'joined';
+}
+
+function events(id: string): SimEventType[] {
+  return sim.getMeeting(id)?.events.map((event) => event.type) ?? [];
+}
+
+async function untilEvent(id: string, type: SimEventType): Promise<void> {
+  await vi.waitFor(() => expect(events(id)).toContain(type), { timeout: 5_000, interval: 100 });
+}
+
+describe('meet join against the simulator', () => {
+  it('joins an open meeting: device dialog dismissed, name typed, mic and camera off', async () => {
+    const attempt = await attemptJoin({ access: 'open' });
+    const meeting = await attempt.joined;
+    expect(sim.getMeeting(attempt.id)?.bot).toMatchObject({ name: botName, admittedAt: expect.any(String) });
+    expect(attempt.phases).toEqual([]);
+    expect(await attempt.ctx.page.locator('[aria-label="Turn on microphone"]').count()).toBe(1);
+    expect(await meeting.participantCount()).toBe(0);
+  });
+
+  it('reports the lobby and is not admitted while Leave call and the mic toggle show there', async () => {
+    const attempt = await attemptJoin({ access: 'lobby', lobby: { outcome: 'hold', afterMs: 0 } });
+    await vi.waitFor(() => expect(attempt.phases).toEqual(['waiting_room']), { timeout: 8_000, interval: 50 });
+    expect(await attempt.ctx.page.locator('button[aria-label="Leave call"]').isVisible()).toBe(true);
+    await attempt.ctx.page.waitForTimeout(1_200);
+    expect(attempt.settled()).toBe(false);
+    sim.act(attempt.id, { type: 'admit' });
+    await attempt.joined;
+    expect(attempt.phases).toEqual(['waiting_room']);
+    expect(events(attempt.id)).toContain('admitted');
+  });
+
+  it('uses the scripted lobby admission and a "Join now" button', async () => {
+    const attempt = await attemptJoin({
+      prejoin: { deviceDialog: false, joinButton: 'Join now' },
+      lobby: { outcome: 'admit', afterMs: 800 },
+    });
+    await attempt.joined;
+    expect(attempt.phases).toEqual(['waiting_room']);
+    // No device dialog here, so only the bot's own clicks on the toggles turned them off.
+    expect(await attempt.ctx.page.locator('[aria-label="Turn on microphone"]').count()).toBe(1);
+    expect(await attempt.ctx.page.locator('[aria-label="Turn on camera"]').count()).toBe(1);
+  });
+
+  it.each([
+    ['deny', 'admission_denied'],
+    ['no_response', 'waiting_room_timeout'],
+  ] as const)('lobby outcome %s ends with %s', async (outcome, endCode) => {
+    const attempt = await attemptJoin({ lobby: { outcome, afterMs: 600 } });
+    expect(await endCodeOf(attempt.joined)).toBe(endCode);
+    expect(attempt.phases).toEqual(['waiting_room']);
+  });
+
+  it('gives up after its own waiting-room timeout and leaves the lobby', async () => {
+    const attempt = await attemptJoin({ lobby: { outcome: 'hold', afterMs: 0 } }, { waitingRoomTimeoutMs: 1_500 });
+    expect(await endCodeOf(attempt.joined)).toBe('waiting_room_timeout');
+    await untilEvent(attempt.id, 'bot_left');
+  });
+
+  it('stops when the operator aborts during the lobby, and leaves it', async () => {
+    const controller = new AbortController();
+    const attempt = await attemptJoin({ lobby: { outcome: 'hold', afterMs: 0 } }, { signal: controller.signal });
+    await vi.waitFor(() => expect(attempt.phases).toEqual(['waiting_room']), { timeout: 8_000, interval: 50 });
+    controller.abort();
+    expect(await endCodeOf(attempt.joined)).toBe('stopped_by_operator');
+    await untilEvent(attempt.id, 'bot_left');
+  });
+
+  it('maps "You can\'t join this video call" to blocked_by_platform', async () => {
+    const attempt = await attemptJoin({ access: 'blocked' });
+    expect(await endCodeOf(attempt.joined)).toBe('blocked_by_platform');
+  });
+
+  it('maps an unknown code to meeting_not_found', async () => {
+    const ref = meetAdapter.matchUrl(new URL('https://meet.google.com/zzz-zzzz-zzz'));
+    const attempt = await attemptJoin({ access: 'open' }, ref === undefined ? {} : { ref });
+    expect(await endCodeOf(attempt.joined)).toBe('meeting_not_found');
+  });
+
+  it('ends with ui_changed when no pre-join form ever appears', async () => {
+    const ref: MeetingRef = { provider: 'meet', id: 'landing', url: 'https://meet.google.com/landing' };
+    const attempt = await attemptJoin({ access: 'open' }, { ref, stepTimeoutMs: 1_200 });
+    expect(await endCodeOf(attempt.joined)).toBe('ui_changed');
+  });
+
+  it('accepts the recording notice and the "Got it" dialog after admission', async () => {
+    const attempt = await attemptJoin({ access: 'open', recordingNotice: true, gotItDialog: true });
+    await attempt.joined;
+    await vi.waitFor(async () => expect(await attempt.ctx.page.locator('[data-dialog]').count()).toBe(0), {
+      timeout: 5_000,
+      interval: 100,
+    });
+  });
+});
+
+describe('meet in-meeting watch against the simulator', () => {
+  it('counts participants, sees one leave, and resolves kicked on removal', async () => {
+    const attempt = await attemptJoin({
+      access: 'open',
+      participants: [
+        { name: 'Ana', speaks: false },
+        { name: 'Ben', speaks: false, leaveAfterMs: 1_500 },
+      ],
+      removeBotAfterMs: 3_500,
+    });
+    const meeting = await attempt.joined;
+    await vi.waitFor(async () => expect(await meeting.participantCount()).toBe(2), { timeout: 3_000, interval: 100 });
+    await vi.waitFor(async () => expect(await meeting.participantCount()).toBe(1), { timeout: 5_000, interval: 100 });
+    expect(await meeting.ended).toBe('kicked');
+  });
+
+  it('resolves meeting_ended when the host ends the meeting', async () => {
+    const attempt = await attemptJoin({ access: 'open', participants: [{ name: 'Ana', speaks: false }], endAfterMs: 1_000 });
+    const meeting = await attempt.joined;
+    expect(await meeting.ended).toBe('meeting_ended');
+  });
+
+  it('leaves through Leave call', async () => {
+    const attempt = await attemptJoin({ access: 'open', participants: [{ name: 'Ana', speaks: false }] });
+    const meeting = await attempt.joined;
+    await meeting.leave();
+    await untilEvent(attempt.id, 'bot_left');
+    expect(await meeting.ended).toBe('meeting_ended');
+    await expect(meeting.leave()).resolves.toBeUndefined();
+  });
+
+  it('resolves meeting_ended when the page lands on the Meet home screen, or closes', async () => {
+    const home = await attemptJoin({ access: 'open' });
+    const homeMeeting = await home.joined;
+    await home.ctx.page.goto('https://meet.google.com/');
+    expect(await homeMeeting.ended).toBe('meeting_ended');
+
+    const closed = await attemptJoin({ access: 'open' });
+    const closedMeeting = await closed.joined;
+    await closed.ctx.page.close();
+    expect(await closedMeeting.ended).toBe('meeting_ended');
+    expect(await closedMeeting.participantCount()).toBeUndefined();
+    await expect(closedMeeting.leave()).resolves.toBeUndefined();
+  });
+});
+
+describe('meet page classification', () => {
+  const base: PageSnapshot = {
+    url: 'https://meet.google.com/abc-defg-hij',
+    text: '',
+    headings: [],
+    buttons: [],
+    labels: [],
+    nameInput: undefined,
+    nameValue: '',
+    admissionSignals: 0,
+  };
+
+  it.each([
+    ['you can\u2019t join this video call', 'blocked_by_platform'],
+    ['the meeting code you entered doesn\u2019t work', 'meeting_not_found'],
+    ['your meeting code has expired', 'meeting_not_found'],
+    ['someone in the call denied your request to join', 'admission_denied'],
+    ['no one responded to your request to join the call', 'waiting_room_timeout'],
+  ])('%s -> %s', (text, endCode) => {
+    expect(classify({ ...base, text })).toMatchObject({ kind: 'failed', endCode });
+  });
+
+  it('treats the Google sign-in wall as sign_in_required', () => {
+    expect(classify({ ...base, url: 'https://accounts.google.com/v3/signin/identifier' })).toMatchObject({
+      endCode: 'sign_in_required',
+    });
+    const wall = { ...base, headings: ['sign in'], text: 'sign in\nto continue to your google account' };
+    expect(classify(wall)).toMatchObject({ endCode: 'sign_in_required' });
+  });
+
+  it('reads a lobby with call buttons as waiting, and two in-meeting signals as admitted', () => {
+    const lobby = {
+      ...base,
+      text: 'asking to be let in...\nyou\u2019ll join the call when someone lets you in',
+      buttons: [{ name: 'Leave call', enabled: true }],
+      labels: ['Turn off microphone', 'Leave call'],
+      admissionSignals: 1,
+    };
+    expect(classify(lobby)).toEqual({ kind: 'waiting', reason: 'lobby' });
+    expect(classify({ ...base, text: 'waiting for the host to join' })).toEqual({ kind: 'waiting', reason: 'host' });
+    expect(classify({ ...base, admissionSignals: 2 })).toEqual({ kind: 'admitted' });
+  });
+});

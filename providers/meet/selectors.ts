@@ -1,0 +1,105 @@
+/**
+ * Google Meet selectors and UI copy, as data. Sources are listed in the design notes' reference/peer-bots.md
+ * §6.1 (Attendee, Vexa, ScreenApp, Meeting BaaS, meetingbot). Texts are matched case-insensitively as
+ * substrings of the page's visible text; button labels are matched exactly.
+ */
+
+/** Live Meet copy uses the typographic apostrophe (’) in places; peers keep both spellings. */
+export function withApostropheVariants(texts: readonly string[]): readonly string[] {
+  const all = texts.flatMap((text) =>
+    text.includes("'") ? [text, text.replaceAll("'", '\u2019')] : [text],
+  );
+  return [...new Set(all)];
+}
+
+export const meetSelectors = {
+  /** First visible match wins; the aria-label one is the English UI, the rest are locale-agnostic. */
+  nameInputs: [
+    'input[type="text"][aria-label="Your name"]',
+    'input[jsname][type="text"]:not([aria-hidden="true"])',
+    'input[type="text"][placeholder*="name" i]',
+  ],
+  /** Both `div[role=button]` and `button` carry these labels depending on the Meet build. */
+  mediaOffLabels: ['Turn off microphone', 'Turn off camera'],
+  leaveCall: 'button[aria-label="Leave call"]',
+  /** "People - 3 joined": the number includes the bot. */
+  peopleButton: 'button[aria-label^="People - "]',
+  participantTile: '[data-participant-id]',
+  selfTileAttribute: 'data-self-name',
+  /**
+   * In-meeting signals; admission needs at least `admissionQuorum` of them. "Leave call" and the mic
+   * toggle are deliberately absent: Meet renders both in the lobby too (Meeting BaaS PR #281).
+   */
+  admissionSignals: [
+    'button[aria-label="Turn on captions"]',
+    '[data-participant-id]',
+    'div[role="region"][aria-label="Call controls"]',
+    'button[aria-label^="People"]',
+  ],
+  admissionQuorum: 2,
+  dialogs: '[role="dialog"], [role="alertdialog"]',
+} as const;
+
+export const meetButtons = {
+  joinCta: [
+    'Ask to join',
+    'Ask to join anyway',
+    'Join now',
+    'Join the call now',
+    'Join anyway',
+    'Join here too',
+  ],
+  deviceDialog: ['Continue without microphone and camera'],
+  gotIt: ['Got it'],
+  useWithoutAccount: ['Use without an account'],
+  /** The "this meeting is being recorded" notice is accepted with its own "Join now". */
+  recordingNoticeAccept: ['Join now'],
+  /** Leaving the lobby: "Leave call" is rendered there too; older builds show "Cancel". */
+  leaveLobby: ['Leave call', 'Cancel'],
+} as const;
+
+export const meetTexts = {
+  recordingNotice: withApostropheVariants(['this meeting is being recorded', 'this call is being recorded']),
+  blocked: withApostropheVariants([
+    "You can't join this video call",
+    'There is a problem connecting to this video call',
+  ]),
+  notFound: withApostropheVariants([
+    'Check your meeting code',
+    'Invalid video call name',
+    'Your meeting code has expired',
+    "The meeting code you entered doesn't work",
+  ]),
+  signInHeading: 'Sign in',
+  signInBody: 'your Google Account',
+  signInUrlPrefix: 'https://accounts.google.com/',
+  hostNotStarted: withApostropheVariants(['Waiting for the host to join']),
+  lobby: withApostropheVariants([
+    'Asking to be let in',
+    "You'll join the call when someone lets you",
+    'Please wait until a meeting host brings you',
+    'Waiting for the host to let you in',
+    "You're in the waiting room",
+    'admits you to the call',
+  ]),
+  /** "Return to home screen" is NOT here: it is on every end page (Vexa #421 misread it as denial). */
+  denied: withApostropheVariants([
+    'Someone in the call denied your request to join',
+    'denied your request',
+    'Your request to join was denied',
+    'You were denied',
+    "weren't allowed to join",
+  ]),
+  noResponse: withApostropheVariants(['No one responded to your request to join the call']),
+  removed: withApostropheVariants(["You've been removed from the meeting", "You've been removed"]),
+  ended: withApostropheVariants([
+    'The host ended the meeting for everyone',
+    'The call ended',
+    'Call ended',
+    'Meeting ended',
+  ]),
+  left: withApostropheVariants(['You left the meeting']),
+} as const;
+
+/** Paths Meet shows when the bot is no longer in a call (home screen after "Return to home screen"). */
+export const meetHomePaths: readonly string[] = ['/', '/landing'];
