@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+
+export type SimProviderId = 'meet';
+
+export type SimEventType =
+  | 'bot_opened'
+  | 'join_requested'
+  | 'admitted'
+  | 'denied'
+  | 'blocked'
+  | 'no_response'
+  | 'bot_left'
+  | 'bot_removed'
+  | 'ended'
+  | 'participant_joined'
+  | 'participant_left'
+  | 'audio_connected';
+
+export interface SimEvent {
+  at: string;
+  type: SimEventType;
+  name?: string;
+}
+
+export interface SimMeetingReport {
+  id: string;
+  provider: SimProviderId;
+  joinUrl: string;
+  script: unknown;
+  state: 'waiting' | 'active' | 'ended';
+  events: SimEvent[];
+  bot?: { name: string; requestedAt?: string; admittedAt?: string; leftAt?: string };
+}
+
+export const simActionSchema = z.object({
+  type: z.enum(['admit', 'deny', 'end', 'remove_bot', 'participant_leave']),
+  name: z.string().min(1).optional(),
+});
+export type SimAction = z.infer<typeof simActionSchema>;
+
+/** Thrown for control requests that cannot apply; `status` is the control API's HTTP status. */
+export class SimError extends Error {
+  constructor(
+    readonly status: 404 | 409 | 400,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SimError';
+  }
+}
+
+/**
+ * What a meeting does, in provider-neutral terms. Providers turn their own script shape into a plan;
+ * times after admission are relative to the bot's admission.
+ */
+export interface RoomPlan {
+  access: 'lobby' | 'open' | 'blocked';
+  lobby: { outcome: 'admit' | 'deny' | 'no_response' | 'hold'; afterMs: number };
+  participants: Array<{ name: string; speaks: boolean; leaveAfterMs?: number }>;
+  endAfterMs?: number;
+  removeBotAfterMs?: number;
+  /** Provider-specific dialog names the bot page shows on admission. */
+  admissionDialogs: string[];
+  /** Dialogs that hold back the call's media until the bot dismisses them. */
+  blockingDialogs: string[];
+}
+
+/** The view the bot's page renders; each provider's client maps it onto its own copy. */
+export type BotView =
+  | 'lobby'
+  | 'blocked'
+  | 'denied'
+  | 'no_response'
+  | 'in_meeting'
+  | 'removed'
+  | 'ended'
+  | 'left';
+
+export interface MeetingLookup {
+  /** Records `bot_opened` and returns the meeting's parsed script, or undefined for an unknown code. */
+  openedByBot(provider: SimProviderId, code: string): { script: unknown } | undefined;
+}
+
+/** One simulated provider: its hostnames, script format, join URLs and web pages. */
+export interface SimProvider {
+  readonly id: SimProviderId;
+  readonly hosts: readonly string[];
+  /** Validates a script; throws a ZodError. */
+  parseScript(script: unknown): { script: unknown; plan: RoomPlan };
+  newCode(taken: (code: string) => boolean): string;
+  joinUrl(code: string): string;
+  /** Serves the provider's own pages (everything outside `/_sim/`). */
+  serve(req: IncomingMessage, res: ServerResponse, url: URL, meetings: MeetingLookup): void;
+}

@@ -1,0 +1,83 @@
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { hostResolverRules } from '../../providers/browser/flags.js';
+import { startControlServer } from './core/control-api.js';
+import { startHttpsServer } from './core/https-server.js';
+import { ParticipantBrowser } from './core/participants.js';
+import { RoomRegistry } from './core/registry.js';
+import { createCertificate } from './core/tls.js';
+import type { SimAction, SimMeetingReport, SimProvider, SimProviderId } from './core/types.js';
+import { SimError } from './core/types.js';
+import { meetProvider } from './meet/provider.js';
+import type { MeetScript } from './meet/script.js';
+
+export type { SimAction, SimEvent, SimEventType, SimMeetingReport, SimProviderId } from './core/types.js';
+export { SimError } from './core/types.js';
+export type { MeetScript } from './meet/script.js';
+
+export interface SimulatorOptions {
+  chromiumPath: string;
+  /** 0 or absent: a free port. */
+  httpsPort?: number;
+  /** 0 or absent: a free port. */
+  controlPort?: number;
+  log?: Logger;
+}
+
+export interface Simulator {
+  httpsPort: number;
+  /** `http://127.0.0.1:<controlPort>` */
+  controlUrl: string;
+  /** Host resolver rules for every simulated host plus the flag trusting the simulator's certificate. */
+  chromiumArgs(): string[];
+  createMeeting(provider: 'meet', script: MeetScript): Promise<{ id: string; joinUrl: string }>;
+  getMeeting(id: string): SimMeetingReport | undefined;
+  act(id: string, action: SimAction): void;
+  close(): Promise<void>;
+}
+
+const providers: readonly SimProvider[] = [meetProvider];
+
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const log = options.log ?? pino({ level: 'silent' });
+  const hosts = providers.flatMap((p) => p.hosts);
+  const certificate = await createCertificate(hosts);
+  let httpsPort = 0;
+  const participants = new ParticipantBrowser({ chromiumPath: options.chromiumPath, hosts, httpsPort: () => httpsPort, log });
+  const rooms = new RoomRegistry(new Map(providers.map((p) => [p.id, p])), participants, log);
+  const https = await startHttpsServer(certificate, options.httpsPort ?? 0, providers, rooms, log);
+  httpsPort = https.port;
+
+  const target = {
+    createMeeting: async (provider: SimProviderId, script: unknown) => {
+      const room = rooms.create(provider, script);
+      return { id: room.id, joinUrl: room.joinUrl };
+    },
+    getMeeting: (id: string) => rooms.get(id)?.report(),
+    act: (id: string, action: SimAction) => {
+      const room = rooms.get(id);
+      if (!room) throw new SimError(404, `no meeting ${id}`);
+      room.act(action);
+    },
+  };
+  const controlServer = await startControlServer(options.controlPort ?? 0, target, log).catch(async (error: unknown) => {
+    await https.close();
+    throw error;
+  });
+
+  return {
+    httpsPort: https.port,
+    controlUrl: controlServer.url,
+    chromiumArgs: () => [
+      hostResolverRules(hosts, https.port),
+      `--ignore-certificate-errors-spki-list=${certificate.spkiHash}`,
+    ],
+    createMeeting: target.createMeeting,
+    getMeeting: target.getMeeting,
+    act: target.act,
+    close: async () => {
+      rooms.closeAll();
+      await Promise.allSettled([participants.shutdown(), https.close(), controlServer.close()]);
+    },
+  };
+}

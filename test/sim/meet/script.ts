@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { RoomPlan } from '../core/types.js';
+
+const ms = z.number().int().nonnegative();
+
+export const meetScriptSchema = z
+  .object({
+    prejoin: z
+      .object({
+        deviceDialog: z.boolean().default(true),
+        joinButton: z.enum(['Ask to join', 'Join now', 'Ask to join anyway']).default('Ask to join'),
+      })
+      .strict()
+      .default({ deviceDialog: true, joinButton: 'Ask to join' }),
+    access: z.enum(['lobby', 'open', 'blocked']).default('lobby'),
+    lobby: z
+      .object({ outcome: z.enum(['admit', 'deny', 'no_response', 'hold']), afterMs: ms })
+      .strict()
+      .default({ outcome: 'hold', afterMs: 0 }),
+    gotItDialog: z.boolean().default(false),
+    recordingNotice: z.boolean().default(false),
+    participants: z
+      .array(
+        z
+          .object({ name: z.string().min(1).max(100), speaks: z.boolean().default(true), leaveAfterMs: ms.optional() })
+          .strict(),
+      )
+      .max(20)
+      .default([]),
+    /** Live Meet copy uses typographic apostrophes in some builds; bots must match both (peer-bots.md §6). */
+    apostrophes: z.enum(['straight', 'typographic']).default('straight'),
+    endAfterMs: ms.optional(),
+    removeBotAfterMs: ms.optional(),
+  })
+  .strict();
+
+/** A Meet meeting script as callers write it (every field optional). */
+export type MeetScript = z.input<typeof meetScriptSchema>;
+export type ParsedMeetScript = z.output<typeof meetScriptSchema>;
+
+/** Dialog names shared with the Meet client page. */
+export const meetDialogs = { gotIt: 'got_it', recording: 'recording_notice' } as const;
+
+export function meetPlan(script: ParsedMeetScript): RoomPlan {
+  const dialogs: string[] = [];
+  if (script.recordingNotice) dialogs.push(meetDialogs.recording);
+  if (script.gotItDialog) dialogs.push(meetDialogs.gotIt);
+  return {
+    access: script.access,
+    lobby: script.lobby,
+    participants: script.participants,
+    ...(script.endAfterMs === undefined ? {} : { endAfterMs: script.endAfterMs }),
+    ...(script.removeBotAfterMs === undefined ? {} : { removeBotAfterMs: script.removeBotAfterMs }),
+    admissionDialogs: dialogs,
+    // Meet keeps the call behind the recording notice until "Join now" is pressed (A click_this_meeting_is_being_recorded_join_now_button).
+    blockingDialogs: script.recordingNotice ? [meetDialogs.recording] : [],
+  };
+}
