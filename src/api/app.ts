@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastify, { type FastifyInstance } from 'fastify';
 import { SchedulerError } from '../scheduler/scheduler.js';
 import { TransitionError } from '../sessions/session-store.js';
 import { requireAdmin } from './auth.js';
@@ -11,7 +11,8 @@ import { ValidationError } from './validation.js';
 
 /** The HTTP API (DESIGN.md §6). Everything under /v1 needs a bearer token. */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 2 * 1024 * 1024 });
+  const app = fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  const log = deps.logger.child({ component: 'http' });
   await app.register(websocket);
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof ValidationError) return reply.code(400).send({ error: 'invalid_request', message: error.message });
@@ -19,7 +20,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     if (error instanceof TransitionError) return reply.code(409).send({ error: 'conflict', message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status < 500) return reply.code(status).send({ error: 'invalid_request', message: (error as Error).message });
-    request.log.error({ err: error }, 'request failed');
+    log.error({ err: error, method: request.method, url: request.url }, 'request failed');
     return reply.code(500).send({ error: 'internal_error', message: 'internal error; see the server log' });
   });
   healthRoutes(app, deps);

@@ -71,6 +71,8 @@ async function demoOne(quorum: Quorum, provider: string, say: (line: string) => 
   });
   say(`\n[${provider}] simulated meeting ${meeting.joinUrl} (lobby admits after 3 s, host ends it after 20 s)`);
   const startsAt = new Date(Date.now() + 5000);
+  // Listen before asking: the join is due at once (the lead time exceeds 5 s), so changes come quickly.
+  const follower = followSessions(quorum, (change) => say(`[${provider}] ${formatEvent(change.event)}`));
   const response = await fetch(`${quorum.url}/v1/companies/default/recording-requests`, {
     method: 'POST',
     headers: { authorization: `Bearer ${quorum.adminToken}`, 'content-type': 'application/json' },
@@ -79,7 +81,7 @@ async function demoOne(quorum: Quorum, provider: string, say: (line: string) => 
   if (!response.ok) throw new Error(`recording request refused: ${response.status} ${await response.text()}`);
   const { session } = (await response.json()) as { session: Session };
   say(`[${provider}] session ${session.id} scheduled; meeting starts at ${startsAt.toISOString()}`);
-  const final = await followSession(quorum, session.id, (change) => say(`[${provider}] ${formatEvent(change.event)}`));
+  const final = await follower.until(session.id);
   const artifacts = await quorum.artifacts.list(session.id);
   const audio = artifacts.filter((a) => a.kind === 'audio');
   const recorded = final.state === 'done' && audio.length > 0;
@@ -90,20 +92,36 @@ async function demoOne(quorum: Quorum, provider: string, say: (line: string) => 
   return { provider, sessionId: session.id, state: final.state, endCode: final.endCode, attempts: final.attempt, artifacts, recorded };
 }
 
-/** Resolves with the session once it has ended and no automatic retry followed within a moment. */
-function followSession(quorum: Quorum, id: string, onChange: (change: SessionChange) => void): Promise<Session> {
-  return new Promise((resolve, reject) => {
-    let settleTimer: NodeJS.Timeout | undefined;
-    const unsubscribe = quorum.bus.subscribe(topics.sessions, (message) => {
-      const change = message as SessionChange;
-      if (change.session.id !== id) return;
-      onChange(change);
-      clearTimeout(settleTimer);
-      if (!isEnded(change.session.state)) return;
-      settleTimer = setTimeout(() => {
-        unsubscribe();
-        quorum.sessions.get(id).then((s) => (s ? resolve(s) : reject(new Error('session vanished'))), reject);
-      }, 1500);
-    });
+/**
+ * Prints session changes as they happen (buffering those of sessions not yet known), and resolves
+ * `until(id)` once that session has ended and no automatic retry followed within a moment.
+ */
+function followSessions(quorum: Quorum, onChange: (change: SessionChange) => void) {
+  let target: string | undefined;
+  const early: SessionChange[] = [];
+  let done: ((session: Session) => void) | undefined;
+  let settleTimer: NodeJS.Timeout | undefined;
+  const handle = (change: SessionChange) => {
+    onChange(change);
+    clearTimeout(settleTimer);
+    if (!isEnded(change.session.state)) return;
+    settleTimer = setTimeout(() => {
+      unsubscribe();
+      void quorum.sessions.get(change.session.id).then((s) => done?.(s ?? change.session));
+    }, 1500);
+  };
+  const unsubscribe = quorum.bus.subscribe(topics.sessions, (message) => {
+    const change = message as SessionChange;
+    if (target === undefined) early.push(change);
+    else if (change.session.id === target) handle(change);
   });
+  return {
+    until(id: string): Promise<Session> {
+      return new Promise((resolve) => {
+        done = resolve;
+        target = id;
+        for (const change of early.splice(0)) if (change.session.id === id) handle(change);
+      });
+    },
+  };
 }
