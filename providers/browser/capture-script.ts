@@ -1,0 +1,121 @@
+/**
+ * In-page half of the audio capture, kept as plain JavaScript text: it is injected with `addInitScript` and
+ * evaluated in the page, where helpers a TypeScript transform might inject (vitest, esbuild) do not exist.
+ */
+
+/** Binding the page calls with each recorded chunk: (recordingId, base64, lastSoundAtEpochMs). */
+export const chunkBinding = '__quorumAudioChunk';
+/** Page global holding the capture controls. */
+export const captureGlobal = '__quorumCapture';
+/** A mix above this level counts as sound for `lastSoundAt`. */
+export const soundThresholdDb = -50;
+
+/*
+ * Every remote audio track is (a) attached to a muted <audio> element, because Chromium delivers a remote
+ * track's samples only while a media element consumes it, and (b) fed into one AudioContext mixer whose
+ * MediaStreamAudioDestinationNode is what MediaRecorder records. Tracks arriving after the recording started
+ * join the same mix. Only the top frame is wrapped: a mixer inside an iframe would never be recorded.
+ */
+export const captureScript = `(() => {
+  const BINDING = ${JSON.stringify(chunkBinding)};
+  const GLOBAL = ${JSON.stringify(captureGlobal)};
+  const SOUND_DB = ${soundThresholdDb};
+  if (window.top !== window || window[GLOBAL]) return;
+  const Native = window.RTCPeerConnection;
+  if (typeof Native !== 'function') return;
+  const state = { ctx: null, lastSoundAt: 0, levelDb: -Infinity, tracks: new Map(), recorders: new Map() };
+
+  function measure() {
+    state.analyser.getFloatTimeDomainData(state.samples);
+    let sum = 0;
+    for (const sample of state.samples) sum += sample * sample;
+    const rms = Math.sqrt(sum / state.samples.length);
+    state.levelDb = rms > 0 ? 20 * Math.log10(rms) : -Infinity;
+    if (state.levelDb > SOUND_DB) state.lastSoundAt = Date.now();
+  }
+
+  function graph() {
+    if (!state.ctx) {
+      const ctx = new AudioContext();
+      const mixer = ctx.createGain();
+      const destination = ctx.createMediaStreamDestination();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 2048;
+      mixer.connect(destination);
+      mixer.connect(analyser);
+      Object.assign(state, { ctx, mixer, destination, analyser, samples: new Float32Array(analyser.fftSize) });
+      setInterval(measure, 250);
+    }
+    if (state.ctx.state !== 'running') state.ctx.resume().catch(() => {});
+    return state;
+  }
+
+  function addTrack(track) {
+    if (track.kind !== 'audio' || state.tracks.has(track.id)) return;
+    const g = graph();
+    const stream = new MediaStream([track]);
+    const holder = new Audio();
+    holder.muted = true;
+    holder.srcObject = stream;
+    holder.play().catch(() => {});
+    const source = g.ctx.createMediaStreamSource(stream);
+    source.connect(g.mixer);
+    state.tracks.set(track.id, { holder, source });
+    track.addEventListener('ended', () => {
+      source.disconnect();
+      holder.srcObject = null;
+      state.tracks.delete(track.id);
+    });
+  }
+
+  const Wrapped = { RTCPeerConnection: class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('track', (event) => addTrack(event.track));
+    }
+  } }.RTCPeerConnection;
+  window.RTCPeerConnection = Wrapped;
+  if (window.webkitRTCPeerConnection) window.webkitRTCPeerConnection = Wrapped;
+
+  function toBase64(blob) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).split(',')[1] || '');
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(blob);
+    });
+  }
+
+  const controls = {
+    start(id) {
+      const g = graph();
+      const recorder = new MediaRecorder(g.destination.stream, { mimeType: 'audio/webm;codecs=opus' });
+      const entry = { recorder, queue: Promise.resolve() };
+      recorder.ondataavailable = (event) => {
+        if (!event.data || event.data.size === 0) return;
+        entry.queue = entry.queue
+          .then(() => toBase64(event.data))
+          .then((data) => window[BINDING](id, data, state.lastSoundAt))
+          .catch(() => {});
+      };
+      state.recorders.set(id, entry);
+      recorder.start(1000);
+    },
+    stop(id) {
+      const entry = state.recorders.get(id);
+      if (!entry) return Promise.resolve();
+      state.recorders.delete(id);
+      if (entry.recorder.state === 'inactive') return entry.queue;
+      return new Promise((resolve) => {
+        entry.recorder.addEventListener('stop', () => resolve(entry.queue), { once: true });
+        entry.recorder.stop();
+      });
+    },
+    level() {
+      if (!state.ctx) return null;
+      measure();
+      return { db: state.levelDb, lastSoundAt: state.lastSoundAt };
+    },
+  };
+  Object.defineProperty(window, GLOBAL, { value: controls, enumerable: false });
+})();`;
