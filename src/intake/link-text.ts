@@ -1,0 +1,103 @@
+/**
+ * Turning invite text into candidate URLs: find them in plain text and HTML, undo the wrappers mail gateways put
+ * around them, and trim what the surrounding prose glued on. Pure string work; classification is in links.ts.
+ */
+
+/** Schemes a meeting link can use; zoommtg/msteams are desktop deep links. */
+const URL_IN_TEXT = /\b(?:https?|zoommtg|msteams):\/\/[^\s<>"'`\u00a0\u200b\u3000]+/gi;
+/** Attendee decodes at most 3 levels too; more is an attack or garbage, not an invite. */
+const MAX_DECODE = 3;
+const MAX_UNWRAP = 3;
+/** Characters prose glues onto a link: sentence punctuation, closing quotes/brackets, an escaped `>`. */
+const TRAILING_JUNK = /(?:[.,;:!?'"*\]}>]|%3e|&gt;?)+$/i;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : whole;
+    }
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
+/** href values first (the link a reader clicks), then the visible text with tags removed. */
+export function urlsInHtml(html: string): string[] {
+  const hrefs = [...html.matchAll(/\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)].map((m) =>
+    decodeEntities(m[1] ?? m[2] ?? m[3] ?? '').trim(),
+  );
+  const text = decodeEntities(html.replace(/<(?:style|script)[\s\S]*?<\/(?:style|script)>/gi, ' ').replace(/<[^>]*>/g, ' '));
+  return [...hrefs.filter((href) => /^(?:https?|zoommtg|msteams):\/\//i.test(href)), ...urlsInText(text)];
+}
+
+export function urlsInText(text: string): string[] {
+  return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0]);
+}
+
+/** A closing parenthesis belongs to the URL only when the URL opened one (Wikipedia-style links). */
+function trimUnbalancedParens(url: string): string {
+  let result = url;
+  while (result.endsWith(')') && (result.match(/\(/g)?.length ?? 0) < (result.match(/\)/g)?.length ?? 0)) {
+    result = result.slice(0, -1);
+  }
+  return result;
+}
+
+export function trimTrailing(url: string): string {
+  let previous = '';
+  let result = url;
+  while (result !== previous) {
+    previous = result;
+    result = trimUnbalancedParens(result.replace(TRAILING_JUNK, ''));
+  }
+  return result;
+}
+
+/**
+ * Undo whole-URL percent-encoding (`https%3A%2F%2F...`) and double encoding (`%253A`), at most 3 levels. A URL
+ * that is merely carrying encoded parameters (a Teams thread id) is left alone: decoding it would change it.
+ */
+export function decodeLayers(url: string): string {
+  let result = url;
+  for (let level = 0; level < MAX_DECODE; level += 1) {
+    if (!/^(?:https?|zoommtg|msteams)%3a/i.test(result) && !/%25[0-9a-f]{2}/i.test(result)) break;
+    try {
+      result = decodeURIComponent(result);
+    } catch {
+      break;
+    }
+  }
+  return result;
+}
+
+function parse(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The link a redirector points at: Outlook SafeLinks (`?url=`) and Google's `/url?q=`. */
+function redirectTarget(url: URL): string | undefined {
+  const host = url.hostname.toLowerCase();
+  if (host.endsWith('.safelinks.protection.outlook.com')) return url.searchParams.get('url') ?? undefined;
+  const isGoogle = /^(?:www\.)?google\.[a-z.]+$/.test(host);
+  if (isGoogle && url.pathname === '/url') return url.searchParams.get('q') ?? url.searchParams.get('url') ?? undefined;
+  return undefined;
+}
+
+/** Cleans one raw match into a parsed URL, unwrapping redirectors (which can nest: SafeLinks around Google). */
+export function cleanUrl(raw: string): URL | undefined {
+  let text = trimTrailing(decodeLayers(raw.trim()));
+  for (let depth = 0; depth <= MAX_UNWRAP; depth += 1) {
+    const url = parse(text);
+    if (!url) return undefined;
+    const target = depth < MAX_UNWRAP ? redirectTarget(url) : undefined;
+    if (target === undefined) return url;
+    text = trimTrailing(decodeLayers(target.trim()));
+  }
+  return undefined;
+}

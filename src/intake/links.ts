@@ -1,0 +1,118 @@
+import type { MeetingRef, ProviderId } from '../../providers/types.js';
+import { cleanUrl, urlsInHtml, urlsInText } from './link-text.js';
+import type { UrlMatcher } from './matchers.js';
+
+export type LinkSource = 'structured' | 'location' | 'description';
+
+/** A URL found in an invite that matters to eligibility; URLs that are none of these are dropped. */
+export interface DetectedLink {
+  url: string;
+  source: LinkSource;
+  provider?: ProviderId;
+  ref?: MeetingRef;
+  /** A conferencing product Quorum does not join (GoTo, BlueJeans, ...). */
+  unsupportedProvider?: string;
+  /** A consent link of this Quorum installation (`<consentBaseUrl>/c/<token>`). */
+  consentToken?: string;
+  /** Another vendor's consent page (Gong) wrapping the real link: consent-gated, not a provider link. */
+  externalConsent?: boolean;
+}
+
+export interface LinkSources {
+  /** Conference fields (X-GOOGLE-CONFERENCE, X-MICROSOFT-SKYPETEAMSMEETINGURL, ...): most trustworthy. */
+  structured: string[];
+  location?: string;
+  description?: string;
+  descriptionHtml?: string;
+}
+
+export interface DetectOptions {
+  /** The public base of this installation's consent pages, e.g. `https://quorum.acme.com`. */
+  consentBaseUrl?: string;
+  /** Cap on returned links: a hostile description with thousands of URLs must not cost more than this. */
+  maxLinks?: number;
+}
+
+interface UnsupportedPattern {
+  name: string;
+  pattern: RegExp;
+}
+
+/** Known conferencing products without an adapter (reference/providers.md §7.2, MeetingBar's catalogue). */
+const UNSUPPORTED: UnsupportedPattern[] = [
+  { name: 'GoTo Meeting', pattern: /^https?:\/\/(?:(?:global|app|www)\.)?(?:gotomeeting\.com\/join\/\d{9}|meet\.goto\.com\/(?:[a-z0-9-]+\/)?\d{9}|app\.goto\.com\/meeting\/\d{9}|gotomeet\.me\/[a-z0-9_-]+)/i },
+  { name: 'BlueJeans', pattern: /^https?:\/\/(?:[a-z0-9-]+\.)?bluejeans\.com\/\d{5,}/i },
+  { name: 'Amazon Chime', pattern: /^https?:\/\/(?:app\.)?chime\.aws\/(?:meetings\/)?\d{10}/i },
+  { name: 'Whereby', pattern: /^https?:\/\/(?:[a-z0-9-]+\.)?whereby\.com\/[a-z0-9_-]+/i },
+  { name: 'Jitsi', pattern: /^https?:\/\/meet\.jit\.si\/[^\s?#/]+/i },
+  { name: '8x8', pattern: /^https?:\/\/8x8\.vc\/[^\s?#]+/i },
+  { name: 'RingCentral', pattern: /^https?:\/\/(?:[a-z0-9-]+\.)*ringcentral\.com\/(?:j|join)\/\d+/i },
+  { name: 'RingCentral', pattern: /^https?:\/\/v\.ringcentral\.com\/join\//i },
+  { name: 'Slack huddle', pattern: /^https?:\/\/app\.slack\.com\/huddle\/[a-z0-9./]+/i },
+  { name: 'Around', pattern: /^https?:\/\/(?:meet\.)?around\.co\/r\/[^\s]+/i },
+  { name: 'Livestorm', pattern: /^https?:\/\/app\.livestorm\.com\/p\/[^\s]+/i },
+  { name: 'Lark', pattern: /^https:\/\/vc\.(?:larksuite\.com|feishu\.cn)\/j\/\d+/i },
+  { name: 'Cal Video', pattern: /^https?:\/\/app\.cal\.com\/video\/[a-z0-9./]+/i },
+  { name: 'Skype', pattern: /^https?:\/\/join\.skype\.com\/[a-z0-9]+/i },
+];
+
+const EXTERNAL_CONSENT = /^(?:[a-z0-9-]+\.)*join\.gong\.io$/i;
+const CONSENT_TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
+const DEFAULT_MAX_LINKS = 50;
+
+function consentToken(url: URL, consentBaseUrl: string | undefined): string | undefined {
+  if (!consentBaseUrl || !URL.canParse(consentBaseUrl)) return undefined;
+  const base = new URL(consentBaseUrl);
+  if (url.origin !== base.origin) return undefined;
+  const prefix = `${base.pathname.replace(/\/+$/, '')}/c/`;
+  if (!url.pathname.startsWith(prefix)) return undefined;
+  const token = url.pathname.slice(prefix.length).replace(/\/+$/, '');
+  return CONSENT_TOKEN.test(token) ? token : undefined;
+}
+
+/** Consent links are checked first: a consent page must never be mistaken for the provider link it gates. */
+function classify(url: URL, source: LinkSource, matchers: readonly UrlMatcher[], options: DetectOptions): DetectedLink | undefined {
+  const token = consentToken(url, options.consentBaseUrl);
+  if (token) return { url: url.href, source, consentToken: token };
+  if (EXTERNAL_CONSENT.test(url.hostname)) return { url: url.href, source, externalConsent: true };
+  for (const matcher of matchers) {
+    const ref = matcher(url);
+    if (ref) return { url: ref.url, source, provider: ref.provider, ref };
+  }
+  const unsupported = UNSUPPORTED.find(({ pattern }) => pattern.test(url.href));
+  return unsupported ? { url: url.href, source, unsupportedProvider: unsupported.name } : undefined;
+}
+
+function candidates(sources: LinkSources): Array<{ raw: string; source: LinkSource }> {
+  const list: Array<{ raw: string; source: LinkSource }> = [];
+  for (const field of sources.structured) {
+    for (const raw of urlsInText(field)) list.push({ raw, source: 'structured' });
+  }
+  for (const raw of urlsInText(sources.location ?? '')) list.push({ raw, source: 'location' });
+  // Google writes HTML inside DESCRIPTION (corpus meet-meeting-invite): read it as HTML so &amp; and hrefs decode.
+  const description = sources.description ?? '';
+  const descriptionUrls = /<(?:a|br|p|div|span)\b[^>]*>/i.test(description) ? urlsInHtml(description) : urlsInText(description);
+  for (const raw of descriptionUrls) list.push({ raw, source: 'description' });
+  for (const raw of urlsInHtml(sources.descriptionHtml ?? '')) list.push({ raw, source: 'description' });
+  return list;
+}
+
+/**
+ * Every link in an invite that eligibility cares about, in source order (structured > location > description),
+ * deduplicated on the normalized link: the same meeting in the location and the body counts once, at its most
+ * trustworthy source.
+ */
+export function detectLinks(sources: LinkSources, matchers: readonly UrlMatcher[], options: DetectOptions = {}): DetectedLink[] {
+  const maxLinks = options.maxLinks ?? DEFAULT_MAX_LINKS;
+  const seen = new Set<string>();
+  const links: DetectedLink[] = [];
+  for (const { raw, source } of candidates(sources)) {
+    const url = cleanUrl(raw);
+    const link = url ? classify(url, source, matchers, options) : undefined;
+    if (!link || seen.has(link.url)) continue;
+    seen.add(link.url);
+    links.push(link);
+    if (links.length >= maxLinks) break;
+  }
+  return links;
+}
