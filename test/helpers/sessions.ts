@@ -1,0 +1,51 @@
+import type { Quorum } from '../../src/main.js';
+import type { Session } from '../../src/sessions/session.js';
+import { isEnded, type SessionState } from '../../src/sessions/states.js';
+import type { MeetScript } from '../sim/index.js';
+
+/** Polls until the session has ended and stayed ended (no automatic retry followed) for `settleMs`. */
+export async function waitForEnd(quorum: Quorum, id: string, timeoutMs = 90_000, settleMs = 1500): Promise<Session> {
+  const deadline = Date.now() + timeoutMs;
+  let endedSince: number | undefined;
+  for (;;) {
+    const session = await quorum.sessions.get(id);
+    if (!session) throw new Error(`session ${id} vanished`);
+    if (isEnded(session.state)) {
+      endedSince ??= Date.now();
+      if (Date.now() - endedSince >= settleMs) return session;
+    } else {
+      endedSince = undefined;
+    }
+    if (Date.now() > deadline) throw new Error(`session ${id} still ${session.state} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function waitForState(quorum: Quorum, id: string, state: SessionState, attempt?: number, timeoutMs = 60_000): Promise<Session> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const session = await quorum.sessions.get(id);
+    if (session?.state === state && (attempt === undefined || session.attempt === attempt)) return session;
+    if (Date.now() > deadline) throw new Error(`session ${id} never reached ${state} (now ${session?.state ?? 'missing'} #${session?.attempt ?? '?'})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Creates a simulated Meet meeting and asks Quorum to record it now. */
+export async function recordSimulated(quorum: Quorum, script: MeetScript): Promise<{ session: Session; meetingId: string; joinUrl: string }> {
+  const sim = quorum.simulator;
+  if (!sim) throw new Error('start Quorum with QUORUM_SIMULATE');
+  const meeting = await sim.createMeeting('meet', script);
+  const session = await requestNow(quorum, meeting.joinUrl);
+  return { session, meetingId: meeting.id, joinUrl: meeting.joinUrl };
+}
+
+export async function requestNow(quorum: Quorum, meetingUrl: string): Promise<Session> {
+  const response = await fetch(`${quorum.url}/v1/companies/default/recording-requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${quorum.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ meetingUrl, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 30 * 60_000).toISOString() }),
+  });
+  if (response.status !== 201) throw new Error(`request refused: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { session: Session }).session;
+}
