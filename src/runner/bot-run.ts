@@ -105,11 +105,21 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     admittedAt: run.admittedAt,
     rules: deps.settings.autoLeave,
   });
-  if (endCode === 'browser_crashed') throw new SessionError('browser_crashed', 'recording', 'the bot browser crashed during the meeting');
+  // A killed browser also closes its pages, which an adapter may read as the meeting's end: give the
+  // crash signal a moment to arrive before believing a provider-side end.
+  if (endCode === 'browser_crashed' || (await crashedWithin(bot, 500))) {
+    throw new SessionError('browser_crashed', 'recording', 'the bot browser crashed during the meeting');
+  }
   log.info({ endCode }, 'leaving meeting');
   await deps.sessions.transition(session.id, 'leaving', { code: endCode });
   await inMeeting.leave();
   return endCode;
+}
+
+function crashedWithin(bot: BotBrowser, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([bot.crashed.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
 async function reportPhase(deps: RunnerDeps, sessionId: string, phase: JoinPhase, log: Logger): Promise<void> {

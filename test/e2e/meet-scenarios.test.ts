@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanVolume, probeDuration } from '../../providers/browser/test-support.js';
 import type { Quorum } from '../../src/main.js';
 import { startTestQuorum } from '../helpers/quorum.js';
+import type { MeetScript } from '../sim/index.js';
 import { recordSimulated, waitForEnd } from '../helpers/sessions.js';
 
 /**
@@ -49,10 +50,10 @@ describe('Google Meet sessions end to end', () => {
     { name: 'blocked by Google', script: { access: 'blocked' }, state: 'failed', endCode: 'blocked_by_platform' },
     { name: 'removed by the host', script: { access: 'open', participants: [{ name: 'Ada' }], removeBotAfterMs: 4000 }, state: 'failed', endCode: 'kicked' },
     { name: 'everyone else leaves', script: { access: 'open', participants: [{ name: 'Ada', leaveAfterMs: 3000 }] }, state: 'done', endCode: 'left_alone' },
-  ] as const;
+  ] as const satisfies ReadonlyArray<{ name: string; script: object; state: string; endCode: string }>;
 
   it.each(failures)('$name → $endCode', async ({ script, state, endCode }) => {
-    const { session } = await recordSimulated(quorum, script);
+    const { session } = await recordSimulated(quorum, structuredClone(script) as MeetScript);
     const ended = await waitForEnd(quorum, session.id);
     expect(ended).toMatchObject({ state, endCode, attempt: 1 });
     const artifacts = await quorum.artifacts.list(session.id);
