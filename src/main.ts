@@ -32,6 +32,7 @@ export interface Quorum {
   scheduler: Scheduler;
   logger: Logger;
   bus: LiveBus;
+  pool: BrowserPool;
   simulator?: Simulator;
   close(): Promise<void>;
 }
@@ -86,7 +87,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     await sink.flush();
     await store.close();
   };
-  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, simulator, close };
+  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, pool, simulator, close };
 }
 
 function botSettings(config: Config, companies: CompanyStore) {
