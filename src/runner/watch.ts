@@ -31,7 +31,17 @@ export function watchMeeting(inputs: WatchInputs): Promise<EndCode> {
   const now = inputs.now ?? Date.now;
   return new Promise<EndCode>((resolve) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let polling = false;
+    const rules = createRuleState(inputs, now);
+    const timer = setInterval(() => {
+      if (polling || settled) return;
+      polling = true;
+      rules
+        .check()
+        .then((code) => code && finish(code))
+        .catch(() => undefined)
+        .finally(() => (polling = false));
+    }, inputs.rules.pollMs);
     const finish = (code: EndCode) => {
       if (settled) return;
       settled = true;
@@ -44,18 +54,6 @@ export function watchMeeting(inputs: WatchInputs): Promise<EndCode> {
     inputs.signal.addEventListener('abort', onAbort, { once: true });
     inputs.ended.then(finish, () => finish('internal_error'));
     inputs.crashed.then(() => finish('browser_crashed'), () => undefined);
-
-    const rules = createRuleState(inputs, now);
-    let polling = false;
-    timer = setInterval(() => {
-      if (polling || settled) return;
-      polling = true;
-      rules
-        .check()
-        .then((code) => code && finish(code))
-        .catch(() => undefined)
-        .finally(() => (polling = false));
-    }, inputs.rules.pollMs);
   });
 }
 
