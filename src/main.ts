@@ -14,6 +14,7 @@ import { SessionLogSink } from './logging/session-log.js';
 import { createMetrics } from './metrics.js';
 import { MemoryQueue } from './queue/memory-queue.js';
 import { runBot } from './runner/bot-run.js';
+import { salvageRecording } from './runner/salvage.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
@@ -73,6 +74,10 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     log: logger.child({ component: 'scheduler' }),
     concurrency: config.QUORUM_CONCURRENCY,
     backoffSeconds: config.QUORUM_RETRY_BACKOFF_SECONDS,
+    salvage: async (session) => {
+      const artifact = await salvageRecording(artifacts, session);
+      return artifact ? { partialRecording: artifact.id } : {};
+    },
     runBot: (session, signal) => runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies) }, session, signal),
   });
   await scheduler.start();

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { prepareAudioCapture, startRecording, type ActiveRecording } from '../../providers/browser/audio-capture.js';
 import { saveEvidence } from '../../providers/browser/evidence.js';
@@ -12,6 +11,7 @@ import { endCodes, type EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
 import { SessionError, isSessionError } from '../sessions/session-error.js';
 import type { SessionStore } from '../sessions/session-store.js';
+import { recordingPath } from './salvage.js';
 import { abortCode, watchMeeting, type AutoLeaveRules } from './watch.js';
 
 export interface BotSettings {
@@ -93,7 +93,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   run.admittedAt = Date.now();
   deps.metrics.joinLatency.observe((run.admittedAt - dispatchedAt) / 1000);
   await deps.sessions.transition(session.id, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - dispatchedAt } });
-  const file = join(run.dir, `attempt-${session.attempt}-audio.webm`);
+  const file = recordingPath(run.dir, session.attempt);
   run.recording = await startRecording(bot.page, { file, log });
   log.info({ file }, 'recording started');
   const endCode = await watchMeeting({

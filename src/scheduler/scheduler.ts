@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   concurrency: number;
   backoffSeconds: number;
   leaseSeconds?: number;
+  /** Keeps what a lost attempt left behind (e.g. its partial recording); returns details for the timeline. */
+  salvage?: (session: Session) => Promise<Record<string, unknown>>;
 }
 
 const jobKey = (session: Pick<Session, 'id' | 'attempt'>) => `${session.id}#${session.attempt}`;
@@ -132,10 +134,11 @@ export class Scheduler {
     for (const orphan of orphans) {
       if (this.running.has(orphan.id)) continue;
       log.warn({ sessionId: orphan.id, state: orphan.state, worker: orphan.workerId }, 'session lost its worker');
+      const salvaged = (await this.options.salvage?.(orphan).catch(() => undefined)) ?? {};
       const failed = await sessions.transition(orphan.id, 'failed', {
         code: 'worker_lost',
         endCode: 'worker_lost',
-        details: { worker: orphan.workerId, state: orphan.state },
+        details: { worker: orphan.workerId, state: orphan.state, ...salvaged },
       });
       await this.applyRetry(failed);
     }
