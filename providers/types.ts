@@ -28,6 +28,11 @@ export interface JoinContext {
   /** How long to wait for an expected page element before `ui_changed`. */
   stepTimeoutMs: number;
   phase(phase: JoinPhase): void;
+  /**
+   * Saves a screenshot and the page's HTML now, kept with the attempt. Adapters call it before they change
+   * a page they are giving up on (e.g. leaving a lobby), so the evidence shows what the bot saw.
+   */
+  saveEvidence(label: string): Promise<void>;
 }
 
 export interface InMeeting {

@@ -165,6 +165,7 @@ async function attempt(ctx: JoinContext, what: string, action: () => Promise<unk
 async function checkDeadlines(ctx: JoinContext, flow: FlowState, state: MeetState): Promise<void> {
   const now = Date.now();
   if (flow.waitingSince !== undefined && now - flow.waitingSince > ctx.waitingRoomTimeoutMs) {
+    await ctx.saveEvidence('lobby');
     await leaveLobby(ctx.page);
     const endCode: EndCode = flow.waitingReason === 'host' ? 'meeting_not_started' : 'waiting_room_timeout';
     ctx.log.warn({ endCode, waitedMs: now - flow.waitingSince }, 'gave up waiting to be admitted');

@@ -37,6 +37,8 @@ interface Attempt {
   id: string;
   ctx: JoinContext;
   phases: JoinPhase[];
+  /** What the adapter asked the runner to keep as evidence, with the page text at that moment. */
+  evidence: string[];
   joined: Promise<InMeeting>;
   /** Set once `joined` settles, to prove the bot was not reported admitted too early. */
   settled: () => boolean;
@@ -54,6 +56,7 @@ async function attemptJoin(script: MeetScript, options: AttemptOptions = {}): Pr
   const context = await browser.newContext();
   contexts.push(context);
   const phases: JoinPhase[] = [];
+  const evidence: string[] = [];
   const ref = options.ref ?? meetAdapter.matchUrl(new URL(meeting.joinUrl));
   if (ref === undefined) throw new Error(`simulator link not recognized: ${meeting.joinUrl}`);
   const ctx: JoinContext = {
@@ -65,13 +68,16 @@ async function attemptJoin(script: MeetScript, options: AttemptOptions = {}): Pr
     waitingRoomTimeoutMs: options.waitingRoomTimeoutMs ?? 20_000,
     stepTimeoutMs: options.stepTimeoutMs ?? 5_000,
     phase: (phase) => phases.push(phase),
+    saveEvidence: async (label) => {
+      evidence.push(`${label}: ${await ctx.page.innerText('body')}`);
+    },
   };
   let done = false;
   const joined = meetAdapter.join(ctx).finally(() => {
     done = true;
   });
   joined.catch(() => undefined);
-  return { id: meeting.id, ctx, phases, joined, settled: () => done };
+  return { id: meeting.id, ctx, phases, evidence, joined, settled: () => done };
 }
 
 async function endCodeOf(promise: Promise<unknown>): Promise<string> {
@@ -139,6 +145,9 @@ describe('meet join against the simulator', () => {
     const attempt = await attemptJoin({ lobby: { outcome: 'hold', afterMs: 0 } }, { waitingRoomTimeoutMs: 1_500 });
     expect(await endCodeOf(attempt.joined)).toBe('waiting_room_timeout');
     await untilEvent(attempt.id, 'bot_left');
+    // Evidence is taken while the bot still sees the lobby, not the page after it left.
+    expect(attempt.evidence).toHaveLength(1);
+    expect(attempt.evidence[0]).toMatch(/^lobby: [\s\S]*Asking to be let in/);
   });
 
   it('stops when the operator aborts during the lobby, and leaves it', async () => {

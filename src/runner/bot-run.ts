@@ -39,6 +39,8 @@ interface Attempt {
   dir: string;
   recording?: ActiveRecording;
   admittedAt?: number;
+  /** Evidence the adapter already saved for this attempt (artifact ids). */
+  evidence?: string[];
 }
 
 /**
@@ -86,6 +88,9 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
       waitingRoomTimeoutMs: deps.settings.waitingRoomTimeoutMs,
       stepTimeoutMs: deps.settings.stepTimeoutMs,
       phase,
+      saveEvidence: async (label) => {
+        run.evidence = await keepEvidence(deps, run, bot, label);
+      },
     }),
     crashed,
   ]);
@@ -159,6 +164,8 @@ async function finishFailed(deps: RunnerDeps, run: Attempt, bot: BotBrowser | un
     const partial = await run.recording.stop();
     const artifact = await deps.artifacts.add({ sessionId: session.id, attempt: session.attempt, kind: 'audio', path: partial.file, durationMs: partial.durationMs });
     details.partialRecording = artifact.id;
+  } else if (run.evidence) {
+    details.evidence = run.evidence;
   } else if (bot && endCodes[endCode].kind !== 'normal') {
     details.evidence = await keepEvidence(deps, run, bot, step);
   }
