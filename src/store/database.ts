@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { Migrator, type MigrationProvider } from 'kysely/migration';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
 import { migrations, type Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 

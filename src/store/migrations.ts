@@ -1,5 +1,4 @@
-import { sql, type Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 /** Auto-increment ids differ by dialect; everything else in the schema is portable. */
 export type Dialect = 'sqlite' | 'postgres';
