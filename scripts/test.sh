@@ -8,4 +8,11 @@ npx eslint .
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit
 echo "== tests"
-npx vitest run "$@"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=.test-results.json "$@" || status=$?
+# One plain closing line that any reader of the log understands.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".test-results.json", "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' || true
+exit $status
