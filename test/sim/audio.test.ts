@@ -1,8 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { askToJoin, chromiumPath, eventTypes, launchBotBrowser, waitForEvent } from './helpers.js';
-import { startSimulator } from './index.js';
-import type { Simulator } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { askToJoin, eventTypes, waitForEvent, withSimulator } from './helpers.js';
 
 /**
  * Installed before any page script, the way a bot's recorder hooks RTCPeerConnection from outside.
@@ -48,26 +45,16 @@ interface Probe {
   maxSilentMs: number;
 }
 
-let sim: Simulator;
-let browser: Browser;
-
-beforeAll(async () => {
-  sim = await startSimulator({ chromiumPath });
-  browser = await launchBotBrowser(sim);
-});
-afterAll(async () => {
-  await browser?.close();
-  await sim?.close();
-});
+const fixture = withSimulator();
 
 describe('participants send real WebRTC audio', () => {
   it('delivers a speaking participant\'s audio to the admitted bot, and only after the recording notice is accepted', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', {
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', {
       access: 'open',
       recordingNotice: true,
       participants: [{ name: 'Ada' }, { name: 'Quiet Bob', speaks: false }],
     });
-    const context = await browser.newContext();
+    const context = await fixture.browser().newContext();
     await context.addInitScript({ content: levelProbe });
     const page = await context.newPage();
     await askToJoin(page, joinUrl);
@@ -77,10 +64,10 @@ describe('participants send real WebRTC audio', () => {
     // Meet holds the call's media behind the recording notice.
     await page.waitForTimeout(1500);
     expect((await probe()).tracks).toBe(0);
-    expect(eventTypes(sim, id)).not.toContain('audio_connected');
+    expect(eventTypes(fixture.sim(), id)).not.toContain('audio_connected');
 
     await page.locator('//button[.//span[text()="Join now"]]').click();
-    await waitForEvent(sim, id, 'audio_connected');
+    await waitForEvent(fixture.sim(), id, 'audio_connected');
     await expect.poll(async () => (await probe()).peakDb, { timeout: 10_000 }).toBeGreaterThan(-50);
     await expect.poll(async () => (await probe()).heardMs, { timeout: 10_000 }).toBeGreaterThan(3000);
     const probed = await probe();
@@ -88,13 +75,13 @@ describe('participants send real WebRTC audio', () => {
     // Speech-like: pauses between bursts, but never a silence a bot could take for an empty meeting.
     expect(probed.maxSilentMs).toBeGreaterThan(0);
     expect(probed.maxSilentMs).toBeLessThan(1000);
-    const connected = sim.getMeeting(id)?.events.filter((e) => e.type === 'audio_connected').map((e) => e.name);
+    const connected = fixture.sim().getMeeting(id)?.events.filter((e) => e.type === 'audio_connected').map((e) => e.name);
     expect(connected).toEqual(['Ada']);
 
-    sim.act(id, { type: 'participant_leave', name: 'Ada' });
+    fixture.sim().act(id, { type: 'participant_leave', name: 'Ada' });
     await page.locator('button[aria-label="People - 2 joined"]').waitFor({ state: 'attached' });
     await expect.poll(() => page.locator('audio[data-peer]').count()).toBe(0);
     await context.close();
-    await waitForEvent(sim, id, 'bot_left');
+    await waitForEvent(fixture.sim(), id, 'bot_left');
   });
 });

@@ -1,23 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { askToJoin, chromiumPath, launchBotBrowser } from './helpers.js';
-import { startSimulator } from './index.js';
-import type { SimMeetingReport, Simulator } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { askToJoin, withSimulator } from './helpers.js';
+import type { SimMeetingReport } from './index.js';
 
-let sim: Simulator;
-let browser: Browser;
-
-beforeAll(async () => {
-  sim = await startSimulator({ chromiumPath });
-  browser = await launchBotBrowser(sim);
-});
-afterAll(async () => {
-  await browser?.close();
-  await sim?.close();
-});
+const fixture = withSimulator();
 
 async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${sim.controlUrl}${path}`, {
+  const res = await fetch(`${fixture.sim().controlUrl}${path}`, {
     method,
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     headers: { 'content-type': 'application/json' },
@@ -27,7 +15,7 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promi
 
 describe('simulator control API over HTTP', () => {
   it('listens on loopback', () => {
-    expect(sim.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(fixture.sim().controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('creates a meeting with a real-looking join URL, reports it and takes host actions', async () => {
@@ -46,7 +34,7 @@ describe('simulator control API over HTTP', () => {
     const tooEarly = await call('POST', `/sim/v1/meetings/${id}/actions`, { type: 'admit' });
     expect(tooEarly.status).toBe(409);
 
-    const context = await browser.newContext();
+    const context = await fixture.browser().newContext();
     const page = await context.newPage();
     await askToJoin(page, joinUrl, 'HTTP Bot');
     await page.getByText('Asking to be let in...').waitFor();
@@ -84,7 +72,7 @@ describe('simulator control API over HTTP', () => {
     expect((await call('POST', '/sim/v1/meetings', { provider: 'skype', script: {} })).status).toBe(400);
     expect((await call('GET', '/sim/v1/meetings/sim_nope')).status).toBe(404);
     expect((await call('POST', '/sim/v1/meetings/sim_nope/actions', { type: 'end' })).status).toBe(404);
-    const { id } = await sim.createMeeting('meet', {});
+    const { id } = await fixture.sim().createMeeting('meet', {});
     const badAction = await call('POST', `/sim/v1/meetings/${id}/actions`, { type: 'explode' });
     expect(badAction.status).toBe(400);
     expect((badAction.json as { error: string }).error).toMatch(/type/);

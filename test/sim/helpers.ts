@@ -1,8 +1,8 @@
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { baseChromiumArgs } from '../../providers/browser/flags.js';
-import type { SimEventType, Simulator } from './index.js';
+import { startSimulator, type SimEventType, type Simulator } from './index.js';
 
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -13,6 +13,25 @@ export function launchBotBrowser(sim: Simulator): Promise<Browser> {
     headless: true,
     args: [...baseChromiumArgs, ...sim.chromiumArgs()],
   });
+}
+
+/** One simulator and one bot-like browser for a test file, started before its tests and closed after. */
+export function withSimulator(): { sim: () => Simulator; browser: () => Browser } {
+  let sim: Simulator | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    sim = await startSimulator({ chromiumPath });
+    browser = await launchBotBrowser(sim);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.close();
+  });
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started (use inside tests)`);
+    return value;
+  };
+  return { sim: () => need(sim, 'the simulator'), browser: () => need(browser, 'the bot browser') };
 }
 
 /** What a Meet bot does on the pre-join page, with the selectors bots use (peer-bots.md §6.1). */

@@ -1,24 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { askToJoin, chromiumPath, eventTypes, launchBotBrowser, returnHome, waitForEvent } from './helpers.js';
-import { startSimulator } from './index.js';
-import type { Simulator } from './index.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { askToJoin, eventTypes, returnHome, waitForEvent, withSimulator } from './helpers.js';
 
-let sim: Simulator;
-let browser: Browser;
+const fixture = withSimulator();
 let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  sim = await startSimulator({ chromiumPath });
-  browser = await launchBotBrowser(sim);
-});
-afterAll(async () => {
-  await browser?.close();
-  await sim?.close();
-});
 beforeEach(async () => {
-  context = await browser.newContext();
+  context = await fixture.browser().newContext();
   page = await context.newPage();
 });
 afterEach(async () => {
@@ -35,7 +23,7 @@ describe('Meet simulator, as a bot sees it', () => {
   });
 
   it('renders the pre-join page with its device dialog, toggles and a join button enabled by a name', async () => {
-    const { joinUrl } = await sim.createMeeting('meet', { prejoin: { joinButton: 'Join now' } });
+    const { joinUrl } = await fixture.sim().createMeeting('meet', { prejoin: { joinButton: 'Join now' } });
     await page.goto(joinUrl);
     expect(await page.title()).toBe('Meet');
     await page.locator('div[role="dialog"]', { hasText: 'Do you want people to hear you in the meeting?' }).waitFor();
@@ -51,24 +39,24 @@ describe('Meet simulator, as a bot sees it', () => {
   });
 
   it('blocks the bot with "You can\'t join this video call"', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', { access: 'blocked' });
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', { access: 'blocked' });
     await askToJoin(page, joinUrl);
     await page.locator('h1', { hasText: 'join this video call' }).waitFor();
     expect(await page.locator('h1').textContent()).toBe("You can't join this video call");
     await page.locator(returnHome).waitFor();
-    expect(eventTypes(sim, id)).toEqual(['bot_opened', 'join_requested', 'blocked']);
-    expect(sim.getMeeting(id)?.state).toBe('ended');
+    expect(eventTypes(fixture.sim(), id)).toEqual(['bot_opened', 'join_requested', 'blocked']);
+    expect(fixture.sim().getMeeting(id)?.state).toBe('ended');
   });
 
   it('renders typographic apostrophes when scripted, as some live Meet builds do', async () => {
-    const { joinUrl } = await sim.createMeeting('meet', { apostrophes: 'typographic', lobby: { outcome: 'hold', afterMs: 0 } });
+    const { joinUrl } = await fixture.sim().createMeeting('meet', { apostrophes: 'typographic', lobby: { outcome: 'hold', afterMs: 0 } });
     await askToJoin(page, joinUrl);
     await page.getByText('You\u2019ll join the call when someone lets you in').waitFor();
     expect(await page.getByText("You'll join the call").count()).toBe(0);
   });
 
   it('holds the bot in a lobby that shows Leave call but no in-meeting signals, then admits it', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', {
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', {
       lobby: { outcome: 'hold', afterMs: 0 },
       participants: [{ name: 'Ada', speaks: false }, { name: 'Grace', speaks: false }],
     });
@@ -80,9 +68,9 @@ describe('Meet simulator, as a bot sees it', () => {
     for (const absent of ['button[aria-label="Turn on captions"]', '[data-participant-id]', 'div[role="region"][aria-label="Call controls"]', 'button[aria-label^="People"]']) {
       expect(await page.locator(absent).count(), absent).toBe(0);
     }
-    expect(sim.getMeeting(id)?.state).toBe('waiting');
+    expect(fixture.sim().getMeeting(id)?.state).toBe('waiting');
 
-    sim.act(id, { type: 'admit' });
+    fixture.sim().act(id, { type: 'admit' });
     await page.locator(inMeeting).waitFor();
     const controls = page.locator('div[role="region"][aria-label="Call controls"]');
     for (const label of ['Leave call', 'Chat with everyone', 'Present now', 'People - 3 joined']) {
@@ -90,32 +78,32 @@ describe('Meet simulator, as a bot sees it', () => {
     }
     expect(await page.locator('[data-participant-id]').count()).toBe(3);
     expect(await page.locator('[data-participant-id][data-self-name="Notetaker"]').count()).toBe(1);
-    const report = sim.getMeeting(id);
+    const report = fixture.sim().getMeeting(id);
     expect(report?.state).toBe('active');
     expect(report?.bot?.name).toBe('Notetaker');
     expect(report?.bot?.admittedAt).toBeDefined();
-    expect(eventTypes(sim, id)).toEqual(['bot_opened', 'join_requested', 'admitted', 'participant_joined', 'participant_joined']);
+    expect(eventTypes(fixture.sim(), id)).toEqual(['bot_opened', 'join_requested', 'admitted', 'participant_joined', 'participant_joined']);
   });
 
   it('denies the bot after the scripted delay', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', { lobby: { outcome: 'deny', afterMs: 300 } });
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', { lobby: { outcome: 'deny', afterMs: 300 } });
     await askToJoin(page, joinUrl);
     await page.getByText('Asking to be let in...').waitFor();
     await page.getByText('Someone in the call denied your request to join').waitFor();
     await page.locator(returnHome).waitFor();
-    expect(eventTypes(sim, id)).toContain('denied');
+    expect(eventTypes(fixture.sim(), id)).toContain('denied');
   });
 
   it('times the lobby out with Meet\'s "No one responded"', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', { lobby: { outcome: 'no_response', afterMs: 300 } });
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', { lobby: { outcome: 'no_response', afterMs: 300 } });
     await askToJoin(page, joinUrl);
     await page.getByText('No one responded to your request to join the call').waitFor();
     await page.locator(returnHome).waitFor();
-    expect(eventTypes(sim, id)).toContain('no_response');
+    expect(eventTypes(fixture.sim(), id)).toContain('no_response');
   });
 
   it('admits after the scripted delay, then shows the recording notice and Got it dialogs', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', {
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', {
       lobby: { outcome: 'admit', afterMs: 200 },
       recordingNotice: true,
       gotItDialog: true,
@@ -130,63 +118,63 @@ describe('Meet simulator, as a bot sees it', () => {
     await page.locator('button[aria-label="Turn on captions"]').click();
     await page.locator('button[aria-label="Turn off captions"]').waitFor();
     expect(await page.locator('button[aria-label="People - 1 joined"]').count()).toBe(1);
-    expect(eventTypes(sim, id)).toContain('admitted');
+    expect(eventTypes(fixture.sim(), id)).toContain('admitted');
   });
 
   it('shows the removal screen when the host removes the bot', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', { access: 'open', removeBotAfterMs: 400 });
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', { access: 'open', removeBotAfterMs: 400 });
     await askToJoin(page, joinUrl);
     await page.locator(inMeeting).waitFor();
     await page.getByText("You've been removed from the meeting").waitFor();
     await page.locator(returnHome).waitFor();
     expect(await page.locator('button[aria-label="Leave call"]').count()).toBe(0);
-    expect(eventTypes(sim, id)).toEqual(['bot_opened', 'join_requested', 'admitted', 'bot_removed']);
-    expect(sim.getMeeting(id)?.bot?.leftAt).toBeDefined();
+    expect(eventTypes(fixture.sim(), id)).toEqual(['bot_opened', 'join_requested', 'admitted', 'bot_removed']);
+    expect(fixture.sim().getMeeting(id)?.bot?.leftAt).toBeDefined();
   });
 
   it('ends the meeting for everyone', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', { access: 'open', endAfterMs: 400 });
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', { access: 'open', endAfterMs: 400 });
     await askToJoin(page, joinUrl);
     await page.locator(inMeeting).waitFor();
     await page.getByText('The host ended the meeting for everyone').waitFor();
     await page.locator(returnHome).waitFor();
     expect(await page.locator('div[role="region"][aria-label="Call controls"]').count()).toBe(0);
-    expect(eventTypes(sim, id)).toContain('ended');
-    expect(sim.getMeeting(id)?.state).toBe('ended');
+    expect(eventTypes(fixture.sim(), id)).toContain('ended');
+    expect(fixture.sim().getMeeting(id)?.state).toBe('ended');
   });
 
   it('updates the People count when participants leave', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', {
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', {
       access: 'open',
       participants: [{ name: 'Ada', speaks: false, leaveAfterMs: 500 }, { name: 'Grace', speaks: false }],
     });
     await askToJoin(page, joinUrl);
     await page.locator('button[aria-label="People - 3 joined"]').waitFor();
     await page.locator('button[aria-label="People - 2 joined"]').waitFor();
-    sim.act(id, { type: 'participant_leave', name: 'Grace' });
+    fixture.sim().act(id, { type: 'participant_leave', name: 'Grace' });
     await page.locator('button[aria-label="People - 1 joined"]').waitFor();
     expect(await page.locator('[data-participant-id]').count()).toBe(1);
-    const left = sim.getMeeting(id)?.events.filter((e) => e.type === 'participant_left').map((e) => e.name);
+    const left = fixture.sim().getMeeting(id)?.events.filter((e) => e.type === 'participant_left').map((e) => e.name);
     expect(left).toEqual(['Ada', 'Grace']);
   });
 
   it('records bot_left when the bot clicks Leave call', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', { access: 'open' });
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', { access: 'open' });
     await askToJoin(page, joinUrl, 'Leaver', 'Ask to join');
     await page.locator(inMeeting).waitFor();
     await page.locator('button[aria-label="Leave call"]').click();
     await page.getByText('You left the meeting').waitFor();
     await page.locator(returnHome).waitFor();
-    await waitForEvent(sim, id, 'bot_left');
-    expect(sim.getMeeting(id)?.bot?.leftAt).toBeDefined();
+    await waitForEvent(fixture.sim(), id, 'bot_left');
+    expect(fixture.sim().getMeeting(id)?.bot?.leftAt).toBeDefined();
   });
 
   it('records bot_left when the bot closes its page in the lobby', async () => {
-    const { id, joinUrl } = await sim.createMeeting('meet', {});
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', {});
     await askToJoin(page, joinUrl);
     await page.getByText('Asking to be let in...').waitFor();
     await page.close();
-    await waitForEvent(sim, id, 'bot_left');
-    expect(() => sim.act(id, { type: 'admit' })).toThrow(/no bot is waiting/);
+    await waitForEvent(fixture.sim(), id, 'bot_left');
+    expect(() => fixture.sim().act(id, { type: 'admit' })).toThrow(/no bot is waiting/);
   });
 });
