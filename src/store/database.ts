@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
 import { migrations, type Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -22,6 +23,27 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db, 'sqlite');
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+export interface PostgresOptions {
+  /** A schema to use instead of `public` (created if missing): lets tests and tenants share a database. */
+  schema?: string;
+  poolSize?: number;
+}
+
+/** The scale-out store: PostgreSQL, shared by every `quorum serve` and `quorum worker` process. */
+export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<Store> {
+  const { schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  if (schema) await pool.query(`create schema if not exists ${schema}`);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrate(db, 'postgres');
+  return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
 export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { topics } from '../../src/bus.js';
 import { TransitionError, type SessionChange } from '../../src/sessions/session-store.js';
 import { canTransition, sessionStates, transitions } from '../../src/sessions/states.js';
-import { newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
+import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
 
-describe('session store', () => {
+describe.each(dialects)('session store on %s', (dialect) => {
   let t: TestStore;
   beforeEach(async () => {
-    t = await openTestStore();
+    t = await openTestStore(dialect);
   });
   afterEach(async () => {
     await t.store.close();
