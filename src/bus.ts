@@ -26,5 +26,7 @@ export function createMemoryBus(): LiveBus {
 
 export const topics = {
   sessions: 'sessions',
+  /** Requests to the process running a bot (stop it with an end code). */
+  control: 'control',
   sessionLog: (sessionId: string) => `log:${sessionId}`,
 } as const;

@@ -23,7 +23,12 @@ export const configSchema = z.object({
   QUORUM_SIMULATE: flag.default(false),
   QUORUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUORUM_LEAD_SECONDS: z.coerce.number().int().min(0).default(60),
-  QUORUM_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Bots at once in this process; 0 makes it an API-only process in the scale-out mode. */
+  QUORUM_CONCURRENCY: z.coerce.number().int().min(0).default(4),
+  /** A running bot's hold on its session; another process ends it `worker_lost` once it lapses. */
+  QUORUM_LEASE_SECONDS: z.coerce.number().int().min(3).default(60),
+  /** Prefix of the BullMQ queue and pub/sub channels, so several installations can share one Redis. */
+  QUORUM_REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('quorum'),
   QUORUM_BOTS_PER_BROWSER: z.coerce.number().int().positive().default(4),
   QUORUM_BOT_NAME: z.string().min(1).default('Quorum Assistant'),
   QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: seconds.default(900),

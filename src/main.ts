@@ -6,20 +6,19 @@ import type { Logger } from 'pino';
 import { BrowserPool } from '../providers/browser/pool.js';
 import { startSimulator, type Simulator } from '../test/sim/index.js';
 import { buildApp } from './api/app.js';
-import { createMemoryBus, type LiveBus } from './bus.js';
+import type { LiveBus } from './bus.js';
 import { CompanyStore, defaultCompany } from './companies/company-store.js';
 import type { Config } from './config.js';
+import { openInfrastructure } from './infrastructure.js';
 import { createLogger } from './logging/logger.js';
 import { SessionLogSink } from './logging/session-log.js';
 import { createMetrics } from './metrics.js';
-import { MemoryQueue } from './queue/memory-queue.js';
 import { runBot } from './runner/bot-run.js';
 import { salvageRecording } from './runner/salvage.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
 import { SessionStore } from './sessions/session-store.js';
-import { openSqliteStore } from './store/database.js';
 
 export interface Quorum {
   url: string;
@@ -33,6 +32,7 @@ export interface Quorum {
   scheduler: Scheduler;
   logger: Logger;
   bus: LiveBus;
+  mode: 'embedded' | 'scale-out';
   pool: BrowserPool;
   simulator?: Simulator;
   close(): Promise<void>;
@@ -41,13 +41,14 @@ export interface Quorum {
 export interface StartOptions {
   /** Where human-facing log lines go (the demo keeps its own output clean). */
   console?: NodeJS.WritableStream;
+  /** `false` for `quorum worker`: run bots from the shared queue, serve no HTTP API. */
+  api?: boolean;
 }
 
 /** The composition root: one place that wires the stores, queue, browser pool, scheduler and API. */
 export async function startQuorum(config: Config, options: StartOptions = {}): Promise<Quorum> {
   const dataDir = resolve(config.QUORUM_DATA_DIR);
-  const store = await openSqliteStore(dataDir);
-  const bus = createMemoryBus();
+  const { store, bus, queue, mode, closeBus } = await openInfrastructure(config, dataDir);
   const sink = new SessionLogSink(store.db, bus);
   const logger = createLogger({ level: config.QUORUM_LOG_LEVEL, sinks: [sink], console: options.console });
   const sessions = new SessionStore(store.db, bus);
@@ -66,13 +67,14 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     log: logger.child({ component: 'browser' }),
   });
   const metrics = createMetrics(() => sessions.countByState());
-  const queue = new MemoryQueue();
   const scheduler = new Scheduler({
     sessions,
     queue,
+    bus,
     workerId: newWorkerId(),
     log: logger.child({ component: 'scheduler' }),
     concurrency: config.QUORUM_CONCURRENCY,
+    leaseSeconds: config.QUORUM_LEASE_SECONDS,
     backoffSeconds: config.QUORUM_RETRY_BACKOFF_SECONDS,
     salvage: async (session) => {
       const artifact = await salvageRecording(artifacts, session);
@@ -82,7 +84,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   });
   await scheduler.start();
   const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS });
-  const url = await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
+  const url = options.api === false ? '' : await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
 
   const close = async () => {
     await app.close();
@@ -90,9 +92,10 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     await pool.close();
     await simulator?.close();
     await sink.flush();
+    await closeBus();
     await store.close();
   };
-  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, pool, simulator, close };
+  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, close };
 }
 
 function botSettings(config: Config, companies: CompanyStore) {

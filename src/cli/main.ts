@@ -17,7 +17,7 @@ program
   .action(async (opts: { simulate?: boolean }) => {
     const config = loadConfig(process.env, opts.simulate ? { QUORUM_SIMULATE: true } : {});
     const quorum = await startQuorum(config);
-    quorum.logger.info({ url: quorum.url, dataDir: config.QUORUM_DATA_DIR, simulate: config.QUORUM_SIMULATE }, 'Quorum is serving');
+    quorum.logger.info({ url: quorum.url, mode: quorum.mode, dataDir: config.QUORUM_DATA_DIR, simulate: config.QUORUM_SIMULATE }, 'Quorum is serving');
     if (quorum.adminTokenCreated) {
       process.stderr.write(`\nAdmin API token (generated, kept in ${config.QUORUM_DATA_DIR}/admin-token):\n  ${quorum.adminToken}\n\n`);
     }
@@ -30,6 +30,22 @@ program
           process.exit(1);
         },
       );
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+
+program
+  .command('worker')
+  .description('scale-out: run bots from the shared queue (needs DATABASE_URL and REDIS_URL); no HTTP API')
+  .action(async () => {
+    const config = loadConfig();
+    if (!config.DATABASE_URL || !config.REDIS_URL) throw new ConfigError('quorum worker needs DATABASE_URL and REDIS_URL (the embedded mode runs bots inside `quorum serve`)');
+    const quorum = await startQuorum(config, { api: false });
+    quorum.logger.info({ mode: quorum.mode }, 'Quorum worker is taking joins from the queue');
+    const shutdown = (signal: string) => {
+      quorum.logger.info({ signal }, 'worker shutting down: bots leave their meetings');
+      void quorum.close().then(() => process.exit(0));
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { topics, type LiveBus } from '../bus.js';
 import type { JobQueue, JoinJob } from '../queue/job-queue.js';
 import type { EndCode } from '../sessions/end-codes.js';
 import { nextAttemptAt } from '../sessions/retry-policy.js';
@@ -16,8 +17,15 @@ export interface SchedulerOptions {
   concurrency: number;
   backoffSeconds: number;
   leaseSeconds?: number;
+  /** Carries aborts to whichever process runs the bot (every process hears them, its own included). */
+  bus: LiveBus;
   /** Keeps what a lost attempt left behind (e.g. its partial recording); returns details for the timeline. */
   salvage?: (session: Session) => Promise<Record<string, unknown>>;
+}
+
+interface AbortMessage {
+  sessionId: string;
+  endCode: EndCode;
 }
 
 const jobKey = (session: Pick<Session, 'id' | 'attempt'>) => `${session.id}#${session.attempt}`;
@@ -30,15 +38,21 @@ export class Scheduler {
   private readonly running = new Map<string, AbortController>();
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly leaseMs: number;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.leaseMs = (options.leaseSeconds ?? 60) * 1000;
   }
 
   async start(): Promise<void> {
+    this.unsubscribe = this.options.bus.subscribe(topics.control, (message) => {
+      const abort = message as AbortMessage;
+      this.running.get(abort.sessionId)?.abort(abort.endCode);
+    });
     await this.recover();
     for (const session of await this.options.sessions.scheduled()) await this.plan(session);
-    this.options.queue.work((job) => this.handle(job), { concurrency: this.options.concurrency });
+    // Concurrency 0: an API-only process that plans joins for the workers but runs none itself.
+    if (this.options.concurrency > 0) this.options.queue.work((job) => this.handle(job), { concurrency: this.options.concurrency });
     this.leaseTimer = setInterval(() => void this.tick(), Math.min(15_000, this.leaseMs / 4));
     this.leaseTimer.unref();
   }
@@ -63,19 +77,24 @@ export class Scheduler {
 
   /** Stops a running bot (it leaves and keeps what it recorded) or cancels a planned join. */
   async stop(id: string, reason: string): Promise<Session> {
-    const session = await this.mustGet(id);
+    await this.mustGet(id);
     await this.options.sessions.note(id, 'stop_requested', { reason });
-    const controller = this.running.get(id);
-    if (controller) {
-      controller.abort('stopped_by_operator' satisfies EndCode);
-      return session;
-    }
+    return this.abort(id, 'stopped_by_operator', reason);
+  }
+
+  /**
+   * Ends a session with `endCode`: a planned join is cancelled here; a running bot is told to stop
+   * wherever it runs (it leaves the meeting and its runner ends the attempt with that code).
+   */
+  async abort(id: string, endCode: EndCode, reason: string): Promise<Session> {
+    const session = await this.mustGet(id);
     if (session.state === 'scheduled') {
       await this.options.queue.cancel(jobKey(session));
-      return this.options.sessions.transition(id, 'cancelled', { code: 'stopped_by_operator', endCode: 'stopped_by_operator', details: { reason } });
+      return this.options.sessions.transition(id, 'cancelled', { code: endCode, endCode, details: { reason } });
     }
     if (isEnded(session.state)) throw new SchedulerError(`session ${id} has already ended (${session.state})`, 409);
-    throw new SchedulerError(`session ${id} is ${session.state} on another worker; try again shortly`, 409);
+    this.options.bus.publish(topics.control, { sessionId: id, endCode } satisfies AbortMessage);
+    return session;
   }
 
   isRunning(id: string): boolean {
@@ -85,6 +104,7 @@ export class Scheduler {
   /** Orderly shutdown: no new joins, running bots leave (their attempts end `worker_lost` and are retried later). */
   async close(graceMs: number): Promise<void> {
     clearInterval(this.leaseTimer);
+    this.unsubscribe?.();
     for (const controller of this.running.values()) controller.abort('worker_lost' satisfies EndCode);
     const drained = this.options.queue.close();
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);

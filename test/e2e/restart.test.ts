@@ -1,23 +1,13 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/sessions/session.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
+import { freePort, until } from '../helpers/net.js';
 import { adminToken } from '../helpers/quorum.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * `quorum serve` killed with SIGKILL while one bot records and other joins are planned, then started
@@ -40,15 +30,6 @@ describe('kill -9 and restart', () => {
     return (await response.json()) as T;
   };
   const session = async (id: string) => (await call<{ session: Session; attempts: Array<{ number: number; endCode: string | null }> }>('GET', `/v1/sessions/${id}`));
-  const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = await probe().catch(() => undefined);
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  };
   const serve = async () => {
     server = runCli(['serve'], env);
     await until('the server to answer', async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));

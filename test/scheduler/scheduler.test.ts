@@ -6,7 +6,7 @@ import { MemoryQueue } from '../../src/queue/memory-queue.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import type { Session } from '../../src/sessions/session.js';
-import { newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
+import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
 
 type Outcome = EndCode | ((session: Session, signal: AbortSignal) => Promise<EndCode>);
 
@@ -37,11 +37,11 @@ const waitFor = async (check: () => Promise<boolean> | boolean, ms = 5000) => {
   }
 };
 
-describe('scheduler', () => {
+describe.each(dialects)('scheduler on %s', (dialect) => {
   let t: TestStore;
   let scheduler: Scheduler | undefined;
   beforeEach(async () => {
-    t = await openTestStore();
+    t = await openTestStore(dialect);
   });
   afterEach(async () => {
     await scheduler?.close(1000);
@@ -51,7 +51,7 @@ describe('scheduler', () => {
 
   const start = async (outcomes: Outcome[], workerId = `${hostname()}:${process.pid}:test`) => {
     const bot = scriptedBot(t, outcomes);
-    scheduler = new Scheduler({ sessions: t.sessions, queue: new MemoryQueue(), runBot: bot.runBot, workerId, log: pino({ level: 'silent' }), concurrency: 2, backoffSeconds: 0.05 });
+    scheduler = new Scheduler({ sessions: t.sessions, queue: new MemoryQueue(), bus: t.bus, runBot: bot.runBot, workerId, log: pino({ level: 'silent' }), concurrency: 2, backoffSeconds: 0.05 });
     await scheduler.start();
     return bot;
   };
