@@ -1,4 +1,6 @@
 import { meetAdapter } from './meet/index.js';
+import { teamsAdapter } from './teams/index.js';
+import { webexAdapter } from './webex/index.js';
 import type { JoinAdapter, MeetingRef, ProviderId } from './types.js';
 
 /**
@@ -7,6 +9,8 @@ import type { JoinAdapter, MeetingRef, ProviderId } from './types.js';
  */
 export const adapters: Partial<Record<ProviderId, JoinAdapter>> = {
   meet: meetAdapter,
+  teams: teamsAdapter,
+  webex: webexAdapter,
 };
 
 export interface MatchedLink {

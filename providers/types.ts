@@ -33,6 +33,27 @@ export interface JoinContext {
    * a page they are giving up on (e.g. leaving a lobby), so the evidence shows what the bot saw.
    */
   saveEvidence(label: string): Promise<void>;
+  /**
+   * True when this attempt joins signed in to the company's dedicated bot account (a CAPTCHA or sign-in
+   * wall met anonymously before). Adapters without signed-in joins ignore it. Absent means anonymous.
+   */
+  authenticated?: boolean;
+  /** The bot account for an authenticated join; absent while `authenticated` means `credentials_missing`. */
+  account?: BotAccount;
+}
+
+/** A dedicated provider account the bot signs in with. Never logged: the password only goes into its field. */
+export interface BotAccount {
+  email: string;
+  password: string;
+  /** Keeps the account's signed-in browser state between joins, encrypted at rest; absent: sign in every time. */
+  signedInState?: SignedInStateStore;
+}
+
+export interface SignedInStateStore {
+  /** The saved state (Playwright storage-state JSON), or undefined when none is kept. */
+  load(): Promise<string | undefined>;
+  save(state: string): Promise<void>;
 }
 
 export interface InMeeting {

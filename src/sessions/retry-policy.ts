@@ -10,6 +10,9 @@ export const retryPolicy: Partial<Record<EndCode, { maxAttempts: number }>> = {
   worker_lost: { maxAttempts: 3 },
   internal_error: { maxAttempts: 3 },
   ui_changed: { maxAttempts: 2 },
+  // Retried once so the next attempt can join signed in; with the authenticated bot off it ends at once (SignedInBots).
+  blocked_by_captcha: { maxAttempts: 2 },
+  sign_in_required: { maxAttempts: 2 },
 };
 
 export interface RetryInput {

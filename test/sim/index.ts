@@ -10,10 +10,23 @@ import type { SimAction, SimMeetingReport, SimProvider, SimProviderId } from './
 import { SimError } from './core/types.js';
 import { meetProvider } from './meet/provider.js';
 import type { MeetScript } from './meet/script.js';
+import { SimAccounts } from './core/accounts.js';
+import type { SimAccount } from './core/accounts.js';
+import { teamsProvider } from './teams/provider.js';
+import type { TeamsScript, WebexScript } from './teams/script.js';
+import { webexProvider } from './webex/provider.js';
 
 export type { SimAction, SimEvent, SimEventType, SimMeetingReport, SimProviderId } from './core/types.js';
 export { SimError } from './core/types.js';
 export type { MeetScript } from './meet/script.js';
+export type { TeamsScript, WebexScript } from './teams/script.js';
+export type { SimAccount } from './core/accounts.js';
+
+/** The accounts the simulated identity providers accept unless a test passes its own. */
+export const simAccounts = {
+  teams: { provider: 'teams', email: 'notetaker@quorum-sim.onmicrosoft.com', password: 'Sim-Teams-Pa55!', displayName: 'Quorum Bot (Teams)' },
+  webex: { provider: 'webex', email: 'notetaker@quorum-sim.example', password: 'Sim-Webex-Pa55!', displayName: 'Quorum Bot (Webex)' },
+} as const satisfies Record<string, SimAccount>;
 
 export interface SimulatorOptions {
   chromiumPath: string;
@@ -22,6 +35,10 @@ export interface SimulatorOptions {
   /** 0 or absent: a free port. */
   controlPort?: number;
   log?: Logger;
+  /** Accounts the Microsoft and Webex sign-in pages accept; default `simAccounts`. */
+  accounts?: readonly SimAccount[];
+  /** How long a sign-in session lasts; default one hour. */
+  signInTtlMs?: number;
 }
 
 export interface Simulator {
@@ -31,15 +48,21 @@ export interface Simulator {
   /** Host resolver rules for every simulated host plus the flag trusting the simulator's certificate. */
   chromiumArgs(): string[];
   createMeeting(provider: 'meet', script: MeetScript): Promise<{ id: string; joinUrl: string }>;
+  /** Teams and Webex meetings share one script shape (launcher, gates, lobby kind, participants). */
+  createMeeting(provider: 'teams' | 'webex', script: TeamsScript | WebexScript): Promise<{ id: string; joinUrl: string }>;
+  /** How many times an account completed a password sign-in at the simulated identity provider. */
+  signIns(provider: SimProviderId, email: string): number;
+  /** Ends every sign-in session (expiry), so the next signed-in join must sign in again. */
+  revokeSignIns(): void;
   getMeeting(id: string): SimMeetingReport | undefined;
   act(id: string, action: SimAction): void;
   close(): Promise<void>;
 }
 
-const providers: readonly SimProvider[] = [meetProvider];
-
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const log = options.log ?? pino({ level: 'silent' });
+  const accounts = new SimAccounts(options.accounts ?? Object.values(simAccounts), options.signInTtlMs ?? 3_600_000);
+  const providers: readonly SimProvider[] = [meetProvider, teamsProvider(accounts), webexProvider(accounts)];
   const hosts = providers.flatMap((p) => p.hosts);
   const certificate = await createCertificate(hosts);
   let httpsPort = 0;
@@ -75,6 +98,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     createMeeting: target.createMeeting,
     getMeeting: target.getMeeting,
     act: target.act,
+    signIns: (provider, email) => accounts.signIns(provider, email),
+    revokeSignIns: () => accounts.revokeAll(),
     close: async () => {
       rooms.closeAll();
       await Promise.allSettled([participants.shutdown(), https.close(), controlServer.close()]);

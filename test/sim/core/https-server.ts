@@ -7,6 +7,7 @@ import { participantHtml, participantJs } from './participant-page.js';
 import type { RoomRegistry } from './registry.js';
 import type { SimCertificate } from './tls.js';
 import type { SimProvider } from './types.js';
+import { webAppClientJs } from './web-app.js';
 
 export interface SimHttpsServer {
   port: number;
@@ -34,6 +35,8 @@ export async function startHttpsServer(
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(participantHtml);
     } else if (url.pathname === '/_sim/participant.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(participantJs);
+    } else if (url.pathname === '/_sim/web-app.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(webAppClientJs);
     } else {
       provider.serve(req, res, url, rooms);
     }

@@ -26,7 +26,8 @@ export class ParticipantBrowser implements ParticipantPages {
   open(room: Room, name: string): void {
     const key = `${room.id}\n${name}`;
     if (this.pages.has(key) || this.closed) return;
-    const url = new URL(`https://${this.options.hosts[0] ?? ''}/_sim/participant`);
+    // The participant joins on the meeting's own host: the socket finds the room by host and code.
+    const url = new URL('/_sim/participant', room.joinUrl);
     url.searchParams.set('meeting', room.code);
     url.searchParams.set('name', name);
     this.pages.set(key, this.openPage(url.href, name));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ParticipantPages } from './room.js';
 import { Room } from './room.js';
-import type { MeetingLookup, SimProvider, SimProviderId } from './types.js';
+import type { MeetingLookup, SimEventType, SimProvider, SimProviderId } from './types.js';
 import { SimError } from './types.js';
 
 /** All simulated meetings, by control id and by each provider's meeting code. */
@@ -41,6 +41,14 @@ export class RoomRegistry implements MeetingLookup {
     if (!room) return undefined;
     room.record('bot_opened');
     return { script: room.report().script };
+  }
+
+  scriptOf(providerId: SimProviderId, code: string): unknown {
+    return this.find(providerId, code)?.report().script;
+  }
+
+  note(providerId: SimProviderId, code: string, type: SimEventType, name?: string): void {
+    this.find(providerId, code)?.record(type, name);
   }
 
   closeAll(): void {

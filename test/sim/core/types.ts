@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 
-export type SimProviderId = 'meet';
+export type SimProviderId = 'meet' | 'teams' | 'webex';
 
 export type SimEventType =
   | 'bot_opened'
@@ -15,7 +15,13 @@ export type SimEventType =
   | 'ended'
   | 'participant_joined'
   | 'participant_left'
-  | 'audio_connected';
+  | 'audio_connected'
+  /** The provider showed the bot a CAPTCHA instead of the pre-join page. */
+  | 'captcha'
+  /** The provider demanded a signed-in user. */
+  | 'sign_in_wall'
+  /** The bot opened the meeting signed in to an account (`name` is the account e-mail). */
+  | 'bot_signed_in';
 
 export interface SimEvent {
   at: string;
@@ -80,6 +86,10 @@ export type BotView =
 export interface MeetingLookup {
   /** Records `bot_opened` and returns the meeting's parsed script, or undefined for an unknown code. */
   openedByBot(provider: SimProviderId, code: string): { script: unknown } | undefined;
+  /** The meeting's parsed script without recording anything, or undefined for an unknown code. */
+  scriptOf?(provider: SimProviderId, code: string): unknown;
+  /** Records a provider-page event (CAPTCHA shown, sign-in wall, signed-in open) in the meeting's log. */
+  note?(provider: SimProviderId, code: string, type: SimEventType, name?: string): void;
 }
 
 /** One simulated provider: its hostnames, script format, join URLs and web pages. */

@@ -1,0 +1,114 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import type { Logger } from 'pino';
+import type { EndCode } from '../../src/sessions/end-codes.js';
+import type { InMeeting } from '../types.js';
+import { includesAny } from './page-state.js';
+import type { WebClientUi } from './ui.js';
+
+const watchEveryMs = 1_000;
+const leaveTimeoutMs = 3_000;
+
+interface Reading {
+  text: string;
+  inCall: boolean;
+}
+
+/**
+ * Watches an admitted bot's page once a second. End copy counts only once the call controls are gone,
+ * so a chat message that says "meeting ended" cannot end the session.
+ */
+export function watchWebClient(page: Page, log: Logger, ui: WebClientUi): InMeeting {
+  const polling = new AbortController();
+  let settle: (code: EndCode) => void = () => undefined;
+  const ended = new Promise<EndCode>((resolve) => {
+    settle = resolve;
+  });
+  let settled = false;
+  const finish = (code: EndCode, why: string): void => {
+    polling.abort();
+    if (settled) return;
+    settled = true;
+    page.off('close', onClose);
+    page.off('crash', onCrash);
+    log.info({ endCode: code }, `${ui.name} presence over: ${why}`);
+    settle(code);
+  };
+  const onClose = (): void => finish('meeting_ended', 'page closed');
+  const onCrash = (): void => finish('browser_crashed', 'page crashed');
+  page.on('close', onClose);
+  page.on('crash', onCrash);
+  void watch(page, ui, polling.signal, finish);
+  return {
+    ended,
+    participantCount: () => countParticipants(page, ui),
+    leave: async () => {
+      polling.abort();
+      await leaveCall(page, ui, log);
+      finish('meeting_ended', 'the bot left');
+    },
+  };
+}
+
+async function watch(page: Page, ui: WebClientUi, signal: AbortSignal, finish: (code: EndCode, why: string) => void): Promise<void> {
+  while (!signal.aborted && !page.isClosed()) {
+    const reading = await read(page, ui);
+    if (signal.aborted) return;
+    const verdict = reading === undefined ? undefined : endVerdict(ui, reading);
+    if (verdict !== undefined) return finish(verdict[0], verdict[1]);
+    await delay(watchEveryMs, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+async function read(page: Page, ui: WebClientUi): Promise<Reading | undefined> {
+  try {
+    return await page.evaluate(({ signals, quorum }) => {
+      const present = signals.filter((selector) => document.querySelector(selector)?.checkVisibility() === true);
+      return { text: (document.body?.innerText ?? '').toLowerCase(), inCall: present.length >= quorum };
+    }, { signals: ui.admissionSignals, quorum: ui.admissionQuorum });
+  } catch {
+    // Navigation replaced the context, or the page closed (the close handler settles that).
+    return undefined;
+  }
+}
+
+export function endVerdict(ui: WebClientUi, reading: Reading): [EndCode, string] | undefined {
+  if (reading.inCall) return undefined;
+  if (includesAny(reading.text, ui.texts.removed)) return ['kicked', 'removed from the meeting'];
+  if (includesAny(reading.text, ui.texts.ended)) return ['meeting_ended', 'the meeting ended'];
+  if (includesAny(reading.text, ui.texts.left)) return ['meeting_ended', 'the page shows the bot left'];
+  return undefined;
+}
+
+/** The roster button's number counts the bot; the roster list is the fallback. */
+export async function countParticipants(page: Page, ui: WebClientUi): Promise<number | undefined> {
+  try {
+    const counter = page.locator(ui.participantCount).first();
+    if (await counter.isVisible()) {
+      const label = `${(await counter.getAttribute('aria-label')) ?? ''} ${await counter.innerText({ timeout: 1_000 })}`;
+      const n = /(\d+)/.exec(label)?.[1];
+      if (n !== undefined) return Math.max(0, Number(n) - 1);
+    }
+    const items = await page.locator(ui.rosterItems).count();
+    return items === 0 ? undefined : items - 1;
+  } catch {
+    return undefined;
+  }
+}
+
+async function leaveCall(page: Page, ui: WebClientUi, log: Logger): Promise<void> {
+  for (const selector of ui.leaveButtons) {
+    try {
+      const button = page.locator(selector).first();
+      if (!(await button.isVisible())) continue;
+      await button.click({ timeout: leaveTimeoutMs });
+      await page.waitForFunction((texts) => {
+        const body = (document.body?.innerText ?? '').toLowerCase();
+        return texts.some((t) => body.includes(t.toLowerCase()));
+      }, ui.texts.left, { timeout: leaveTimeoutMs }).catch(() => undefined);
+      return;
+    } catch (error) {
+      log.debug({ err: error }, 'leave did not confirm');
+    }
+  }
+}

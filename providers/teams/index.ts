@@ -1,0 +1,10 @@
+import type { JoinAdapter } from '../types.js';
+import { joinWebClient } from './join.js';
+import { teamsUi } from './selectors.js';
+import { matchUrl } from './url.js';
+
+export const teamsAdapter: JoinAdapter = {
+  provider: 'teams',
+  matchUrl,
+  join: (ctx) => joinWebClient(ctx, teamsUi),
+};

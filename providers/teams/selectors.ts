@@ -1,0 +1,80 @@
+import type { WebClientUi } from './ui.js';
+import { withApostropheVariants as v } from './ui.js';
+
+/**
+ * Microsoft Teams selectors and copy, as data. Sources: reference/peer-bots.md §6.2 (Attendee, Vexa,
+ * ScreenApp, Meeting BaaS, meetingbot, Recall's sample bot) and providers.md §4.2–4.3.
+ */
+export const teamsUi: WebClientUi = {
+  name: 'teams',
+  launcherButtons: [
+    'button[data-tid="joinOnWeb"]',
+    'button[aria-label="Continue on this browser"]',
+    'button[aria-label="Join meeting from this browser"]',
+    'button:has-text("Continue on this browser")',
+    'button:has-text("Join on the web instead")',
+  ],
+  nameInputs: ['input[data-tid="prejoin-display-name-input"]', 'input[placeholder="Type your name"]'],
+  emailInputs: [],
+  mediaOnToggles: [
+    '[data-tid="toggle-mute"][aria-checked="true"]',
+    '[data-tid="toggle-video"][aria-checked="true"]',
+    'input[data-tid="toggle-mute"]:checked',
+    'input[data-tid="toggle-video"]:checked',
+  ],
+  noMediaButtons: ['button:has-text("Continue without audio or video")', 'button[aria-label="Continue without audio or video"]'],
+  joinButtons: ['button[data-tid="prejoin-join-button"]', 'button:has-text("Join now")'],
+  signInLinks: ['[data-tid="prejoin-signin-link"]', '[data-tid="signin-button"]', 'a:has-text("Sign in")', 'button:has-text("Sign in")'],
+  signedInMarkers: ['[data-tid="prejoin-account"]'],
+  // Meeting BaaS counts >= 3 of these; the hang-up button is left out because the lobby renders it too.
+  admissionSignals: [
+    '[data-tid="roster-button"]',
+    '#chat-button, button[aria-label*="chat" i], button[title*="chat" i]',
+    '#raisehands-button',
+    '#reaction-menu-button, button[aria-label="React"]',
+    '#callingButtons-showMoreBtn',
+  ],
+  admissionQuorum: 3,
+  leaveButtons: ['#hangup-button', '[data-inp="hangup-button"]', 'button[data-tid="hangup-main-btn"]', 'button[aria-label^="Leave"]'],
+  participantCount: '[data-tid="roster-button"]',
+  rosterItems: '[data-tid^="participantsInCall-"]',
+  texts: {
+    captcha: v(["Verify you're a real person"]),
+    signInRequired: v([
+      'We need to verify your info before you can join',
+      'To join, sign in or use Teams on the web',
+      'You need to be signed in to Teams to access this meeting',
+      'Sign in to Teams to join, or contact the meeting organizer',
+      'To join this Teams meeting, you need to be signed in to an account',
+      'To join this meeting, sign in again or select another account',
+      'Due to org policy, you need to sign in or use Teams on the web to join this meeting',
+      'External participants are not permitted to join before the event begins',
+    ]),
+    notFound: v(['Looks like the meeting URL is incorrect']),
+    blocked: v(["we couldn't connect you"]),
+    denied: v(['but you were denied access to the meeting', 'Your request to join was declined']),
+    noResponse: v(['no one responded to your request to join']),
+    lobby: v([
+      'Someone will let you in soon',
+      'Someone will let you in shortly',
+      "You're in the lobby",
+      'Waiting for someone to let you in',
+      'Please wait until someone admits you',
+      'Wait for someone to admit you',
+      'Waiting to be admitted',
+    ]),
+    approvalLobby: v(['Your request to join has been sent', 'needs to approve bots']),
+    removed: v(["You've been removed from this meeting", 'You have been removed from this meeting', 'Removed from meeting']),
+    ended: v(['Meeting ended', 'Call ended', 'The meeting has ended']),
+    left: v(['You have left the meeting', 'You left the meeting']),
+  },
+  login: {
+    hosts: ['login.microsoftonline.com', 'login.live.com', 'login.microsoftonline.us'],
+    emailInputs: ['input[name="loginfmt"][type="email"]'],
+    passwordInputs: ['input[name="passwd"][type="password"]'],
+    submitButtons: ['#idSIButton9'],
+    staySignedIn: { texts: ['Stay signed in?'], yes: '#idSIButton9' },
+    wrongPassword: v(['Your account or password is incorrect']),
+    unknownAccount: v(['This username may be incorrect', "We couldn't find an account with that username"]),
+  },
+};

@@ -1,0 +1,115 @@
+import { describe, expect, it, vi } from 'vitest';
+import { simAccounts } from '../../test/sim/index.js';
+import { teamsAdapter } from './index.js';
+import { classify } from './page-state.js';
+import type { PageSnapshot } from './page-state.js';
+import { teamsUi } from './selectors.js';
+import { adapterFixture, endCodeOf, memoryStateStore } from './test-support.js';
+
+const fx = adapterFixture(teamsAdapter, 'teams');
+const account = { email: simAccounts.teams.email, password: simAccounts.teams.password };
+
+describe('teams join against the simulator', () => {
+  it('joins anonymously: launcher, name, no-media prompt, camera and mic off, lobby, then admission', async () => {
+    const a = await fx.attempt({ lobby: { outcome: 'hold', afterMs: 0 }, participants: [{ name: 'Ana', speaks: false }] });
+    await vi.waitFor(() => expect(a.phases).toEqual(['waiting_room']), { timeout: 10_000, interval: 50 });
+    // The lobby renders the hang-up button and a mic toggle: neither is taken for admission.
+    expect(await a.ctx.page.locator('#hangup-button').isVisible()).toBe(true);
+    await a.ctx.page.waitForTimeout(1_200);
+    expect(a.settled()).toBe(false);
+    fx.sim().act(a.id, { type: 'admit' });
+    const meeting = await a.joined;
+    expect(fx.sim().getMeeting(a.id)?.bot?.name).toBe('Quorum Notetaker');
+    expect(fx.events(a.id)).not.toContain('bot_signed_in');
+    await vi.waitFor(async () => expect(await meeting.participantCount()).toBe(1), { timeout: 5_000, interval: 100 });
+  });
+
+  it('waits in the 2026 approval lobby for detected bots until the organizer approves', async () => {
+    const a = await fx.attempt({ lobbyKind: 'bot_approval', lobby: { outcome: 'admit', afterMs: 1_500 } });
+    await a.joined;
+    expect(a.phases).toEqual(['waiting_room']);
+  });
+
+  it.each([
+    [{ lobby: { outcome: 'deny', afterMs: 500 } }, 'admission_denied'],
+    [{ lobby: { outcome: 'no_response', afterMs: 500 } }, 'waiting_room_timeout'],
+    [{ access: 'blocked' }, 'blocked_by_platform'],
+    [{ gate: 'captcha' }, 'blocked_by_captcha'],
+    [{ gate: 'sign_in_required' }, 'sign_in_required'],
+  ] as const)('%j ends %s', async (script, endCode) => {
+    const a = await fx.attempt(structuredClone(script));
+    expect(await endCodeOf(a.joined)).toBe(endCode);
+  });
+
+  it('maps an unknown meeting to meeting_not_found', async () => {
+    const a = await fx.attempt({}, {}, 'https://teams.microsoft.com/meet/1234567890123?p=nope');
+    expect(await endCodeOf(a.joined)).toBe('meeting_not_found');
+  });
+
+  it('signs in past a CAPTCHA, keeps the sign-in, and reuses it without the password next time', async () => {
+    const state = memoryStateStore();
+    const first = await fx.attempt({ gate: 'captcha', access: 'open' }, { authenticated: true, account: { ...account, signedInState: state } });
+    await first.joined;
+    expect(fx.sim().getMeeting(first.id)?.bot?.name).toBe(simAccounts.teams.displayName);
+    expect(fx.sim().signIns('teams', account.email)).toBe(1);
+    expect(state.value).toContain('sim_teams_auth');
+
+    const second = await fx.attempt({ gate: 'sign_in_required', access: 'open' }, { authenticated: true, account: { ...account, signedInState: state } });
+    await second.joined;
+    expect(fx.events(second.id)).toContain('bot_signed_in');
+    expect(fx.sim().signIns('teams', account.email)).toBe(1);
+
+    // An expired sign-in session is refreshed with the password.
+    fx.sim().revokeSignIns();
+    const third = await fx.attempt({ access: 'open' }, { authenticated: true, account: { ...account, signedInState: state } });
+    await third.joined;
+    expect(fx.sim().signIns('teams', account.email)).toBe(2);
+  });
+
+  it('ends sign_in_failed on a wrong password and credentials_missing without an account', async () => {
+    const wrong = await fx.attempt({ access: 'open' }, { authenticated: true, account: { ...account, password: 'wrong' } });
+    expect(await endCodeOf(wrong.joined)).toBe('sign_in_failed');
+    const missing = await fx.attempt({ access: 'open' }, { authenticated: true });
+    expect(await endCodeOf(missing.joined)).toBe('credentials_missing');
+  });
+
+  it('resolves kicked on removal and meeting_ended on the end', async () => {
+    const kicked = await fx.attempt({ access: 'open', removeBotAfterMs: 1_500 });
+    expect(await (await kicked.joined).ended).toBe('kicked');
+    const ended = await fx.attempt({ access: 'open', endAfterMs: 1_500 });
+    expect(await (await ended.joined).ended).toBe('meeting_ended');
+  });
+
+  it('leaves through the hang-up button', async () => {
+    const a = await fx.attempt({ access: 'open' });
+    const meeting = await a.joined;
+    await meeting.leave();
+    await vi.waitFor(() => expect(fx.events(a.id)).toContain('bot_left'), { timeout: 5_000, interval: 100 });
+    expect(await meeting.ended).toBe('meeting_ended');
+  });
+});
+
+describe('teams page classification', () => {
+  const base: PageSnapshot = {
+    url: 'https://teams.microsoft.com/meet/1',
+    text: '',
+    launcher: -1, nameInput: -1, nameValue: '', emailInput: -1, mediaOn: -1, noMedia: -1, join: -1, joinEnabled: false,
+    signInLink: -1, signedIn: false, admissionSignals: 0,
+    login: { email: -1, password: -1, submit: -1, staySignedIn: false },
+  };
+
+  it.each([
+    ['verify you\u2019re a real person', 'blocked_by_captcha'],
+    ['to join, sign in or use teams on the web', 'sign_in_required'],
+    ['sorry, but you were denied access to the meeting.', 'admission_denied'],
+    ["sorry, we couldn't connect you", 'blocked_by_platform'],
+    ['looks like the meeting url is incorrect. please check the url and try again.', 'meeting_not_found'],
+  ])('%s -> %s', (text, endCode) => {
+    expect(classify(teamsUi, { ...base, text })).toMatchObject({ endCode });
+  });
+
+  it('needs three in-call controls: a lobby with hang-up and one control is still the lobby', () => {
+    expect(classify(teamsUi, { ...base, text: 'someone will let you in shortly', admissionSignals: 2 })).toEqual({ kind: 'waiting', reason: 'lobby' });
+    expect(classify(teamsUi, { ...base, admissionSignals: 3 })).toEqual({ kind: 'admitted' });
+  });
+});

@@ -1,0 +1,105 @@
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { isSessionError } from '../../src/sessions/session-error.js';
+import { startSimulator } from '../../test/sim/index.js';
+import type { SimEventType, Simulator, TeamsScript } from '../../test/sim/index.js';
+import { baseChromiumArgs } from '../browser/flags.js';
+import type { BotAccount, InMeeting, JoinAdapter, JoinContext, JoinPhase } from '../types.js';
+
+/** Test support for the Teams and Webex adapter tests: one simulator and bot browser per file. */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface AdapterAttempt {
+  id: string;
+  ctx: JoinContext;
+  phases: JoinPhase[];
+  joined: Promise<InMeeting>;
+  settled: () => boolean;
+}
+
+export interface AttemptOptions {
+  authenticated?: boolean;
+  account?: BotAccount;
+  waitingRoomTimeoutMs?: number;
+  stepTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A signed-in state kept in memory, as the runner's encrypted store keeps it on disk. */
+export function memoryStateStore(): NonNullable<BotAccount['signedInState']> & { value: string | undefined } {
+  const store = {
+    value: undefined as string | undefined,
+    load: async () => store.value,
+    save: async (state: string) => {
+      store.value = state;
+    },
+  };
+  return store;
+}
+
+export function adapterFixture(adapter: JoinAdapter, provider: 'teams' | 'webex') {
+  let sim: Simulator | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    sim = await startSimulator({ chromiumPath });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...baseChromiumArgs, ...sim.chromiumArgs()] });
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.close();
+  });
+  const need = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('fixture not started');
+    return value;
+  };
+
+  async function attempt(script: TeamsScript, options: AttemptOptions = {}, url?: string): Promise<AdapterAttempt> {
+    const meeting = await need(sim).createMeeting(provider, script);
+    const context = await need(browser).newContext();
+    contexts.push(context);
+    const ref = adapter.matchUrl(new URL(url ?? meeting.joinUrl));
+    if (!ref) throw new Error(`link not recognized: ${meeting.joinUrl}`);
+    const phases: JoinPhase[] = [];
+    const ctx: JoinContext = {
+      page: await context.newPage(),
+      ref,
+      botName: 'Quorum Notetaker',
+      log: pino({ level: 'silent' }),
+      signal: options.signal ?? new AbortController().signal,
+      waitingRoomTimeoutMs: options.waitingRoomTimeoutMs ?? 20_000,
+      stepTimeoutMs: options.stepTimeoutMs ?? 8_000,
+      phase: (phase) => phases.push(phase),
+      saveEvidence: async () => undefined,
+      ...(options.authenticated === undefined ? {} : { authenticated: options.authenticated }),
+      ...(options.account === undefined ? {} : { account: options.account }),
+    };
+    let done = false;
+    const joined = adapter.join(ctx).finally(() => {
+      done = true;
+    });
+    joined.catch(() => undefined);
+    return { id: meeting.id, ctx, phases, joined, settled: () => done };
+  }
+
+  return {
+    sim: () => need(sim),
+    attempt,
+    events: (id: string): SimEventType[] => need(sim).getMeeting(id)?.events.map((e) => e.type) ?? [],
+  };
+}
+
+export async function endCodeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isSessionError(error)) return error.endCode;
+    throw error;
+  }
+  return 'joined';
+}

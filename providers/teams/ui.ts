@@ -1,0 +1,63 @@
+/**
+ * The shape of a meeting web app as data: Teams and Webex differ in copy and markup but not in the steps
+ * (interstitial, pre-join, gates, lobby, call, sign-in). The shared join loop reads only this.
+ * Texts match case-insensitively as substrings of the visible text; selectors are CSS.
+ */
+export interface WebClientUi {
+  /** Label for logs. */
+  name: string;
+  launcherButtons: readonly string[];
+  nameInputs: readonly string[];
+  /** Some guest forms also ask for an e-mail address (Webex). */
+  emailInputs: readonly string[];
+  /** Camera and microphone controls while they are ON; clicking each turns it off. */
+  mediaOnToggles: readonly string[];
+  /** "Continue without audio or video" and the like: dismisses the no-devices prompt. */
+  noMediaButtons: readonly string[];
+  joinButtons: readonly string[];
+  /** Links on meeting pages that start the identity provider's sign-in. */
+  signInLinks: readonly string[];
+  /** Present on the pre-join page when the browser is signed in. */
+  signedInMarkers: readonly string[];
+  /** In-meeting controls; admission needs `admissionQuorum` of them (never the hang-up, lobbies show it). */
+  admissionSignals: readonly string[];
+  admissionQuorum: number;
+  leaveButtons: readonly string[];
+  /** Element whose aria-label or text holds the number of people in the call, the bot included. */
+  participantCount: string;
+  rosterItems: string;
+  texts: {
+    captcha: readonly string[];
+    signInRequired: readonly string[];
+    notFound: readonly string[];
+    blocked: readonly string[];
+    denied: readonly string[];
+    noResponse: readonly string[];
+    lobby: readonly string[];
+    /** Lobbies that wait for the organizer's approval of a detected bot (Teams, 2026). */
+    approvalLobby: readonly string[];
+    removed: readonly string[];
+    ended: readonly string[];
+    left: readonly string[];
+  };
+  login: LoginUi;
+}
+
+/** The identity provider's password sign-in pages. */
+export interface LoginUi {
+  hosts: readonly string[];
+  emailInputs: readonly string[];
+  passwordInputs: readonly string[];
+  /** "Next" after the e-mail, "Sign in" after the password: first visible wins. */
+  submitButtons: readonly string[];
+  /** "Stay signed in?": answered yes, so the stored state outlives the browser session. */
+  staySignedIn: { texts: readonly string[]; yes: string };
+  wrongPassword: readonly string[];
+  unknownAccount: readonly string[];
+}
+
+/** Live copy uses the typographic apostrophe (’) in places; peers keep both spellings. */
+export function withApostropheVariants(texts: readonly string[]): readonly string[] {
+  const all = texts.flatMap((text) => (text.includes("'") ? [text, text.replaceAll("'", '\u2019')] : [text]));
+  return [...new Set(all)];
+}

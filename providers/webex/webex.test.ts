@@ -1,0 +1,57 @@
+import { describe, expect, it, vi } from 'vitest';
+import { simAccounts } from '../../test/sim/index.js';
+import { adapterFixture, endCodeOf, memoryStateStore } from '../teams/test-support.js';
+import { webexAdapter } from './index.js';
+
+const fx = adapterFixture(webexAdapter, 'webex');
+const account = { email: simAccounts.webex.email, password: simAccounts.webex.password };
+
+describe('webex join against the simulator', () => {
+  it('joins as a guest: Join from browser, name and e-mail, media off, lobby, admission, participant count', async () => {
+    const a = await fx.attempt({ lobby: { outcome: 'hold', afterMs: 0 }, participants: [{ name: 'Ana', speaks: false }, { name: 'Ben', speaks: false }] });
+    await vi.waitFor(() => expect(a.phases).toEqual(['waiting_room']), { timeout: 10_000, interval: 50 });
+    expect(await a.ctx.page.locator('button[aria-label="Leave meeting"]').isVisible()).toBe(true);
+    await a.ctx.page.waitForTimeout(1_000);
+    expect(a.settled()).toBe(false);
+    fx.sim().act(a.id, { type: 'admit' });
+    const meeting = await a.joined;
+    await vi.waitFor(async () => expect(await meeting.participantCount()).toBe(2), { timeout: 5_000, interval: 100 });
+    fx.sim().act(a.id, { type: 'participant_leave', name: 'Ben' });
+    await vi.waitFor(async () => expect(await meeting.participantCount()).toBe(1), { timeout: 5_000, interval: 100 });
+  });
+
+  it.each([
+    [{ lobby: { outcome: 'deny', afterMs: 500 } }, 'admission_denied'],
+    [{ gate: 'captcha' }, 'blocked_by_captcha'],
+    [{ gate: 'sign_in_required' }, 'sign_in_required'],
+    [{ access: 'blocked' }, 'blocked_by_platform'],
+  ] as const)('%j ends %s', async (script, endCode) => {
+    const a = await fx.attempt(structuredClone(script));
+    expect(await endCodeOf(a.joined)).toBe(endCode);
+  });
+
+  it('maps an unknown MTID to meeting_not_found', async () => {
+    const a = await fx.attempt({}, {}, 'https://acme.webex.com/acme/j.php?MTID=m00000000000000000000000000000000');
+    expect(await endCodeOf(a.joined)).toBe('meeting_not_found');
+  });
+
+  it('signs in on a sign-in-only site, then reuses the stored sign-in', async () => {
+    const state = memoryStateStore();
+    const first = await fx.attempt({ gate: 'sign_in_required', access: 'open' }, { authenticated: true, account: { ...account, signedInState: state } });
+    await first.joined;
+    expect(fx.sim().getMeeting(first.id)?.bot?.name).toBe(simAccounts.webex.displayName);
+    const second = await fx.attempt({ gate: 'captcha', access: 'open' }, { authenticated: true, account: { ...account, signedInState: state } });
+    await second.joined;
+    expect(fx.sim().signIns('webex', account.email)).toBe(1);
+  });
+
+  it('ends sign_in_failed on a wrong password', async () => {
+    const a = await fx.attempt({ access: 'open' }, { authenticated: true, account: { ...account, password: 'nope' } });
+    expect(await endCodeOf(a.joined)).toBe('sign_in_failed');
+  });
+
+  it('resolves kicked on removal', async () => {
+    const a = await fx.attempt({ access: 'open', removeBotAfterMs: 1_000 });
+    expect(await (await a.joined).ended).toBe('kicked');
+  });
+});

@@ -1,0 +1,174 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { BotAccount, SignedInStateStore } from '../../providers/types.js';
+import type { CompanyStore } from '../companies/company-store.js';
+import { authenticatedBotSchema } from '../eligibility/settings.js';
+import type { EndCode } from '../sessions/end-codes.js';
+import type { Session } from '../sessions/session.js';
+import { SessionError } from '../sessions/session-error.js';
+import type { SessionStore } from '../sessions/session-store.js';
+
+/** End codes an anonymous bot meets that a signed-in bot gets past; the next attempt then signs in. */
+export const signInWalls: readonly EndCode[] = ['blocked_by_captcha', 'sign_in_required'];
+
+/**
+ * One account serves one meeting at a time: two bots on one account merge into one attendee (Recall,
+ * Attendee docs). Leases are per process, held in memory for the whole presence in the meeting; waiters
+ * queue in arrival order. The scale-out mode would need the same lease in the shared store.
+ */
+export class AccountLeases {
+  private readonly holders = new Map<string, string>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+
+  /** Who holds `key` now, if anyone. */
+  holder(key: string): string | undefined {
+    return this.holders.get(key);
+  }
+
+  /** Waits until `key` is free (or `deadline`, or abort) and takes it; the returned function releases it. */
+  async acquire(key: string, holder: string, signal: AbortSignal, deadline: Date): Promise<() => void> {
+    while (this.holders.has(key)) {
+      if (signal.aborted) throw new Error('aborted while waiting for the bot account');
+      const waitMs = deadline.getTime() - Date.now();
+      if (waitMs <= 0) {
+        throw new SessionError('account_busy', 'account', `the bot account stayed in session ${this.holders.get(key) ?? '?'} until the meeting's end`);
+      }
+      await this.nextRelease(key, signal, waitMs);
+    }
+    this.holders.set(key, holder);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holders.delete(key);
+      this.waiters.get(key)?.shift()?.();
+    };
+  }
+
+  private nextRelease(key: string, signal: AbortSignal, waitMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const queue = this.waiters.get(key) ?? [];
+      this.waiters.set(key, queue);
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        const index = queue.indexOf(done);
+        if (index >= 0) queue.splice(index, 1);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      signal.addEventListener('abort', done, { once: true });
+      queue.push(done);
+    });
+  }
+}
+
+/** The signed-in browser state of one account, AES-256-GCM encrypted with a key kept in the data directory. */
+export class EncryptedStateFile implements SignedInStateStore {
+  constructor(
+    private readonly file: string,
+    private readonly key: () => Promise<Buffer>,
+  ) {}
+
+  async load(): Promise<string | undefined> {
+    if (!existsSync(this.file)) return undefined;
+    const blob = await readFile(this.file);
+    const decipher = createDecipheriv('aes-256-gcm', await this.key(), blob.subarray(0, 12));
+    decipher.setAuthTag(blob.subarray(12, 28));
+    return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]).toString('utf8');
+  }
+
+  async save(state: string): Promise<void> {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', await this.key(), iv);
+    const body = Buffer.concat([cipher.update(state, 'utf8'), cipher.final()]);
+    const temp = `${this.file}.tmp`;
+    await writeFile(temp, Buffer.concat([iv, cipher.getAuthTag(), body]), { mode: 0o600 });
+    await rename(temp, this.file);
+  }
+}
+
+export interface AccountUse {
+  /** Spread into the adapter's JoinContext. */
+  join: { authenticated?: boolean; account?: BotAccount };
+  release(): void;
+}
+
+export interface SignedInBotsOptions {
+  companies: CompanyStore;
+  sessions: SessionStore;
+  dataDir: string;
+  leases?: AccountLeases;
+}
+
+/**
+ * Decides per attempt whether the bot joins signed in: only after an earlier attempt of the session met
+ * a CAPTCHA or sign-in wall anonymously, and only when the company enabled its authenticated bot for the
+ * provider. Holds the account's lease for the attempt and hands the adapter its encrypted signed-in state.
+ */
+export class SignedInBots {
+  readonly leases: AccountLeases;
+  private keyPromise: Promise<Buffer> | undefined;
+
+  constructor(private readonly options: SignedInBotsOptions) {
+    this.leases = options.leases ?? new AccountLeases();
+  }
+
+  async forAttempt(session: Session, signal: AbortSignal, log: Logger): Promise<AccountUse> {
+    const none: AccountUse = { join: {}, release: () => undefined };
+    const wall = await this.wallMet(session);
+    if (wall === undefined) return none;
+    const bot = await this.authenticatedBot(session);
+    if (!bot?.enabled) {
+      // The same anonymous bot would meet the same wall; end now with its code (the message says what to enable).
+      throw new SessionError(wall, 'account', 'an earlier attempt met this wall and the authenticated bot is off');
+    }
+    if (!bot.account) throw new SessionError('credentials_missing', 'account', 'the authenticated bot has no account credentials');
+    const key = `${session.provider}:${bot.account.email.toLowerCase()}`;
+    const holder = this.leases.holder(key);
+    if (holder !== undefined) log.info({ heldBy: holder }, 'waiting for the bot account, busy in another meeting');
+    const release = await this.leases.acquire(key, session.id, signal, new Date(session.endsAt));
+    log.info({ after: wall }, 'joining signed in to the bot account');
+    return {
+      join: { authenticated: true, account: { ...bot.account, signedInState: this.stateFile(key) } },
+      release,
+    };
+  }
+
+  private async wallMet(session: Session): Promise<EndCode | undefined> {
+    const attempts = await this.options.sessions.attempts(session.id);
+    const earlier = attempts.filter((a) => a.number < session.attempt && a.endCode !== null && signInWalls.includes(a.endCode));
+    return earlier.at(-1)?.endCode ?? undefined;
+  }
+
+  private async authenticatedBot(session: Session) {
+    const company = await this.options.companies.get(session.companyId);
+    const providers = company?.settings['providers'];
+    const entry = typeof providers === 'object' && providers !== null ? (providers as Record<string, unknown>)[session.provider] : undefined;
+    const raw = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)['authenticatedBot'] : undefined;
+    if (raw === undefined) return undefined;
+    const parsed = authenticatedBotSchema.safeParse(raw);
+    // Unusable credentials count as missing ones; the parse error is not logged, it may quote the password.
+    if (!parsed.success) return { enabled: (raw as { enabled?: unknown }).enabled === true, account: undefined };
+    return parsed.data;
+  }
+
+  private stateFile(key: string): SignedInStateStore {
+    const name = createHash('sha256').update(key).digest('hex').slice(0, 24);
+    const dir = join(this.options.dataDir, 'accounts');
+    return new EncryptedStateFile(join(dir, `${name}.state`), () => this.key(dir));
+  }
+
+  private key(dir: string): Promise<Buffer> {
+    this.keyPromise ??= (async () => {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const file = join(dir, 'state.key');
+      if (!existsSync(file)) await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+      return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+    })();
+    return this.keyPromise;
+  }
+}

@@ -1,0 +1,3 @@
+import { webProviderScenarios } from '../sim/teams/quorum-scenarios.js';
+
+webProviderScenarios('teams');

@@ -1,0 +1,135 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meanVolume, probeDuration } from '../../../providers/browser/test-support.js';
+import { defaultCompanySettings } from '../../../src/eligibility/settings.js';
+import type { Quorum } from '../../../src/main.js';
+import type { Session } from '../../../src/sessions/session.js';
+import { startQuorum } from '../../../src/main.js';
+import { adminToken, api, testConfig } from '../../helpers/quorum.js';
+import { waitForEnd } from '../../helpers/sessions.js';
+import { simAccounts, type TeamsScript } from '../index.js';
+import { webexSite } from '../webex/provider.js';
+
+type WebProvider = 'teams' | 'webex';
+
+/**
+ * Quorum end to end against a simulated Teams or Webex: real Chromium bots, real WebRTC audio, the real
+ * scheduler, store and retry policy. Three companies: anonymous only, with the authenticated bot, and
+ * with a wrong password. Scenarios run side by side in one Quorum.
+ */
+export function webProviderScenarios(provider: WebProvider): void {
+  const account = simAccounts[provider];
+  let quorum: Quorum;
+  let dataDir: string;
+
+  async function company(id: string, authenticatedBot: object): Promise<void> {
+    const settings = defaultCompanySettings({ id, assistantAddress: `assistant@${id}.example`, adminEmail: `admin@${id}.example` });
+    // Eligibility wants the company's Webex site; the simulator serves one.
+    const site = provider === 'webex' ? { site: webexSite } : {};
+    const providers = { ...settings.providers, [provider]: { enabled: true, authenticatedBot, ...site } };
+    await quorum.companies.put({ id, name: id, assistantAddress: `assistant@${id}.example`, settings: { ...settings, providers } });
+  }
+
+  async function record(companyId: string, script: TeamsScript): Promise<{ session: Session; meetingId: string }> {
+    const sim = quorum.simulator;
+    if (!sim) throw new Error('start Quorum with QUORUM_SIMULATE');
+    const meeting = await sim.createMeeting(provider, script);
+    const body = { meetingUrl: meeting.joinUrl, requestedBy: `admin@${companyId}.example`, endsAt: new Date(Date.now() + 10 * 60_000).toISOString() };
+    const response = await api<{ session: Session }>(quorum, 'POST', `/v1/companies/${companyId}/recording-requests`, body, adminToken);
+    if (response.status !== 201) throw new Error(`request refused: ${response.status} ${JSON.stringify(response.body)}`);
+    return { session: response.body.session, meetingId: meeting.id };
+  }
+
+  beforeAll(async () => {
+    const config = testConfig({
+      QUORUM_SIMULATE: true,
+      QUORUM_CONCURRENCY: 10,
+      QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 20,
+      QUORUM_ALONE_TIMEOUT_SECONDS: 2,
+      QUORUM_STEP_TIMEOUT_SECONDS: 20,
+      QUORUM_RETRY_BACKOFF_SECONDS: 0,
+    });
+    dataDir = config.QUORUM_DATA_DIR;
+    quorum = await startQuorum(config);
+    await company('anon', { enabled: false });
+    await company('signed', { enabled: true, account: { email: account.email, password: account.password } });
+    await company('wrongpw', { enabled: true, account: { email: account.email, password: 'not-the-password' } });
+    await company('nocreds', { enabled: true });
+  });
+  afterAll(async () => {
+    await quorum?.close();
+  });
+
+  describe(`${provider} sessions end to end`, () => {
+    it.concurrent('records after lobby admission: audio as long as the bot was in, and not silence', async () => {
+      const { session, meetingId } = await record('anon', {
+        lobby: { outcome: 'admit', afterMs: 2_000 },
+        participants: [{ name: 'Ada' }, { name: 'Grace' }],
+        endAfterMs: 12_000,
+      });
+      const ended = await waitForEnd(quorum, session.id, 120_000);
+      expect(ended).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
+      const states = (await quorum.sessions.timeline(session.id)).map((e) => e.to).filter(Boolean);
+      expect(states).toContain('waiting_room');
+      const [audio] = (await quorum.artifacts.list(session.id)).filter((a) => a.kind === 'audio');
+      if (!audio) throw new Error('no recording');
+      const bot = quorum.simulator?.getMeeting(meetingId)?.bot;
+      const inMeetingSeconds = (Date.parse(bot?.leftAt ?? '') - Date.parse(bot?.admittedAt ?? '')) / 1000;
+      expect(inMeetingSeconds).toBeGreaterThan(10);
+      expect(Math.abs((await probeDuration(audio.path)) - inMeetingSeconds)).toBeLessThan(3);
+      expect(await meanVolume(audio.path)).toBeGreaterThan(-40);
+    });
+
+    const endings = [
+      { name: 'denied by the host', company: 'anon', script: { lobby: { outcome: 'deny', afterMs: 1_500 } }, state: 'failed', endCode: 'admission_denied', attempt: 1 },
+      { name: 'CAPTCHA, authenticated bot off', company: 'anon', script: { gate: 'captcha' }, state: 'failed', endCode: 'blocked_by_captcha', attempt: 2 },
+      { name: 'sign-in required, authenticated bot off', company: 'anon', script: { gate: 'sign_in_required' }, state: 'failed', endCode: 'sign_in_required', attempt: 2 },
+      { name: 'sign-in wall, wrong password', company: 'wrongpw', script: { gate: 'sign_in_required', access: 'open' }, state: 'failed', endCode: 'sign_in_failed', attempt: 2 },
+      { name: 'CAPTCHA, enabled without credentials', company: 'nocreds', script: { gate: 'captcha' }, state: 'failed', endCode: 'credentials_missing', attempt: 2 },
+      { name: 'removed by the host', company: 'anon', script: { access: 'open', participants: [{ name: 'Ada' }], removeBotAfterMs: 4_000 }, state: 'failed', endCode: 'kicked', attempt: 1 },
+      { name: 'everyone else leaves', company: 'anon', script: { access: 'open', participants: [{ name: 'Ada', leaveAfterMs: 5_000 }] }, state: 'done', endCode: 'left_alone', attempt: 1 },
+    ] as const;
+
+    it.concurrent.each(endings)('$name → $endCode', async ({ company: companyId, script, state, endCode, attempt }) => {
+      const { session } = await record(companyId, structuredClone(script) as TeamsScript);
+      expect(await waitForEnd(quorum, session.id, 120_000, 2_500)).toMatchObject({ state, endCode, attempt });
+    });
+
+    it.concurrent('CAPTCHA with the authenticated bot: retried signed in, one account one meeting at a time, sign-in reused', async () => {
+      const sim = quorum.simulator;
+      if (!sim) throw new Error('no simulator');
+      const first = await record('signed', { gate: 'captcha', access: 'open', participants: [{ name: 'Ada' }], endAfterMs: 6_000 });
+      const second = await record('signed', { gate: 'sign_in_required', access: 'open', participants: [{ name: 'Ben' }], endAfterMs: 4_000 });
+      const [a, b] = await Promise.all([waitForEnd(quorum, first.session.id, 120_000), waitForEnd(quorum, second.session.id, 120_000)]);
+      expect(a).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });
+      expect(b).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });
+      const bots = [first, second].map((m) => sim.getMeeting(m.meetingId)?.bot);
+      for (const bot of bots) expect(bot?.name).toBe(account.displayName);
+      // Never two bots on one account: the later admission comes after the earlier bot left.
+      const [earlier, later] = [...bots].sort((x, y) => Date.parse(x?.admittedAt ?? '') - Date.parse(y?.admittedAt ?? ''));
+      expect(Date.parse(later?.admittedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(earlier?.leftAt ?? ''));
+      // The second join reused the stored sign-in: one password sign-in for two meetings.
+      expect(sim.signIns(provider, account.email)).toBe(1);
+      for (const m of [first, second]) {
+        const [audio] = (await quorum.artifacts.list(m.session.id)).filter((x) => x.kind === 'audio');
+        expect(audio).toBeDefined();
+      }
+      // No password in any log line of either session.
+      for (const m of [first, second]) {
+        const logs = await api<{ lines: unknown[] }>(quorum, 'GET', `/v1/sessions/${m.session.id}/logs?limit=10000`);
+        const text = JSON.stringify(logs.body.lines);
+        expect(text).toContain('joining signed in');
+        expect(text).not.toContain(account.password);
+      }
+      // The signed-in state is kept encrypted: no cookie name or JSON in the file.
+      const dir = join(dataDir, 'accounts');
+      const files = readdirSync(dir).filter((f) => f.endsWith('.state'));
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        const raw = readFileSync(join(dir, file));
+        expect(raw.toString('latin1')).not.toMatch(/sim_(teams|webex)_auth|"cookies"/);
+      }
+    });
+  });
+}
