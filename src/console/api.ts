@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ApiDeps } from '../api/deps.js';
+import { parse } from '../api/validation.js';
+import type { Company } from '../companies/company-store.js';
+import { providerStatus } from '../eligibility/provider-status.js';
+import { providerIds, providersSettingsSchema } from '../eligibility/settings.js';
+import { endCodes } from '../sessions/end-codes.js';
+import { sessionStates } from '../sessions/states.js';
+import { renderCharts } from './charts.js';
+import { readStats } from './stats.js';
+
+/** Keys whose values never leave the server, even to an operator reading settings. */
+const secretKey = /password|secret|token|key$/i;
+
+/** A copy of a settings document with every secret value replaced, so the Companies view is safe to show. */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, secretKey.test(k) && typeof v !== 'object' ? '••••••' : redactSecrets(v)]),
+  );
+}
+
+function companyView(company: Company) {
+  return { id: company.id, name: company.name, assistantAddress: company.assistantAddress, settings: redactSecrets(company.settings) };
+}
+
+/** The provider status page of one company, derived with the same function eligibility uses. */
+export function companyProviders(company: Company) {
+  const parsed = providersSettingsSchema.safeParse(company.settings.providers ?? {});
+  if (!parsed.success) {
+    return { companyId: company.id, name: company.name, invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), providers: null };
+  }
+  return { companyId: company.id, name: company.name, invalid: null, providers: providerStatus({ providers: parsed.data }) };
+}
+
+const companyQuery = z.object({ companyId: z.string().min(1).optional() });
+
+/**
+ * Which company a request may see: undefined for the admin token (every company), a company id for a
+ * per-company token. The API's auth decides; the console only applies it.
+ */
+export type CompanyScope = (request: FastifyRequest) => string | undefined;
+
+/** The company a request asks for, narrowed to its scope: a company token asking for another company sees nothing. */
+export function scopedCompany(scope: CompanyScope, request: FastifyRequest, asked: string | undefined): string | undefined {
+  const own = scope(request);
+  if (own === undefined) return asked;
+  // Another company's id: answer as if for a company that cannot exist (ids are [a-z0-9_-]), so every lookup is empty.
+  return asked === undefined || asked === own ? own : `\u0000not-${own}`;
+}
+const statsQuery = companyQuery.extend({ hours: z.coerce.number().int().min(1).max(24 * 14).default(24) });
+
+/** Read-only data the console needs beyond /v1 (mounted under /console/api, behind the API's bearer check). */
+export function consoleApiRoutes(app: FastifyInstance, deps: ApiDeps, scope: CompanyScope): void {
+  const companiesFor = async (request: FastifyRequest, asked: string | undefined): Promise<Company[]> => {
+    const companyId = scopedCompany(scope, request, asked);
+    if (!companyId) return deps.companies.list();
+    const company = await deps.companies.get(companyId);
+    return company ? [company] : [];
+  };
+
+  // The vocabularies the filters and labels use, from the same tables the server validates against.
+  app.get('/console/api/meta', () => ({ states: sessionStates, endCodes, providers: providerIds }));
+
+  app.get('/console/api/companies', async (request) => {
+    const { companyId } = parse(companyQuery, request.query);
+    return { companies: (await companiesFor(request, companyId)).map(companyView) };
+  });
+
+  app.get('/console/api/providers', async (request) => {
+    const { companyId } = parse(companyQuery, request.query);
+    return { companies: (await companiesFor(request, companyId)).map(companyProviders) };
+  });
+
+  app.get('/console/api/stats', async (request) => {
+    const query = parse(statsQuery, request.query);
+    const companyId = scopedCompany(scope, request, query.companyId);
+    const stats = await readStats(deps.store.db, { hours: query.hours, ...(companyId ? { companyId } : {}) });
+    return { stats, charts: renderCharts(stats) };
+  });
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ApiDeps } from '../api/deps.js';
+import { parse } from '../api/validation.js';
+import { topics } from '../bus.js';
+import type { SessionChange } from '../sessions/session-store.js';
+import { scopedCompany, type CompanyScope } from './api.js';
+
+const liveQuery = z.object({ companyId: z.string().min(1).optional(), token: z.string().optional() });
+
+/**
+ * `WS /v1/sessions/live`: every session change (`{session, event}`, what the bus topic `sessions` carries) as
+ * one JSON message, optionally for one company. Browsers cannot set headers on a WebSocket, so they give
+ * their token as `?token=` (src/api/auth.ts accepts it). A company token only ever hears its own company.
+ */
+export function liveSessionsRoute(app: FastifyInstance, deps: Pick<ApiDeps, 'bus'>, scope: CompanyScope = () => undefined): void {
+  app.get('/v1/sessions/live', { websocket: true }, (socket, request) => {
+    const companyId = scopedCompany(scope, request, parse(liveQuery, request.query).companyId);
+    const unsubscribe = deps.bus.subscribe(topics.sessions, (message) => {
+      const change = message as SessionChange;
+      if (companyId && change.session.companyId !== companyId) return;
+      socket.send(JSON.stringify(change));
+    });
+    socket.on('close', unsubscribe);
+  });
+}

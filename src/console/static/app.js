@@ -1,0 +1,73 @@
+/* global document, window, location, URLSearchParams */
+// The console's router: hash routes (#/sessions, #/sessions/<id>, #/overview, #/providers, #/companies),
+// so the server serves one data-free page and every view reads the API with the operator's token.
+import { Unauthorized, auth, el } from './lib.js';
+import { companiesView, overviewView, providersView } from './admin.js';
+import { sessionView } from './session.js';
+import { sessionsView } from './sessions.js';
+
+const view = () => document.getElementById('view');
+let current;
+
+function route() {
+  const hash = location.hash.replace(/^#/, '') || '/sessions';
+  const [path, query = ''] = hash.split('?');
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'sessions' && parts[1]) return { name: 'session', render: (root) => sessionView(root, decodeURIComponent(parts[1])) };
+  if (parts[0] === 'overview') return { name: 'overview', render: (root) => overviewView(root, params) };
+  if (parts[0] === 'providers') return { name: 'providers', render: (root) => providersView(root, params) };
+  if (parts[0] === 'companies') return { name: 'companies', render: (root) => companiesView(root, params) };
+  return { name: 'sessions', render: (root) => sessionsView(root, params) };
+}
+
+function showLogin(message) {
+  current?.dispose?.();
+  current = undefined;
+  document.getElementById('nav').hidden = true;
+  document.getElementById('sign-out').hidden = true;
+  const root = view();
+  root.replaceChildren(document.getElementById('login-template').content.cloneNode(true));
+  if (message) document.getElementById('login-error').textContent = message;
+  document.getElementById('login-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    auth.set(document.getElementById('token').value.trim());
+    void render();
+  });
+  document.getElementById('token').focus();
+}
+
+async function render() {
+  if (!auth.token) return showLogin();
+  current?.dispose?.();
+  // A view that opens no live feed must not show the previous view's connection state.
+  const status = document.getElementById('live-status');
+  status.textContent = '';
+  status.classList.remove('on');
+  document.getElementById('nav').hidden = false;
+  document.getElementById('sign-out').hidden = false;
+  const next = route();
+  for (const link of document.querySelectorAll('nav a')) {
+    const target = link.getAttribute('href').slice(2);
+    if (target === next.name || (target === 'sessions' && next.name === 'session')) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const root = el('div');
+  view().replaceChildren(root);
+  try {
+    current = await next.render(root);
+  } catch (error) {
+    if (error instanceof Unauthorized) {
+      auth.clear();
+      return showLogin('That token was refused. Check it and sign in again.');
+    }
+    root.replaceChildren(el('p', { class: 'error', role: 'alert' }, `Could not load this view: ${error.message}`));
+  }
+}
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  auth.clear();
+  showLogin();
+});
+window.addEventListener('hashchange', () => void render());
+void render();

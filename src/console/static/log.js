@@ -1,0 +1,77 @@
+/* global Blob, URL, document */
+// The live log of a session: the stored tail, then every new line over WebSocket; level filter, follow, download.
+import { api, el, liveSocket } from './lib.js';
+
+const levels = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const levelName = (n) => Object.keys(levels).find((k) => levels[k] === n) ?? String(n);
+
+// Shown in the line itself or bound to every line of the session: not repeated in the extra fields.
+const boundKeys = new Set(['level', 'time', 'msg', 'sessionId', 'companyId', 'provider', 'attempt', 'pid', 'hostname']);
+
+function lineText(line) {
+  const rest = Object.fromEntries(Object.entries(line.data ?? {}).filter(([key]) => !boundKeys.has(key)));
+  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+  return `${line.at.slice(11, 23)} #${line.attempt} ${levelName(line.level).toUpperCase().padEnd(5)} ${line.msg}${extra}`;
+}
+
+/** Every stored line of the session as NDJSON, fetched page by page (the API caps one answer). */
+async function download(sessionId, level) {
+  const chunks = [];
+  let after = 0;
+  for (;;) {
+    const { lines } = await api(`/v1/sessions/${encodeURIComponent(sessionId)}/logs?limit=10000&after=${after}&level=${level}`);
+    for (const line of lines) chunks.push(`${JSON.stringify(line.data)}\n`);
+    if (lines.length < 10000) break;
+    after = lines[lines.length - 1].id;
+  }
+  const url = URL.createObjectURL(new Blob(chunks, { type: 'application/x-ndjson' }));
+  const link = el('a', { href: url, download: `session-${sessionId}.ndjson` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}
+
+export function logPanel(sessionId) {
+  let level = 'debug';
+  let socket;
+  let lastId = 0;
+  const list = el('ol', { class: 'log', id: 'log-lines', 'aria-label': 'Session log', tabindex: '0' });
+  const follow = el('input', { type: 'checkbox', id: 'log-follow', checked: true });
+  const append = (line) => {
+    // A reconnect resumes with ?after=, and ids only grow: anything older was already shown.
+    if (line.id <= lastId) return;
+    lastId = line.id;
+    list.append(el('li', { class: `l${line.level}`, dataset: { level: levelName(line.level) } }, lineText(line)));
+    // Bounded so a chatty bot cannot grow the page without end; "Download" has everything.
+    while (list.childElementCount > 2000) list.firstElementChild.remove();
+    if (follow.checked) list.scrollTop = list.scrollHeight;
+  };
+  const connect = () => {
+    socket?.close();
+    list.replaceChildren();
+    lastId = 0;
+    const path = () => `/v1/sessions/${encodeURIComponent(sessionId)}/logs/live?level=${level}${lastId > 0 ? `&after=${lastId}` : ''}`;
+    socket = liveSocket(path, append, { label: 'Live log' });
+  };
+  const levelSelect = el(
+    'select',
+    { id: 'log-level', onchange: (event) => { level = event.target.value; connect(); } },
+    Object.keys(levels).map((name) => el('option', { value: name, selected: name === level }, `${name} and above`)),
+  );
+  const section = el(
+    'section',
+    { 'aria-labelledby': 'log-title' },
+    el('h2', { id: 'log-title' }, 'Log'),
+    el(
+      'div',
+      { class: 'log-controls' },
+      el('label', {}, 'Level ', levelSelect),
+      el('label', {}, follow, ' Follow'),
+      el('button', { type: 'button', class: 'secondary', id: 'log-download', onclick: () => void download(sessionId, level) }, 'Download'),
+    ),
+    list,
+  );
+  connect();
+  return { section, dispose: () => socket?.close() };
+}
