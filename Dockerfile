@@ -17,6 +17,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/src/console/static ./src/console/static
 COPY package.json ./
 RUN useradd --create-home --uid 10001 quorum && mkdir /data && chown quorum /data
 USER quorum

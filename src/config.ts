@@ -15,9 +15,31 @@ export const configSchema = z.object({
   QUORUM_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   QUORUM_HTTP_PORT: port.default(8080),
   QUORUM_SMTP_PORT: port.default(2525),
+  /** Address the invite SMTP server listens on. */
+  QUORUM_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Largest invite e-mail accepted (bytes); bigger mail is refused during the SMTP DATA phase. */
+  QUORUM_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** PEM certificate and key files; when both are set the SMTP server offers STARTTLS. */
+  QUORUM_SMTP_TLS_CERT: z.string().min(1).optional(),
+  QUORUM_SMTP_TLS_KEY: z.string().min(1).optional(),
+  /** Where replies to requesters are sent from here (smtp://host:port); unset: no replies are sent. */
+  QUORUM_SMTP_RELAY_URL: z.string().regex(/^smtps?:\/\/[^/]+/, 'must be an smtp:// or smtps:// URL').optional(),
+  /** Sender of replies when the company's assistant address cannot be used. */
+  QUORUM_MAIL_FROM: z.email().default('quorum@localhost.localdomain'),
+  /** Recurring invites are expanded into one planned session per occurrence this many days ahead. */
+  QUORUM_RECURRENCE_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  /** Retired generic assistant addresses (comma-separated): still accepted, answered with the company's own address. */
+  QUORUM_RETIRED_ASSISTANT_ADDRESSES: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== '')),
   QUORUM_DATA_DIR: z.string().min(1).default('./data'),
   QUORUM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   QUORUM_PUBLIC_URL: z.url().optional(),
+  /** A choice on a static (personal room) consent link counts for a meeting starting within this many minutes. */
+  QUORUM_CONSENT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  /** Key for hashing participants' addresses on the consent page; unset: derived from the admin token. */
+  QUORUM_CONSENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Where CLI commands such as `quorum sessions` reach a running Quorum; defaults to this host's HTTP port. */
   QUORUM_API_URL: z.url().optional(),
   QUORUM_SIMULATE: flag.default(false),

@@ -8,13 +8,17 @@ import { startSimulator, type Simulator } from '../test/sim/index.js';
 import { buildApp } from './api/app.js';
 import type { LiveBus } from './bus.js';
 import { CompanyStore, defaultCompany } from './companies/company-store.js';
+import { createConsent, type Consent } from './consent/index.js';
 import type { Config } from './config.js';
 import { openInfrastructure } from './infrastructure.js';
+import type { DnsResolver } from './intake/dns.js';
+import { startIntake, type Intake } from './intake/service.js';
 import { createLogger } from './logging/logger.js';
 import { SessionLogSink } from './logging/session-log.js';
 import { createMetrics } from './metrics.js';
 import { runBot } from './runner/bot-run.js';
 import { salvageRecording } from './runner/salvage.js';
+import { SignedInBots } from './scheduler/account-lease.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
@@ -35,6 +39,10 @@ export interface Quorum {
   mode: 'embedded' | 'scale-out';
   pool: BrowserPool;
   simulator?: Simulator;
+  /** E-mail intake: the inbound path, its stores and (when serving) the SMTP server. */
+  intake: Intake;
+  /** Consent links, the consent page and the gate that ends sessions a participant declined. */
+  consent: Consent;
   close(): Promise<void>;
 }
 
@@ -43,6 +51,8 @@ export interface StartOptions {
   console?: NodeJS.WritableStream;
   /** `false` for `quorum worker`: run bots from the shared queue, serve no HTTP API. */
   api?: boolean;
+  /** Answers the DNS lookups of mail authentication (tests and the demo); unset: the system resolver. */
+  dnsResolver?: DnsResolver;
 }
 
 /** The composition root: one place that wires the stores, queue, browser pool, scheduler and API. */
@@ -67,6 +77,18 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     log: logger.child({ component: 'browser' }),
   });
   const metrics = createMetrics(() => sessions.countByState());
+  const signedInBots = new SignedInBots({ companies, sessions, dataDir });
+  // Declines reach the scheduler only after start-up, so the closure may name it before it exists.
+  const consent = createConsent({
+    db: store.db,
+    sessions,
+    scheduler: { abort: (id, endCode, reason) => scheduler.abort(id, endCode, reason) },
+    companies,
+    logger,
+    secret: config.QUORUM_CONSENT_SECRET ?? adminToken,
+    windowMinutes: config.QUORUM_CONSENT_WINDOW_MINUTES,
+    ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}),
+  });
   const scheduler = new Scheduler({
     sessions,
     queue,
@@ -80,14 +102,19 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
       const artifact = await salvageRecording(artifacts, session);
       return artifact ? { partialRecording: artifact.id } : {};
     },
-    runBot: (session, signal) => runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies) }, session, signal),
+    // A decline recorded since the session was planned cancels it here, before any bot starts.
+    runBot: async (session, signal) =>
+      (await consent.service.beforeJoin(session)) ?? runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
   });
   await scheduler.start();
-  const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS });
+  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
+  const intake = await startIntake(config, intakeDeps, { smtp: options.api !== false });
+  const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent });
   const url = options.api === false ? '' : await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
 
   const close = async () => {
     await app.close();
+    await intake.close();
     await scheduler.close(config.QUORUM_SHUTDOWN_GRACE_SECONDS * 1000);
     await pool.close();
     await simulator?.close();
@@ -95,7 +122,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     await closeBus();
     await store.close();
   };
-  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, close };
+  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, close };
 }
 
 function botSettings(config: Config, companies: CompanyStore) {

@@ -1,5 +1,9 @@
 import websocket from '@fastify/websocket';
 import fastify, { type FastifyInstance } from 'fastify';
+import { registerConsentApi, registerConsentPages, type Consent } from '../consent/index.js';
+import { liveSessionsRoute, registerConsole } from '../console/index.js';
+import type { InboundMail } from '../intake/inbound.js';
+import { inboundRoutes } from '../intake/routes.js';
 import { SchedulerError } from '../scheduler/scheduler.js';
 import { TransitionError } from '../sessions/session-store.js';
 import { requireAdmin } from './auth.js';
@@ -10,7 +14,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { ValidationError } from './validation.js';
 
 /** The HTTP API (DESIGN.md §6). Everything under /v1 needs a bearer token. */
-export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: ApiDeps & { inbound?: InboundMail; inboundMaxBytes?: number; consent?: Consent }): Promise<FastifyInstance> {
   const app = fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
   const log = deps.logger.child({ component: 'http' });
   await app.register(websocket);
@@ -24,10 +28,17 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal_error', message: 'internal error; see the server log' });
   });
   healthRoutes(app, deps);
+  // The consent page is public: participants have no token, so it stays outside the /v1 bearer hook.
+  if (deps.consent) await registerConsentPages(app, deps.consent);
   await app.register(async (v1) => {
     v1.addHook('onRequest', requireAdmin(deps.adminToken));
     sessionRoutes(v1, deps);
     logRoutes(v1, deps);
+    liveSessionsRoute(v1, deps);
+    if (deps.consent) registerConsentApi(v1, deps.consent);
+    if (deps.inbound) await v1.register(inboundRoutes(deps.inbound, deps.inboundMaxBytes ?? 10 * 1024 * 1024));
   });
+  // The ops console: data-free pages at /console/, its read-only JSON behind the same token check as /v1.
+  await registerConsole(app, deps, requireAdmin(deps.adminToken));
   return app;
 }

@@ -2,7 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topics } from '../bus.js';
+import nodemailer from 'nodemailer';
 import { loadConfig } from '../config.js';
+import { defaultCompanySettings } from '../eligibility/settings.js';
+import { composeInvite } from '../intake/compose-invite.js';
+import { tableResolver } from '../intake/dns.js';
+import { createDkimKey, signMessage, type DkimKey } from '../intake/mail-auth.js';
 import { startQuorum, type Quorum } from '../main.js';
 import type { Artifact } from '../sessions/artifacts.js';
 import type { SessionChange } from '../sessions/session-store.js';
@@ -26,7 +31,10 @@ interface DemoResult {
   recorded: boolean;
 }
 
-const demoProviders = ['meet'] as const;
+const demoProviders = ['meet', 'teams', 'webex'] as const;
+const demoDomain = 'acme.example';
+const demoAssistant = `assistant@${demoDomain}`;
+const demoRequester = `ada@${demoDomain}`;
 
 /**
  * Starts Quorum and the simulator on free ports with the demo company, asks Quorum to record a simulated
@@ -40,6 +48,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const config = loadConfig(process.env, {
     QUORUM_DATA_DIR: dataDir,
     QUORUM_HTTP_PORT: 0,
+    QUORUM_SMTP_PORT: 0,
     QUORUM_SIMULATE: true,
     QUORUM_LOG_LEVEL: 'silent',
     QUORUM_ALONE_TIMEOUT_SECONDS: 5,
@@ -48,11 +57,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     if (!options.json) process.stdout.write(`${line}\n`);
   };
   say(`Quorum demo: data in ${dataDir}`);
-  const quorum = await startQuorum(config);
+  // The demo company's domain signs its mail with this key; Quorum's DNS answers come from a local table.
+  const dkim = createDkimKey(demoDomain);
+  const quorum = await startQuorum(config, { dnsResolver: tableResolver(dkim.dns) });
   try {
-    say(`Quorum API on ${quorum.url}; simulator on 127.0.0.1:${quorum.simulator?.httpsPort ?? '?'}`);
+    await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: demoAssistant, settings: withDemoProviders(defaultCompanySettings({ adminEmail: demoRequester })) });
+    say(`Quorum API on ${quorum.url}; SMTP on 127.0.0.1:${quorum.intake.smtp?.port ?? '?'}; simulator on 127.0.0.1:${quorum.simulator?.httpsPort ?? '?'}`);
     const results: DemoResult[] = [];
-    for (const provider of providers) results.push(await demoOne(quorum, provider, say));
+    for (const provider of providers) results.push(await demoOne(quorum, provider, say, dkim));
     if (options.json) process.stdout.write(`${JSON.stringify({ dataDir, results }, null, 2)}\n`);
     return results.every((r) => r.recorded) ? 0 : 1;
   } finally {
@@ -60,36 +72,69 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   }
 }
 
-async function demoOne(quorum: Quorum, provider: string, say: (line: string) => void): Promise<DemoResult> {
-  const sim = quorum.simulator;
-  if (!sim) throw new Error('the simulator did not start');
-  const meeting = await sim.createMeeting('meet', {
-    access: 'lobby',
-    lobby: { outcome: 'admit', afterMs: 3000 },
+/** The same meeting on every provider: a lobby that admits after 3 s, two speakers, the host ends it after 20 s. */
+function createDemoMeeting(sim: NonNullable<Quorum['simulator']>, provider: string): Promise<{ id: string; joinUrl: string }> {
+  const script = () => ({
+    access: 'lobby' as const,
+    lobby: { outcome: 'admit' as const, afterMs: 3000 },
     participants: [{ name: 'Ada Lovelace' }, { name: 'Grace Hopper', leaveAfterMs: 12_000 }],
     endAfterMs: 20_000,
   });
+  if (provider === 'teams' || provider === 'webex') return sim.createMeeting(provider, script());
+  return sim.createMeeting('meet', script());
+}
+
+/** The demo company records every demo provider (anonymous bots); `acme` is the simulated Webex site. */
+function withDemoProviders(settings: ReturnType<typeof defaultCompanySettings>): ReturnType<typeof defaultCompanySettings> {
+  const providers = { ...settings.providers, teams: { enabled: true, authenticatedBot: { enabled: false } }, webex: { enabled: true, authenticatedBot: { enabled: false }, site: 'acme' } };
+  return { ...settings, providers };
+}
+
+async function demoOne(quorum: Quorum, provider: string, say: (line: string) => void, dkim: DkimKey): Promise<DemoResult> {
+  const sim = quorum.simulator;
+  if (!sim) throw new Error('the simulator did not start');
+  const meeting = await createDemoMeeting(sim, provider);
   say(`\n[${provider}] simulated meeting ${meeting.joinUrl} (lobby admits after 3 s, host ends it after 20 s)`);
-  const startsAt = new Date(Date.now() + 5000);
+  const startsAt = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000);
   // Listen before asking: the join is due at once (the lead time exceeds 5 s), so changes come quickly.
   const follower = followSessions(quorum, (change) => say(`[${provider}] ${formatEvent(change.event)}`));
-  const response = await fetch(`${quorum.url}/v1/companies/default/recording-requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${quorum.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ meetingUrl: meeting.joinUrl, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 10 * 60_000).toISOString(), title: 'Quorum demo meeting', requestedBy: 'ada@quorum.local' }),
-  });
-  if (!response.ok) throw new Error(`recording request refused: ${response.status} ${await response.text()}`);
-  const { session } = (await response.json()) as { session: Session };
-  say(`[${provider}] session ${session.id} scheduled; meeting starts at ${startsAt.toISOString()}`);
-  const final = await follower.until(session.id);
-  const artifacts = await quorum.artifacts.list(session.id);
+  const sessionId = await sendInvite(quorum, meeting.joinUrl, startsAt, dkim);
+  say(`[${provider}] invite e-mail from ${demoRequester} to ${demoAssistant} accepted over SMTP (DKIM-signed for ${demoDomain})`);
+  say(`[${provider}] session ${sessionId} scheduled; meeting starts at ${startsAt.toISOString()}`);
+  const final = await follower.until(sessionId);
+  const artifacts = await quorum.artifacts.list(sessionId);
   const audio = artifacts.filter((a) => a.kind === 'audio');
   const recorded = final.state === 'done' && audio.length > 0;
   say(`[${provider}] ended: ${final.state} (${final.endCode ?? 'no end code'}) after ${final.attempt} attempt(s)`);
   for (const a of artifacts) say(`[${provider}] ${a.kind}: ${a.path} (${a.bytes} bytes${a.durationMs === null ? '' : `, ${(a.durationMs / 1000).toFixed(1)} s`})`);
   const report = sim.getMeeting(meeting.id);
   if (report?.bot) say(`[${provider}] simulator saw the bot: asked ${report.bot.requestedAt ?? '-'}, admitted ${report.bot.admittedAt ?? '-'}, left ${report.bot.leftAt ?? '-'}`);
-  return { provider, sessionId: session.id, state: final.state, endCode: final.endCode, attempts: final.attempt, artifacts, recorded };
+  return { provider, sessionId, state: final.state, endCode: final.endCode, attempts: final.attempt, artifacts, recorded };
+}
+
+/** Sends a signed calendar invite for the meeting through Quorum's SMTP server, as an organizer's mail system would. */
+async function sendInvite(quorum: Quorum, joinUrl: string, startsAt: Date, dkim: DkimKey): Promise<string> {
+  const port = quorum.intake.smtp?.port;
+  if (!port) throw new Error('the SMTP intake did not start');
+  const { uid, raw } = composeInvite({
+    start: startsAt,
+    end: new Date(startsAt.getTime() + 10 * 60_000),
+    summary: 'Quorum demo meeting',
+    organizer: demoRequester,
+    attendees: [demoRequester, demoAssistant],
+    joinUrl,
+    from: demoRequester,
+    to: demoAssistant,
+  });
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, name: `mail.${demoDomain}` });
+  try {
+    await transport.sendMail({ envelope: { from: demoRequester, to: [demoAssistant] }, raw: await signMessage(raw, dkim) });
+  } finally {
+    transport.close();
+  }
+  const [occurrence] = await quorum.intake.meetings.occurrences('acme', uid);
+  if (!occurrence?.sessionId) throw new Error(`the invite was not scheduled: ${JSON.stringify(occurrence?.decision ?? 'no meeting stored')}`);
+  return occurrence.sessionId;
 }
 
 /**

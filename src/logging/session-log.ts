@@ -100,12 +100,18 @@ export interface LogQuery {
   minLevel?: number;
   after?: number;
   limit?: number;
+  /** The newest `tail` lines, oldest first (ignores `limit`). */
+  tail?: number;
 }
 
 export async function readSessionLog(db: Kysely<Database>, sessionId: string, query: LogQuery = {}): Promise<LogLine[]> {
   let q = db.selectFrom('logs').selectAll().where('session_id', '=', sessionId);
   if (query.minLevel !== undefined) q = q.where('level', '>=', query.minLevel);
   if (query.after !== undefined) q = q.where('id', '>', query.after);
+  if (query.tail !== undefined) {
+    const newest = await q.orderBy('id', 'desc').limit(query.tail).execute();
+    return newest.reverse().map((r) => toLogLine(Number(r.id), r));
+  }
   const rows = await q.orderBy('id').limit(query.limit ?? 1000).execute();
   return rows.map((r) => toLogLine(Number(r.id), r));
 }

@@ -11,6 +11,7 @@ import { endCodes, type EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
 import { SessionError, isSessionError } from '../sessions/session-error.js';
 import type { SessionStore } from '../sessions/session-store.js';
+import type { AccountUse, SignedInBots } from '../scheduler/account-lease.js';
 import { recordingPath } from './salvage.js';
 import { abortCode, watchMeeting, type AutoLeaveRules } from './watch.js';
 
@@ -30,6 +31,8 @@ export interface RunnerDeps {
   logger: Logger;
   metrics: Metrics;
   settings: BotSettings;
+  /** Decides per attempt whether the bot joins signed in and holds that account's lease; absent: anonymous. */
+  accounts?: Pick<SignedInBots, 'forAttempt'>;
 }
 
 interface Attempt {
@@ -41,6 +44,8 @@ interface Attempt {
   admittedAt?: number;
   /** Evidence the adapter already saved for this attempt (artifact ids). */
   evidence?: string[];
+  /** The bot account this attempt signs in with, leased until the attempt ends. */
+  account?: AccountUse;
 }
 
 /**
@@ -56,11 +61,12 @@ export async function runBot(deps: RunnerDeps, session: Session, signal: AbortSi
     await deps.sessions.transition(session.id, 'joining', { code: 'bot_starting' });
     bot = await deps.pool.acquire({ prepare: (context) => prepareAudioCapture(context) });
     const endCode = await attend(deps, run, bot);
-    return await finishRecorded(deps, run, endCode);
+    return endCode === 'consent_declined' ? await finishDeclined(deps, run, 'leaving') : await finishRecorded(deps, run, endCode);
   } catch (error) {
     return await finishFailed(deps, run, bot, error);
   } finally {
     deps.metrics.activeBots.dec();
+    run.account?.release();
     await bot?.release();
   }
 }
@@ -76,6 +82,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   const phase = (next: JoinPhase) => {
     phases = phases.then(() => reportPhase(deps, session.id, next, log));
   };
+  run.account = await deps.accounts?.forAttempt(session, signal, log);
   const dispatchedAt = Date.now();
   log.info({ url: match.ref.url }, 'joining meeting');
   const inMeeting: InMeeting = await Promise.race([
@@ -91,6 +98,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
       saveEvidence: async (label) => {
         run.evidence = await keepEvidence(deps, run, bot, label);
       },
+      ...run.account?.join,
     }),
     crashed,
   ]);
@@ -154,10 +162,31 @@ async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCod
   });
 }
 
+/**
+ * A participant declined on the consent page while the bot was in the meeting: the bot has left, and
+ * nothing it recorded of this meeting is kept (this attempt's file and any earlier attempt's).
+ */
+async function finishDeclined(deps: RunnerDeps, run: Attempt, step: string): Promise<Session> {
+  const { session, log } = run;
+  const current = run.recording ? 1 : 0;
+  await run.recording?.discard();
+  const earlier = await deps.artifacts.deleteRecordings(session.id);
+  log.info({ deleted: current + earlier }, 'consent declined: the bot left and deleted its recording');
+  await deps.sessions.note(session.id, 'recording_deleted', { reason: 'consent_declined', recordings: current + earlier });
+  // The transition table ends a recording session only through `leaving`.
+  if ((await deps.sessions.get(session.id))?.state === 'recording') await deps.sessions.transition(session.id, 'leaving', { code: 'consent_declined' });
+  return deps.sessions.transition(session.id, 'cancelled', {
+    code: 'consent_declined',
+    endCode: 'consent_declined',
+    details: { step, recordingDeleted: true },
+  });
+}
+
 async function finishFailed(deps: RunnerDeps, run: Attempt, bot: BotBrowser | undefined, error: unknown): Promise<Session> {
   const { session, log, signal } = run;
   const endCode = toEndCode(error, signal);
   const step = isSessionError(error) ? error.step : 'run';
+  if (endCode === 'consent_declined' && run.recording) return finishDeclined(deps, run, step);
   log.warn({ endCode, step, err: error }, `attempt ended: ${endCode}`);
   const details: Record<string, unknown> = { step, message: error instanceof Error ? error.message : String(error) };
   if (run.recording) {
@@ -170,8 +199,8 @@ async function finishFailed(deps: RunnerDeps, run: Attempt, bot: BotBrowser | un
     details.evidence = await keepEvidence(deps, run, bot, step);
   }
   const current = await deps.sessions.get(session.id);
-  // An operator stop before the bot got in cancels the attempt; anything else is a failure.
-  const state = endCode === 'stopped_by_operator' && !run.recording ? 'cancelled' : 'failed';
+  // An operator stop or a consent decline before the bot got in cancels the attempt; anything else is a failure.
+  const state = (endCode === 'stopped_by_operator' || endCode === 'consent_declined') && !run.recording ? 'cancelled' : 'failed';
   if (state === 'failed') deps.metrics.failures.inc({ end_code: endCode });
   if (!current || current.state === 'failed' || current.state === 'cancelled' || current.state === 'done') return current ?? session;
   return deps.sessions.transition(session.id, state, { code: endCode, endCode, details });

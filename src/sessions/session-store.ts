@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { topics, type LiveBus } from '../bus.js';
 import type { Database } from '../store/schema.js';
 import type { EndCode } from './end-codes.js';
@@ -35,6 +35,19 @@ export interface SessionFilter {
   limit?: number;
   /** Paging: only sessions created before this ISO time. */
   before?: string;
+  endCode?: string;
+  /** Time range on `created_at` (ISO, `from` inclusive, `to` exclusive): the order the list is paged in. */
+  from?: string;
+  to?: string;
+  /** Case-insensitive text search in the meeting title or URL. */
+  q?: string;
+  /** Keyset paging: `nextCursor` of the previous page (stays fast however deep the page). */
+  cursor?: string;
+}
+
+/** The keyset of a list row: (created_at, id), both descending. */
+export function sessionCursor(session: Pick<Session, 'createdAt' | 'id'>): string {
+  return `${session.createdAt}|${session.id}`;
 }
 
 export class TransitionError extends Error {
@@ -108,19 +121,31 @@ export class SessionStore {
     if (filter.provider) query = query.where('provider', '=', filter.provider);
     if (filter.companyId) query = query.where('company_id', '=', filter.companyId);
     if (filter.before) query = query.where('created_at', '<', filter.before);
+    if (filter.endCode) query = query.where('end_code', '=', filter.endCode);
+    if (filter.from) query = query.where('created_at', '>=', filter.from);
+    if (filter.to) query = query.where('created_at', '<', filter.to);
+    if (filter.q) {
+      const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where(sql<boolean>`(lower(coalesce(title, '')) like ${pattern} escape '\\' or lower(meeting_url) like ${pattern} escape '\\')`);
+    }
+    const cursor = filter.cursor ? parseCursor(filter.cursor) : undefined;
+    if (cursor) {
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '<', cursor.id)])]),
+      );
+    }
     const rows = await query
       .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
       .limit(filter.limit ?? 100)
       .execute();
     return rows.map(toSession);
   }
 
-  async countByState(): Promise<Record<string, number>> {
-    const rows = await this.db
-      .selectFrom('sessions')
-      .select(['state', (eb) => eb.fn.countAll<number>().as('count')])
-      .groupBy('state')
-      .execute();
+  async countByState(filter: { companyId?: string } = {}): Promise<Record<string, number>> {
+    let query = this.db.selectFrom('sessions').select(['state', (eb) => eb.fn.countAll<number>().as('count')]);
+    if (filter.companyId) query = query.where('company_id', '=', filter.companyId);
+    const rows = await query.groupBy('state').execute();
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.count)]));
   }
 
@@ -226,6 +251,11 @@ export class SessionStore {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+function parseCursor(cursor: string): { createdAt: string; id: string } | undefined {
+  const at = cursor.lastIndexOf('|');
+  return at > 0 ? { createdAt: cursor.slice(0, at), id: cursor.slice(at + 1) } : undefined;
+}
 
 async function mustGet(db: Db, id: string): Promise<Session> {
   return toSession(await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow());

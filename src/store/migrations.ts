@@ -95,6 +95,119 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * E-mail intake: every received message kept raw before it is parsed, the meetings it carried (keyed by
+ * company + iCalendar UID + RECURRENCE-ID, '' for a series or single event) and each occurrence's session.
+ */
+const intake: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('inbound_messages')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .addColumn('transport', 'text', (c) => c.notNull())
+      .addColumn('remote_ip', 'text')
+      .addColumn('helo', 'text')
+      .addColumn('mail_from', 'text')
+      .addColumn('recipients', 'text', (c) => c.notNull())
+      .addColumn('bytes', 'integer', (c) => c.notNull())
+      .addColumn('raw', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addColumn('company_id', 'text')
+      .addColumn('message_id', 'text')
+      .addColumn('outcome', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('inbound_messages_received').on('inbound_messages').column('received_at').execute();
+    await db.schema
+      .createTable('meetings')
+      .addColumn('company_id', 'text', (c) => c.notNull())
+      .addColumn('uid', 'text', (c) => c.notNull())
+      .addColumn('recurrence_id', 'text', (c) => c.notNull())
+      .addColumn('sequence', 'integer', (c) => c.notNull())
+      .addColumn('dtstamp', 'text')
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('title', 'text')
+      .addColumn('organizer', 'text')
+      .addColumn('requested_by', 'text')
+      .addColumn('starts_at', 'text')
+      .addColumn('ends_at', 'text')
+      .addColumn('details', 'text', (c) => c.notNull())
+      .addColumn('message_id', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('meetings_pk', ['company_id', 'uid', 'recurrence_id'])
+      .execute();
+    await db.schema
+      .createTable('meeting_occurrences')
+      .addColumn('company_id', 'text', (c) => c.notNull())
+      .addColumn('uid', 'text', (c) => c.notNull())
+      .addColumn('occurrence', 'text', (c) => c.notNull())
+      .addColumn('starts_at', 'text', (c) => c.notNull())
+      .addColumn('ends_at', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text')
+      .addColumn('decision', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('meeting_occurrences_pk', ['company_id', 'uid', 'occurrence'])
+      .execute();
+    await db.schema.createIndex('meeting_occurrences_session').on('meeting_occurrences').column('session_id').execute();
+  },
+};
+
+/** Consent-enabled links (hashed tokens) and the choices participants made on their pages. */
+const consent: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('consent_links')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('company_id', 'text', (c) => c.notNull())
+      .addColumn('link_type', 'text', (c) => c.notNull())
+      .addColumn('user_email', 'text')
+      .addColumn('meeting_id', 'text')
+      .addColumn('provider', 'text', (c) => c.notNull())
+      .addColumn('conference_url', 'text', (c) => c.notNull())
+      .addColumn('meeting_key', 'text', (c) => c.notNull())
+      .addColumn('title', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema.createIndex('consent_links_company_key').on('consent_links').columns(['company_id', 'meeting_key']).execute();
+    await db.schema
+      .createTable('consent_choices')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('link_id', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text')
+      .addColumn('choice', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('participant', 'text', (c) => c.notNull())
+      .addColumn('address_hash', 'text')
+      .addColumn('user_agent', 'text')
+      .execute();
+    await db.schema.createIndex('consent_choices_link_at').on('consent_choices').columns(['link_id', 'at']).execute();
+  },
+};
+
+/**
+ * The ops console pages sessions newest first by the keyset (created_at, id), under any one filter;
+ * each filter gets an index that ends in that keyset so a page is an index range scan even at 100k sessions.
+ */
+const consoleIndexes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('sessions_created_id').on('sessions').columns(['created_at', 'id']).execute();
+    await db.schema.createIndex('sessions_state_created_id').on('sessions').columns(['state', 'created_at', 'id']).execute();
+    await db.schema.createIndex('sessions_provider_created_id').on('sessions').columns(['provider', 'created_at', 'id']).execute();
+    await db.schema.createIndex('sessions_end_code_created_id').on('sessions').columns(['end_code', 'created_at', 'id']).execute();
+    await db.schema.createIndex('sessions_company_created_id').on('sessions').columns(['company_id', 'created_at', 'id']).execute();
+    // The console charts read attempts by the hour they started (join latency) or ended (outcomes).
+    await db.schema.createIndex('attempts_started').on('attempts').column('started_at').execute();
+    await db.schema.createIndex('attempts_ended').on('attempts').column('ended_at').execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect) };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent };
 }

@@ -12,6 +12,11 @@ export interface Database {
   events: EventTable;
   logs: LogTable;
   artifacts: ArtifactTable;
+  inbound_messages: InboundMessageTable;
+  meetings: MeetingTable;
+  meeting_occurrences: MeetingOccurrenceTable;
+  consent_links: ConsentLinkTable;
+  consent_choices: ConsentChoiceTable;
 }
 
 export interface CompanyTable {
@@ -86,4 +91,88 @@ export interface ArtifactTable {
   bytes: number;
   duration_ms: number | null;
   created_at: string;
+}
+
+/** A received e-mail, stored raw (base64) before it is parsed so a parse error loses nothing. */
+export interface InboundMessageTable {
+  id: string;
+  received_at: string;
+  transport: string;
+  remote_ip: string | null;
+  helo: string | null;
+  mail_from: string | null;
+  recipients: string;
+  bytes: number;
+  raw: string;
+  status: string;
+  error: string | null;
+  company_id: string | null;
+  message_id: string | null;
+  outcome: string | null;
+  updated_at: string;
+}
+
+/** The latest applied version of an invite: a series or single event (recurrence_id '') or one override. */
+export interface MeetingTable {
+  company_id: string;
+  uid: string;
+  recurrence_id: string;
+  sequence: number;
+  dtstamp: string | null;
+  method: string;
+  status: string;
+  title: string | null;
+  organizer: string | null;
+  requested_by: string | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  details: string;
+  message_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One occurrence of a meeting ('' for a single event, else its RECURRENCE-ID) and the session recording it. */
+export interface MeetingOccurrenceTable {
+  company_id: string;
+  uid: string;
+  occurrence: string;
+  starts_at: string;
+  ends_at: string;
+  status: string;
+  session_id: string | null;
+  decision: string | null;
+  updated_at: string;
+}
+
+/**
+ * A consent-enabled link (`/c/<token>`): only the SHA-256 of its token is kept. `static` links belong to a user
+ * (their personal room, `user_email`), `dynamic` links to one meeting (`meeting_id`); `meeting_key` is the
+ * provider's canonical form of `conference_url`, the one link the page sends participants to.
+ */
+export interface ConsentLinkTable {
+  id: string;
+  token_hash: string;
+  company_id: string;
+  link_type: string;
+  user_email: string | null;
+  meeting_id: string | null;
+  provider: string;
+  conference_url: string;
+  meeting_key: string;
+  title: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** One participant's choice on a consent page; `participant` and `address_hash` are keyed hashes, never raw. */
+export interface ConsentChoiceTable {
+  id: string;
+  link_id: string;
+  session_id: string | null;
+  choice: string;
+  at: string;
+  participant: string;
+  address_hash: string | null;
+  user_agent: string | null;
 }

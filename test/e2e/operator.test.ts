@@ -75,14 +75,15 @@ describe('operator actions', () => {
     const socket = new WebSocket(`${quorum.url.replace('http', 'ws')}/v1/sessions/${session.id}/logs/live`, { headers: { authorization: `Bearer ${adminToken}` } });
     socket.on('message', (data: Buffer) => received.push(JSON.parse(data.toString('utf8')) as LogLine));
     await new Promise((resolve) => socket.once('open', resolve));
+    // Both readers have the backlog (the bot's lobby lines) before the bot is admitted.
+    await follow.waitFor('waiting to be admitted');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const beforeAdmission = received.length;
     quorum.simulator?.act(meetingId, { type: 'admit' });
     await waitForState(quorum, session.id, 'recording');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await follow.waitFor('recording started');
     // Written after both readers attached, and seen by both while the bot is still in the meeting.
     expect(received.slice(beforeAdmission).map((l) => l.msg)).toContain('recording started');
-    expect(follow.output()).toContain('recording started');
     expect(received.every((l) => l.sessionId === session.id)).toBe(true);
     quorum.simulator?.act(meetingId, { type: 'end' });
     await waitForEnd(quorum, session.id);

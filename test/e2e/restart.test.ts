@@ -42,6 +42,7 @@ describe('kill -9 and restart', () => {
     env = {
       QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-restart-')),
       QUORUM_HTTP_PORT: String(port),
+      QUORUM_SMTP_PORT: '0',
       QUORUM_ADMIN_TOKEN: adminToken,
       QUORUM_LOG_LEVEL: 'warn',
       QUORUM_BROWSER_ARGS: JSON.stringify(sim.chromiumArgs()),

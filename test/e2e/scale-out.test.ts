@@ -60,6 +60,7 @@ describe('scale-out on PostgreSQL and Redis', () => {
       QUORUM_REDIS_PREFIX: `it-${randomBytes(4).toString('hex')}`,
       QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-scale-')),
       QUORUM_HTTP_PORT: String(port),
+      QUORUM_SMTP_PORT: '0',
       QUORUM_ADMIN_TOKEN: adminToken,
       QUORUM_LOG_LEVEL: 'warn',
       QUORUM_BROWSER_ARGS: JSON.stringify(sim.chromiumArgs()),

@@ -12,6 +12,8 @@ export function assertBuilt(): void {
 export interface CliRun {
   child: ChildProcess;
   output(): string;
+  /** Resolves once the output contains `text`; rejects after `timeoutMs`. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
   exited: Promise<number | null>;
 }
 
@@ -22,5 +24,12 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  const waitFor = async (text: string, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!output.includes(text)) {
+      if (Date.now() > deadline) throw new Error(`CLI output never contained ${JSON.stringify(text)}; it was:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return { child, output: () => output, waitFor, exited };
 }

@@ -12,6 +12,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
     {
       QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-it-')),
       QUORUM_HTTP_PORT: 0,
+      QUORUM_SMTP_PORT: 0,
       QUORUM_ADMIN_TOKEN: adminToken,
       QUORUM_LOG_LEVEL: 'silent',
       ...overrides,

@@ -44,10 +44,10 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
       else queued.push(line);
     });
     socket.on('close', unsubscribe);
-    readSessionLog(deps.store.db, id, { minLevel, after: query.after, limit: query.after === undefined ? 200 : 10_000 })
+    const window = query.after === undefined ? { tail: 200 } : { after: query.after, limit: 10_000 };
+    readSessionLog(deps.store.db, id, { minLevel, ...window })
       .then((backlog) => {
-        const tail = query.after === undefined ? backlog.slice(-200) : backlog;
-        for (const line of tail) send(line);
+        for (const line of backlog) send(line);
         for (const line of queued.splice(0)) send(line);
         backlogDone = true;
       })

@@ -2,7 +2,9 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { Consent } from '../../consent/index.js';
 import { RequestRejected, recordingRequestSchema, requestRecording } from '../../scheduler/recording-request.js';
+import { sessionCursor } from '../../sessions/session-store.js';
 import { sessionStates } from '../../sessions/states.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
@@ -13,15 +15,25 @@ const listQuery = z.object({
   companyId: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   before: z.string().optional(),
+  endCode: z.string().optional(),
+  // Stored times are UTC ISO strings compared as text, so any offset is normalized to Z first.
+  from: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()).optional(),
+  to: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()).optional(),
+  q: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional(),
 });
 const actionBody = z.object({ reason: z.string().max(1000).optional() }).strict().optional();
 const idParams = z.object({ id: z.string().min(1) });
 
-export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function sessionRoutes(app: FastifyInstance, deps: ApiDeps & { consent?: Consent }): void {
   app.get('/v1/sessions', async (request) => {
     const query = parse(listQuery, request.query);
     const filter = { ...query, state: query.state as (typeof sessionStates)[number] | undefined };
-    return { sessions: await deps.sessions.list(filter), counts: await deps.sessions.countByState() };
+    const sessions = await deps.sessions.list(filter);
+    // Keyset paging: the cursor of the last row when the page is full (the console's "older" link).
+    const last = sessions.length === query.limit ? sessions.at(-1) : undefined;
+    const counts = await deps.sessions.countByState(query.companyId ? { companyId: query.companyId } : {});
+    return { sessions, counts, nextCursor: last ? sessionCursor(last) : null };
   });
 
   app.get('/v1/sessions/:id', async (request, reply) => {
@@ -29,7 +41,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const session = await deps.sessions.get(id);
     if (!session) return reply.code(404).send({ error: 'not_found', message: `session ${id} not found` });
     const [attempts, timeline, artifacts] = await Promise.all([deps.sessions.attempts(id), deps.sessions.timeline(id), deps.artifacts.list(id)]);
-    return { session, attempts, timeline, artifacts };
+    // The consent page choices that counted for this meeting occurrence (first per participant).
+    const consentChoices = deps.consent ? await deps.consent.service.countedFor(session) : [];
+    return { session, attempts, timeline, artifacts, consentChoices };
   });
 
   app.get('/v1/sessions/:id/artifacts/:artifactId', async (request, reply) => {

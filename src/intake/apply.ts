@@ -1,0 +1,341 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Decision } from '../eligibility/check.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import type { Session } from '../sessions/session.js';
+import { isEnded } from '../sessions/states.js';
+import { detectLinks } from './links.js';
+import { urlMatchers } from './matchers.js';
+import type { Meeting, MeetingOccurrence, MeetingsStore } from './meetings-store.js';
+import type { IntakePlanner } from './planner.js';
+import type { Occurrence, ParsedEvent } from './types.js';
+
+/** What applying needs from the scheduler: (re)plan a join, or cancel one. */
+export interface JoinPlanner {
+  plan(session: Session): Promise<void>;
+  abort(id: string, endCode: 'meeting_cancelled', reason: string): Promise<Session>;
+}
+
+export interface ApplyDeps {
+  store: MeetingsStore;
+  sessions: SessionStore;
+  scheduler: JoinPlanner;
+  planner: IntakePlanner;
+  leadSeconds: number;
+  log: Logger;
+  consentBaseUrl?: string;
+}
+
+/** One invite e-mail's context, shared by every event it carries. */
+export interface InviteContext {
+  now: Date;
+  /** The company the meeting is stored under ('' when the address matched none). */
+  companyId: string;
+  assistantAddress: string;
+  requesterEmail: string;
+  senderAuthenticated: boolean;
+  /** The inbound message id, so a meeting names the mail that last changed it. */
+  messageId: string;
+  method: string;
+  bodyText?: string;
+  bodyHtml?: string;
+}
+
+export type OccurrenceChange = 'new' | 'moved' | 'unchanged' | 'cancelled' | 'rejected' | 'started';
+
+export interface OccurrenceOutcome {
+  occurrence: string;
+  startsAt: string;
+  endsAt: string;
+  status: MeetingOccurrence['status'];
+  change: OccurrenceChange;
+  sessionId?: string;
+  provider?: string;
+  decision?: Decision;
+}
+
+export type EventResult = 'applied' | 'cancelled' | 'ignored_lower_sequence' | 'duplicate' | 'not_authorized' | 'rejected';
+
+export interface EventOutcome {
+  uid: string;
+  recurrenceId?: string;
+  title?: string;
+  sequence: number;
+  result: EventResult;
+  /** For an ignored or duplicate version: the sequence already applied. */
+  currentSequence?: number;
+  occurrences: OccurrenceOutcome[];
+}
+
+const keyOf = (occurrence: Occurrence) => occurrence.recurrenceId ?? '';
+
+/** Exchange exports without a UID still get a stable identity, so a second copy is a duplicate. */
+export function uidOf(event: ParsedEvent): string {
+  if (event.uid) return event.uid;
+  const seed = [event.organizer?.email, event.start, event.summary].join('|');
+  return `quorum-no-uid-${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * RFC 5546 §2.1.5: a higher SEQUENCE wins; an equal one wins only with a newer DTSTAMP (otherwise it is the same
+ * invite again, e.g. forwarded twice); a lower one is stale.
+ */
+export function ordering(event: ParsedEvent, current: Meeting | undefined): 'apply' | 'lower' | 'duplicate' {
+  if (!current) return 'apply';
+  if (event.sequence < current.sequence) return 'lower';
+  if (event.sequence > current.sequence) return 'apply';
+  const newer = event.dtstamp !== undefined && current.dtstamp !== null && event.dtstamp > current.dtstamp;
+  return newer ? 'apply' : 'duplicate';
+}
+
+const domainOf = (email: string | null) => email?.split('@').pop()?.toLowerCase();
+
+/**
+ * Who may change a stored meeting: whoever asked for it, a colleague at the same domain, or its organizer.
+ * Anyone invited to a meeting knows its UID; without this an outsider could forward a CANCEL for it.
+ */
+function mayChange(current: Meeting, invite: InviteContext): boolean {
+  const requester = invite.requesterEmail.toLowerCase();
+  return requester === current.organizer?.toLowerCase() || requester === current.requestedBy?.toLowerCase() || domainOf(requester) === domainOf(current.requestedBy);
+}
+
+function meetingRow(event: ParsedEvent, invite: InviteContext, uid: string, recurrenceId: string, cancelled: boolean): Meeting {
+  return {
+    companyId: invite.companyId,
+    uid,
+    recurrenceId,
+    sequence: event.sequence,
+    dtstamp: event.dtstamp ?? null,
+    method: invite.method,
+    status: cancelled ? 'cancelled' : 'active',
+    title: event.summary ?? null,
+    organizer: event.organizer?.email ?? null,
+    requestedBy: invite.requesterEmail,
+    startsAt: event.start ?? null,
+    endsAt: event.end ?? null,
+    details: {
+      attendees: event.attendees.map((attendee) => attendee.email),
+      ...(event.rrule ? { rrule: event.rrule } : {}),
+      ...(event.timeZone ? { timeZone: event.timeZone } : {}),
+      allDay: event.allDay,
+      conference: event.conference,
+      ...(event.location ? { location: event.location } : {}),
+    },
+    messageId: invite.messageId,
+  };
+}
+
+function outcomeOf(row: MeetingOccurrence, change: OccurrenceChange, session?: Session): OccurrenceOutcome {
+  const decision = (row.decision ?? undefined) as Decision | undefined;
+  return {
+    occurrence: row.occurrence,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    status: row.status,
+    change,
+    ...(row.sessionId ? { sessionId: row.sessionId } : {}),
+    ...((session?.provider ?? decision?.provider) ? { provider: session?.provider ?? decision?.provider } : {}),
+    ...(decision ? { decision } : {}),
+  };
+}
+
+/** Applies one event of an invite: ordering first, then the occurrences it plans, moves or cancels. */
+export async function applyEvent(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent): Promise<EventOutcome> {
+  const uid = uidOf(event);
+  const recurrenceId = event.recurrenceId ?? '';
+  const cancelled = invite.method === 'CANCEL' || event.status === 'CANCELLED';
+  const base = { uid, ...(recurrenceId ? { recurrenceId } : {}), ...(event.summary ? { title: event.summary } : {}), sequence: event.sequence };
+  const current = await deps.store.meeting(invite.companyId, uid, recurrenceId);
+  // An override seen for the first time is stale only against its series.
+  const against = current ?? (recurrenceId ? await deps.store.meeting(invite.companyId, uid, '') : undefined);
+  const order = current ? ordering(event, current) : against && event.sequence < against.sequence ? 'lower' : 'apply';
+  if (against && order === 'apply' && !mayChange(against, invite)) {
+    deps.log.warn({ uid, requester: invite.requesterEmail }, 'update from someone who neither asked for nor organizes the meeting');
+    return { ...base, result: 'not_authorized', currentSequence: against.sequence, occurrences: [] };
+  }
+  if (order !== 'apply') {
+    const stored = await deps.store.occurrences(invite.companyId, uid);
+    const mine = stored.filter((row) => !recurrenceId || row.occurrence === recurrenceId);
+    deps.log.info({ uid, recurrenceId, sequence: event.sequence, current: against?.sequence, order }, 'invite version not applied');
+    const result = order === 'lower' ? 'ignored_lower_sequence' : 'duplicate';
+    return { ...base, result, currentSequence: against?.sequence ?? event.sequence, occurrences: mine.map((row) => outcomeOf(row, 'unchanged')) };
+  }
+  await deps.store.putMeeting(meetingRow(event, invite, uid, recurrenceId, cancelled));
+  const occurrences = cancelled ? await cancelEvent(deps, invite, uid, event) : await planEvent(deps, invite, uid, event);
+  return { ...base, result: cancelled ? 'cancelled' : 'applied', occurrences };
+}
+
+async function cancelEvent(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent): Promise<OccurrenceOutcome[]> {
+  const stored = await deps.store.occurrences(invite.companyId, uid);
+  // A CANCEL without RECURRENCE-ID ends every occurrence of the UID; with one, only that occurrence.
+  const targets = event.recurrenceId ? stored.filter((row) => row.occurrence === event.recurrenceId) : stored;
+  const outcomes: OccurrenceOutcome[] = [];
+  for (const row of targets) outcomes.push(await cancelOccurrence(deps, row));
+  if (event.recurrenceId && targets.length === 0 && event.start && event.end) {
+    // Cancelled before it was ever planned (e.g. past the horizon): remembered so a stale copy cannot plan it.
+    const row: MeetingOccurrence = { companyId: invite.companyId, uid, occurrence: event.recurrenceId, startsAt: event.start, endsAt: event.end, status: 'cancelled', sessionId: null, decision: null };
+    await deps.store.putOccurrence(row);
+    outcomes.push(outcomeOf(row, 'cancelled'));
+  }
+  return outcomes;
+}
+
+async function cancelOccurrence(deps: ApplyDeps, row: MeetingOccurrence): Promise<OccurrenceOutcome> {
+  if (row.sessionId) {
+    const session = await deps.sessions.get(row.sessionId);
+    if (session && !isEnded(session.state)) await deps.scheduler.abort(session.id, 'meeting_cancelled', 'the organizer cancelled the meeting');
+  }
+  const cancelled: MeetingOccurrence = { ...row, status: 'cancelled' };
+  await deps.store.putOccurrence(cancelled);
+  return outcomeOf(cancelled, 'cancelled');
+}
+
+/** The occurrences an applied REQUEST/PUBLISH wants, with slots the new version dropped cancelled. */
+async function planEvent(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent): Promise<OccurrenceOutcome[]> {
+  const stored = new Map((await deps.store.occurrences(invite.companyId, uid)).map((row) => [row.occurrence, row]));
+  const overrides = event.recurrenceId ? [] : (await deps.store.meetings(invite.companyId, uid)).filter((m) => m.recurrenceId !== '');
+  const outcomes: OccurrenceOutcome[] = [];
+  const wanted = new Set<string>();
+  for (const occurrence of event.occurrences) {
+    const key = keyOf(occurrence);
+    wanted.add(key);
+    // A separately received override newer than this series version keeps its own time (or cancellation).
+    const override = overrides.find((m) => m.recurrenceId === key && m.sequence >= event.sequence);
+    if (override) {
+      const row = stored.get(key);
+      if (row) outcomes.push(outcomeOf(row, 'unchanged'));
+      continue;
+    }
+    if (occurrence.override?.status === 'CANCELLED') {
+      const row = stored.get(key);
+      if (row) outcomes.push(await cancelOccurrence(deps, row));
+      continue;
+    }
+    outcomes.push(await planOccurrence(deps, invite, uid, event, occurrence, stored.get(key)));
+  }
+  if (!event.recurrenceId) {
+    const nowIso = invite.now.toISOString();
+    for (const row of stored.values()) {
+      // A slot the new version no longer has (EXDATE added, rule changed); past slots are history, left alone.
+      if (wanted.has(row.occurrence) || row.status === 'cancelled' || row.endsAt <= nowIso) continue;
+      if (overrides.some((m) => m.recurrenceId === row.occurrence && m.sequence >= event.sequence)) continue;
+      outcomes.push(await cancelOccurrence(deps, row));
+    }
+  }
+  return outcomes;
+}
+
+function linksFor(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, occurrence: Occurrence) {
+  const override = occurrence.override;
+  const description = [override?.description ?? event.description, invite.bodyText].filter(Boolean).join('\n');
+  const sources = {
+    structured: override && override.conference.length > 0 ? override.conference : event.conference,
+    location: override?.location ?? event.location,
+    description,
+    descriptionHtml: invite.bodyHtml ?? event.descriptionHtml,
+  };
+  return detectLinks(sources, urlMatchers, deps.consentBaseUrl ? { consentBaseUrl: deps.consentBaseUrl } : {});
+}
+
+async function decide(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, occurrence: Occurrence): Promise<Decision> {
+  const title = occurrence.override?.summary ?? event.summary;
+  return deps.planner.decide({
+    now: invite.now,
+    assistantAddress: invite.assistantAddress,
+    requesterEmail: invite.requesterEmail,
+    senderAuthenticated: invite.senderAuthenticated,
+    meeting: {
+      ...(event.organizer ? { organizerEmail: event.organizer.email } : {}),
+      attendees: event.attendees.map((attendee) => attendee.email),
+      ...(title ? { title } : {}),
+      private: event.private,
+      startsAt: new Date(occurrence.start),
+      endsAt: new Date(occurrence.end),
+      cancelled: false,
+      links: linksFor(deps, invite, event, occurrence),
+    },
+  });
+}
+
+function joinAtFor(deps: ApplyDeps, invite: InviteContext, startsAt: Date): Date {
+  return new Date(Math.max(invite.now.getTime(), startsAt.getTime() - deps.leadSeconds * 1000));
+}
+
+async function planOccurrence(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent, occurrence: Occurrence, row: MeetingOccurrence | undefined): Promise<OccurrenceOutcome> {
+  const decision = await decide(deps, invite, event, occurrence);
+  const key = keyOf(occurrence);
+  const times = { startsAt: new Date(occurrence.start), endsAt: new Date(occurrence.end) };
+  const session = row?.sessionId ? await deps.sessions.get(row.sessionId) : undefined;
+  const next: MeetingOccurrence = {
+    companyId: invite.companyId,
+    uid,
+    occurrence: key,
+    startsAt: occurrence.start,
+    endsAt: occurrence.end,
+    status: decision.eligible ? 'planned' : 'rejected',
+    sessionId: session?.id ?? null,
+    decision,
+  };
+  if (session && !isEnded(session.state)) return updatePlanned(deps, invite, next, session, decision, times);
+  if (session && session.endCode !== 'meeting_cancelled' && row) {
+    // Already recorded (or tried): a later version of the invite does not record the occurrence again.
+    await deps.store.putOccurrence({ ...next, status: row.status });
+    return outcomeOf({ ...next, status: row.status }, 'started', session);
+  }
+  if (!decision.eligible || decision.plan === 'none' || !decision.provider || !decision.joinUrl) {
+    await deps.store.putOccurrence(next);
+    return outcomeOf(next, 'rejected');
+  }
+  const created = await deps.sessions.create({
+    companyId: invite.companyId,
+    provider: decision.provider,
+    plan: decision.plan,
+    meetingUrl: decision.joinUrl,
+    title: occurrence.override?.summary ?? event.summary ?? null,
+    requestedBy: invite.requesterEmail,
+    ...times,
+    joinAt: joinAtFor(deps, invite, times.startsAt),
+    decision,
+  });
+  await deps.scheduler.plan(created);
+  const planned = { ...next, sessionId: created.id };
+  await deps.store.putOccurrence(planned);
+  return outcomeOf(planned, 'new', created);
+}
+
+/** An occurrence that already has a live session: move its join, cancel it, or leave a running bot be. */
+async function updatePlanned(deps: ApplyDeps, invite: InviteContext, next: MeetingOccurrence, session: Session, decision: Decision, times: { startsAt: Date; endsAt: Date }): Promise<OccurrenceOutcome> {
+  if (session.state !== 'scheduled') {
+    await deps.store.putOccurrence({ ...next, status: 'planned' });
+    return outcomeOf({ ...next, status: 'planned' }, 'started', session);
+  }
+  if (!decision.eligible || !decision.joinUrl) {
+    await deps.scheduler.abort(session.id, 'meeting_cancelled', `the updated invite is no longer eligible: ${decision.reasons.map((r) => r.code).join(', ')}`);
+    await deps.store.putOccurrence(next);
+    return outcomeOf(next, 'rejected');
+  }
+  const same = session.startsAt === times.startsAt.toISOString() && session.endsAt === times.endsAt.toISOString() && session.meetingUrl === decision.joinUrl;
+  if (!same) {
+    const joinAt = joinAtFor(deps, invite, times.startsAt);
+    if (await deps.store.moveSession(session.id, { ...times, joinAt, meetingUrl: decision.joinUrl, decision })) {
+      await deps.sessions.note(session.id, 'rescheduled', { from: session.startsAt, to: times.startsAt.toISOString(), joinAt: joinAt.toISOString() });
+      const moved = await deps.sessions.get(session.id);
+      if (moved) await deps.scheduler.plan(moved);
+    }
+  }
+  await deps.store.putOccurrence(next);
+  return outcomeOf(next, same ? 'unchanged' : 'moved', session);
+}
+
+/**
+ * Decides an event's occurrences without storing or planning anything: for mail whose sender failed
+ * authentication, so a spoofed update or CANCEL cannot touch a stored meeting, yet the reply says why.
+ */
+export async function previewEvent(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent): Promise<EventOutcome> {
+  const occurrences: OccurrenceOutcome[] = [];
+  for (const occurrence of event.occurrences.slice(0, 50)) {
+    const decision = await decide(deps, invite, event, occurrence);
+    occurrences.push({ occurrence: keyOf(occurrence), startsAt: occurrence.start, endsAt: occurrence.end, status: 'rejected', change: 'rejected', decision, ...(decision.provider ? { provider: decision.provider } : {}) });
+  }
+  return { uid: uidOf(event), ...(event.summary ? { title: event.summary } : {}), sequence: event.sequence, result: 'rejected', occurrences };
+}

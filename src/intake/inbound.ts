@@ -1,0 +1,181 @@
+import { applyEvent, previewEvent } from './apply.js';
+import type { ApplyDeps, EventOutcome, InviteContext } from './apply.js';
+import type { DnsResolver } from './dns.js';
+import { parseInviteEmail } from './email.js';
+import type { ParsedInviteEmail } from './email.js';
+import { aligned, authenticateSender } from './mail-auth.js';
+import type { Envelope, SenderAuth } from './mail-auth.js';
+import type { Transport } from './meetings-store.js';
+import type { CompanyDirectory } from './planner.js';
+import { composeReply } from './reply.js';
+import type { Replier } from './reply.js';
+
+export interface InboundDeps extends ApplyDeps {
+  companies: CompanyDirectory;
+  retiredAssistantAddresses: readonly string[];
+  horizonDays: number;
+  maxBytes: number;
+  /** Sender of replies when the company's assistant address cannot be used. */
+  mailFrom: string;
+  resolver?: DnsResolver;
+  replier?: Replier;
+  now?: () => Date;
+}
+
+export interface ReceivedMail {
+  transport: Transport;
+  raw: Buffer;
+  envelope: Envelope & { recipients: string[] };
+}
+
+export interface InboundResult {
+  /** The stored raw message's id. */
+  id: string;
+  status: 'processed' | 'rejected' | 'failed';
+  companyId?: string;
+  assistantAddress?: string;
+  requester?: string;
+  rejection?: { code: string; message: string };
+  auth?: Pick<SenderAuth, 'authenticated' | 'summary'>;
+  events: EventOutcome[];
+}
+
+/** iTIP methods that carry an attendee's answer, not an invite: nothing to record. */
+const NOT_INVITES = new Set(['REPLY', 'COUNTER', 'DECLINECOUNTER', 'REFRESH']);
+
+/**
+ * The one path every invite e-mail takes, from SMTP or `POST /v1/inbound/email`: store raw, parse,
+ * authenticate the sender, apply each event by UID and SEQUENCE, plan through eligibility, reply.
+ */
+export class InboundMail {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly deps: InboundDeps) {}
+
+  /** Whether mail for `address` is accepted: a company's assistant address or a retired generic one. */
+  async knows(address: string): Promise<boolean> {
+    const lower = address.trim().toLowerCase();
+    return this.deps.retiredAssistantAddresses.includes(lower) || (await this.deps.companies.byAssistantAddress(lower)) !== undefined;
+  }
+
+  async receive(mail: ReceivedMail): Promise<InboundResult> {
+    const id = await this.deps.store.saveRaw({ transport: mail.transport, raw: mail.raw, ...mail.envelope });
+    let result: InboundResult;
+    let parsed: ParsedInviteEmail | undefined;
+    try {
+      ({ result, parsed } = await this.process(id, mail));
+      await this.deps.store.finishMessage(id, {
+        status: result.status,
+        ...(result.rejection ? { error: `${result.rejection.code}: ${result.rejection.message}` } : {}),
+        ...(result.companyId ? { companyId: result.companyId } : {}),
+        ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
+        outcome: { auth: result.auth, requester: result.requester, events: result.events },
+      });
+    } catch (error) {
+      this.deps.log.error({ err: error, messageId: id }, 'inbound mail failed');
+      const message = 'Quorum hit an unexpected error reading this invite; the message is kept and an operator can look at it.';
+      result = { id, status: 'failed', rejection: { code: 'internal_error', message }, events: [] };
+      await this.deps.store.finishMessage(id, { status: 'failed', error: `internal_error: ${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined);
+    }
+    this.track(this.reply(mail, result, parsed));
+    return result;
+  }
+
+  /** Waits for replies still being sent (shutdown, tests). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async process(id: string, mail: ReceivedMail): Promise<{ result: InboundResult; parsed?: ParsedInviteEmail }> {
+    const now = this.deps.now?.() ?? new Date();
+    const parsed = await parseInviteEmail(mail.raw, { horizonDays: this.deps.horizonDays, now, maxBytes: this.deps.maxBytes });
+    if ('error' in parsed) {
+      return { result: { id, status: 'rejected', rejection: { code: parsed.error, message: `${parsed.message}. Send the meeting invite itself (with its calendar attachment) to the assistant address.` }, events: [] } };
+    }
+    const assistantAddress = await this.assistantAddressOf(mail, parsed);
+    if (!assistantAddress) {
+      const message = 'The message is not addressed to any assistant address of this Quorum installation; invite your company\'s assistant address.';
+      return { parsed, result: { id, status: 'rejected', rejection: { code: 'assistant_address_unknown', message }, events: [] } };
+    }
+    const requester = parsed.requester?.email ?? mail.envelope.mailFrom ?? '';
+    const auth = await authenticateSender(mail.raw, mail.envelope, this.deps.resolver);
+    // The requester must be the authenticated From (or share its domain): a From passing DMARC vouches for no one else.
+    const senderAuthenticated = auth.authenticated && aligned(requester.split('@').pop(), auth.fromDomain);
+    const companyId = await this.companyIdFor(assistantAddress, requester);
+    const base = { now, companyId, assistantAddress, requesterEmail: requester, senderAuthenticated, messageId: id };
+    const events: EventOutcome[] = [];
+    for (const calendar of parsed.calendars) {
+      const method = calendar.method ?? 'REQUEST';
+      if (NOT_INVITES.has(method)) continue;
+      const invite: InviteContext = { ...base, method, ...(parsed.bodyText ? { bodyText: parsed.bodyText } : {}), ...(parsed.bodyHtml ? { bodyHtml: parsed.bodyHtml } : {}) };
+      for (const event of calendar.events) events.push(senderAuthenticated ? await applyEvent(this.deps, invite, event) : await previewEvent(this.deps, invite, event));
+    }
+    const result: InboundResult = { id, status: 'processed', ...(companyId ? { companyId } : {}), assistantAddress, requester, auth: { authenticated: senderAuthenticated, summary: auth.summary }, events };
+    if (events.length === 0) result.rejection = { code: 'no_invite', message: 'The calendar holds only attendee answers (REPLY, COUNTER), no invite; forward the invite itself.' };
+    if (!senderAuthenticated || events.length === 0) result.status = 'rejected';
+    return { result, parsed };
+  }
+
+  /** The SMTP recipient that is an assistant address; over HTTP, the first such address in the headers. */
+  private async assistantAddressOf(mail: ReceivedMail, parsed: ParsedInviteEmail): Promise<string | undefined> {
+    const candidates = [...mail.envelope.recipients, ...parsed.to.map((p) => p.email), ...parsed.cc.map((p) => p.email)];
+    for (const candidate of candidates) if (await this.knows(candidate)) return candidate.toLowerCase();
+    return undefined;
+  }
+
+  private async companyIdFor(address: string, requester: string): Promise<string> {
+    const company = await this.deps.companies.byAssistantAddress(address);
+    if (company) return company.id;
+    // The retired generic address: file the meeting under the requester's company, if its domain says which.
+    const domain = requester.split('@').pop()?.toLowerCase();
+    for (const candidate of await this.deps.companies.list()) {
+      const domains = candidate.settings.emailDomains;
+      if (Array.isArray(domains) && domains.some((d) => typeof d === 'string' && d.toLowerCase() === domain)) return candidate.id;
+    }
+    return '';
+  }
+
+  private async reply(mail: ReceivedMail, result: InboundResult, parsed: ParsedInviteEmail | undefined): Promise<void> {
+    const replier = this.deps.replier;
+    const fallback = parsed ? {} : fallbackHeaders(mail.raw);
+    const to = result.requester || parsed?.from?.email || fallback.from || mail.envelope.mailFrom;
+    if (!replier || !to || (await this.knows(to)) || autoSubmitted(mail.raw)) return;
+    const address = result.assistantAddress ?? mail.envelope.recipients[0];
+    const company = address ? await this.deps.companies.byAssistantAddress(address) : undefined;
+    const originalSubject = parsed?.subject ?? fallback.subject;
+    const inReplyTo = parsed?.messageId ?? fallback.messageId;
+    const { subject, text } = composeReply({ ...(originalSubject ? { subject: originalSubject } : {}), ...(result.rejection ? { rejection: result.rejection } : {}), events: result.events });
+    try {
+      await replier.send({ from: company?.assistantAddress ?? this.deps.mailFrom, to, subject, text, ...(inReplyTo ? { inReplyTo } : {}) });
+    } catch (error) {
+      this.deps.log.warn({ err: error, to, messageId: result.id }, 'reply could not be sent');
+    }
+  }
+
+  private track(promise: Promise<void>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise));
+  }
+}
+
+/** A header of the raw message, unfolded; read without a MIME parser so it works on mail that failed parsing. */
+function rawHeader(raw: Buffer, name: string): string | undefined {
+  const end = raw.indexOf('\r\n\r\n');
+  const head = raw.subarray(0, end === -1 ? Math.min(raw.length, 65_536) : end).toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  const match = new RegExp(`^${name}:[ \\t]*([^\\r\\n]*)`, 'im').exec(head);
+  return match?.[1]?.trim() || undefined;
+}
+
+/** RFC 3834: never answer automatic mail (bounces, vacation replies, our own replies). */
+function autoSubmitted(raw: Buffer): boolean {
+  const value = rawHeader(raw, 'auto-submitted')?.split(';')[0]?.trim().toLowerCase();
+  return value !== undefined && value !== 'no';
+}
+
+/** Subject and sender of a message whose parsing failed, so the reply still reaches and names it. */
+function fallbackHeaders(raw: Buffer): { subject?: string; from?: string; messageId?: string } {
+  const from = /[^\s<>"]+@[^\s<>"]+/.exec(rawHeader(raw, 'from') ?? '')?.[0]?.toLowerCase();
+  const subject = rawHeader(raw, 'subject');
+  const messageId = rawHeader(raw, 'message-id');
+  return { ...(subject ? { subject } : {}), ...(from ? { from } : {}), ...(messageId ? { messageId } : {}) };
+}

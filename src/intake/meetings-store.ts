@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, MeetingOccurrenceTable, MeetingTable } from '../store/schema.js';
+
+export type Transport = 'smtp' | 'http';
+export type MessageStatus = 'received' | 'processed' | 'rejected' | 'failed';
+
+export interface NewInboundMessage {
+  transport: Transport;
+  remoteIp?: string;
+  helo?: string;
+  mailFrom?: string;
+  recipients: string[];
+  raw: Buffer;
+}
+
+export interface InboundMessage {
+  id: string;
+  receivedAt: string;
+  transport: Transport;
+  recipients: string[];
+  bytes: number;
+  raw: Buffer;
+  status: MessageStatus;
+  error: string | null;
+  companyId: string | null;
+  messageId: string | null;
+  outcome: unknown;
+}
+
+export interface Meeting {
+  companyId: string;
+  uid: string;
+  /** '' for a series master or a single event; the RECURRENCE-ID (UTC ISO) of an override. */
+  recurrenceId: string;
+  sequence: number;
+  dtstamp: string | null;
+  method: string;
+  status: 'active' | 'cancelled';
+  title: string | null;
+  organizer: string | null;
+  requestedBy: string | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  details: Record<string, unknown>;
+  messageId: string;
+}
+
+export interface MeetingOccurrence {
+  companyId: string;
+  uid: string;
+  /** '' for a single event, else the slot's RECURRENCE-ID (UTC ISO). */
+  occurrence: string;
+  startsAt: string;
+  endsAt: string;
+  status: 'planned' | 'rejected' | 'cancelled';
+  sessionId: string | null;
+  decision: unknown;
+}
+
+const now = () => new Date().toISOString();
+
+function toMeeting(row: MeetingTable): Meeting {
+  return {
+    companyId: row.company_id,
+    uid: row.uid,
+    recurrenceId: row.recurrence_id,
+    sequence: row.sequence,
+    dtstamp: row.dtstamp,
+    method: row.method,
+    status: row.status as Meeting['status'],
+    title: row.title,
+    organizer: row.organizer,
+    requestedBy: row.requested_by,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    messageId: row.message_id,
+  };
+}
+
+function toOccurrence(row: MeetingOccurrenceTable): MeetingOccurrence {
+  return {
+    companyId: row.company_id,
+    uid: row.uid,
+    occurrence: row.occurrence,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    status: row.status as MeetingOccurrence['status'],
+    sessionId: row.session_id,
+    decision: row.decision === null ? null : (JSON.parse(row.decision) as unknown),
+  };
+}
+
+/** Raw inbound mail, the meetings it carried and the link from each occurrence to its session. */
+export class MeetingsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Stores a message as received, before anything reads it, and returns its id. */
+  async saveRaw(message: NewInboundMessage): Promise<string> {
+    const id = randomUUID();
+    const at = now();
+    await this.db
+      .insertInto('inbound_messages')
+      .values({
+        id,
+        received_at: at,
+        transport: message.transport,
+        remote_ip: message.remoteIp ?? null,
+        helo: message.helo ?? null,
+        mail_from: message.mailFrom ?? null,
+        recipients: JSON.stringify(message.recipients),
+        bytes: message.raw.length,
+        // base64 keeps 8-bit and NUL bytes intact in a text column on SQLite and PostgreSQL alike.
+        raw: message.raw.toString('base64'),
+        status: 'received',
+        error: null,
+        company_id: null,
+        message_id: null,
+        outcome: null,
+        updated_at: at,
+      })
+      .execute();
+    return id;
+  }
+
+  async finishMessage(id: string, update: { status: MessageStatus; error?: string; companyId?: string; messageId?: string; outcome?: unknown }): Promise<void> {
+    await this.db
+      .updateTable('inbound_messages')
+      .set({
+        status: update.status,
+        error: update.error ?? null,
+        company_id: update.companyId ?? null,
+        message_id: update.messageId ?? null,
+        outcome: update.outcome === undefined ? null : JSON.stringify(update.outcome),
+        updated_at: now(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async message(id: string): Promise<InboundMessage | undefined> {
+    const row = await this.db.selectFrom('inbound_messages').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      receivedAt: row.received_at,
+      transport: row.transport as Transport,
+      recipients: JSON.parse(row.recipients) as string[],
+      bytes: row.bytes,
+      raw: Buffer.from(row.raw, 'base64'),
+      status: row.status as MessageStatus,
+      error: row.error,
+      companyId: row.company_id,
+      messageId: row.message_id,
+      outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as unknown),
+    };
+  }
+
+  async messages(limit = 100): Promise<Array<Omit<InboundMessage, 'raw' | 'outcome'>>> {
+    const rows = await this.db.selectFrom('inbound_messages').selectAll().orderBy('received_at', 'desc').limit(limit).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      receivedAt: row.received_at,
+      transport: row.transport as Transport,
+      recipients: JSON.parse(row.recipients) as string[],
+      bytes: row.bytes,
+      status: row.status as MessageStatus,
+      error: row.error,
+      companyId: row.company_id,
+      messageId: row.message_id,
+    }));
+  }
+
+  async meeting(companyId: string, uid: string, recurrenceId = ''): Promise<Meeting | undefined> {
+    const row = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('uid', '=', uid)
+      .where('recurrence_id', '=', recurrenceId)
+      .executeTakeFirst();
+    return row ? toMeeting(row) : undefined;
+  }
+
+  async meetings(companyId: string, uid?: string): Promise<Meeting[]> {
+    let query = this.db.selectFrom('meetings').selectAll().where('company_id', '=', companyId);
+    if (uid !== undefined) query = query.where('uid', '=', uid);
+    return (await query.orderBy('uid').orderBy('recurrence_id').execute()).map(toMeeting);
+  }
+
+  async putMeeting(meeting: Meeting): Promise<void> {
+    const at = now();
+    const values = {
+      sequence: meeting.sequence,
+      dtstamp: meeting.dtstamp,
+      method: meeting.method,
+      status: meeting.status,
+      title: meeting.title,
+      organizer: meeting.organizer,
+      requested_by: meeting.requestedBy,
+      starts_at: meeting.startsAt,
+      ends_at: meeting.endsAt,
+      details: JSON.stringify(meeting.details),
+      message_id: meeting.messageId,
+      updated_at: at,
+    };
+    await this.db
+      .insertInto('meetings')
+      .values({ company_id: meeting.companyId, uid: meeting.uid, recurrence_id: meeting.recurrenceId, created_at: at, ...values })
+      .onConflict((oc) => oc.columns(['company_id', 'uid', 'recurrence_id']).doUpdateSet(values))
+      .execute();
+  }
+
+  async occurrences(companyId: string, uid: string): Promise<MeetingOccurrence[]> {
+    const rows = await this.db
+      .selectFrom('meeting_occurrences')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('uid', '=', uid)
+      .orderBy('starts_at')
+      .execute();
+    return rows.map(toOccurrence);
+  }
+
+  async putOccurrence(occurrence: MeetingOccurrence): Promise<void> {
+    const values = {
+      starts_at: occurrence.startsAt,
+      ends_at: occurrence.endsAt,
+      status: occurrence.status,
+      session_id: occurrence.sessionId,
+      decision: occurrence.decision === null || occurrence.decision === undefined ? null : JSON.stringify(occurrence.decision),
+      updated_at: now(),
+    };
+    await this.db
+      .insertInto('meeting_occurrences')
+      .values({ company_id: occurrence.companyId, uid: occurrence.uid, occurrence: occurrence.occurrence, ...values })
+      .onConflict((oc) => oc.columns(['company_id', 'uid', 'occurrence']).doUpdateSet(values))
+      .execute();
+  }
+
+  /**
+   * Moves a planned (not yet dispatched) session to new times. Only `scheduled` sessions move: the state is
+   * untouched, so this is no transition; the caller re-enqueues the join, which moves the queued job.
+   */
+  async moveSession(sessionId: string, times: { startsAt: Date; endsAt: Date; joinAt: Date; meetingUrl: string; decision: unknown }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sessions')
+      .set({
+        starts_at: times.startsAt.toISOString(),
+        ends_at: times.endsAt.toISOString(),
+        join_at: times.joinAt.toISOString(),
+        meeting_url: times.meetingUrl,
+        decision: JSON.stringify(times.decision),
+        updated_at: now(),
+      })
+      .where('id', '=', sessionId)
+      .where('state', '=', 'scheduled')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+}

@@ -1,0 +1,109 @@
+import { checkEligibility } from '../eligibility/check.js';
+import type { ConsentLink, Decision, DetectedLink as EligibilityLink, MeetingFacts } from '../eligibility/check.js';
+import { companySettingsSchema } from '../eligibility/settings.js';
+import type { CompanySettings } from '../eligibility/settings.js';
+import type { Company } from '../companies/company-store.js';
+import type { DetectedLink } from './links.js';
+
+/** The facts intake knows about one occurrence of an invite; the planner adds the company's side. */
+export interface OccurrenceFacts {
+  now: Date;
+  /** The assistant address the mail went to (an SMTP recipient, or the address found in the headers). */
+  assistantAddress: string;
+  requesterEmail: string;
+  /** DMARC (or aligned SPF/DKIM) of the mail's sender. */
+  senderAuthenticated: boolean;
+  meeting: Omit<MeetingFacts, 'links'> & { links: readonly DetectedLink[] };
+}
+
+/**
+ * The port intake plans through: one eligibility decision per meeting occurrence. The default implementation
+ * below runs `checkEligibility` with the company found by assistant address; another request path can supply
+ * its own (the same function the HTTP recording requests use) without intake changing.
+ */
+export interface IntakePlanner {
+  decide(facts: OccurrenceFacts): Promise<Decision>;
+}
+
+/** What the default planner needs to know about companies. */
+export interface CompanyDirectory {
+  byAssistantAddress(address: string): Promise<Company | undefined>;
+  list(): Promise<Company[]>;
+}
+
+export interface EligibilityPlannerOptions {
+  companies: CompanyDirectory;
+  retiredAssistantAddresses: readonly string[];
+  /** Resolves a consent token of this installation to its link; without it such links count as external. */
+  consentLink?: (token: string) => Promise<ConsentLink | undefined>;
+}
+
+export class CompanySettingsError extends Error {
+  constructor(companyId: string, problems: string) {
+    super(`company ${companyId} has invalid settings: ${problems}`);
+    this.name = 'CompanySettingsError';
+  }
+}
+
+/**
+ * The eligibility view of a stored company: its settings document, completed by the columns the store keeps
+ * apart (id, name, assistant address). A company with no users or providers configured simply fails the rules.
+ */
+export function companySettingsOf(company: Company): CompanySettings {
+  const parsed = companySettingsSchema.safeParse({
+    botName: 'Quorum Assistant',
+    providers: {},
+    ...company.settings,
+    id: company.id,
+    name: company.name,
+    assistantAddress: company.assistantAddress,
+  });
+  if (!parsed.success) throw new CompanySettingsError(company.id, parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+  return parsed.data;
+}
+
+async function eligibilityLink(link: DetectedLink, resolve: EligibilityPlannerOptions['consentLink']): Promise<EligibilityLink> {
+  const base: EligibilityLink = { url: link.url, source: link.source };
+  if (link.consentToken !== undefined) {
+    const consent = await resolve?.(link.consentToken);
+    return consent ? { ...base, consent } : { ...base, externalConsent: true };
+  }
+  return {
+    ...base,
+    ...(link.provider ? { provider: link.provider } : {}),
+    ...(link.unsupportedProvider ? { unsupportedProvider: link.unsupportedProvider } : {}),
+    ...(link.externalConsent ? { externalConsent: true } : {}),
+  };
+}
+
+const domainOf = (email: string) => email.split('@').pop()?.toLowerCase() ?? '';
+
+/** Plans through the pure eligibility check (DESIGN.md §2), gathering the company facts first. */
+export function eligibilityPlanner(options: EligibilityPlannerOptions): IntakePlanner {
+  const retired = options.retiredAssistantAddresses.map((address) => address.toLowerCase());
+  return {
+    async decide(facts) {
+      const address = facts.assistantAddress.toLowerCase();
+      const company = await options.companies.byAssistantAddress(address);
+      let companyForRetired: CompanySettings | undefined;
+      if (!company && retired.includes(address)) {
+        const domain = domainOf(facts.requesterEmail);
+        const all = (await options.companies.list()).map(companySettingsOf);
+        companyForRetired = all.find((candidate) => candidate.emailDomains.some((d) => d.toLowerCase() === domain));
+      }
+      const links = await Promise.all(facts.meeting.links.map((link) => eligibilityLink(link, options.consentLink)));
+      return checkEligibility({
+        path: 'manual',
+        now: facts.now,
+        assistantAddress: address,
+        ...(company ? { company: companySettingsOf(company) } : {}),
+        ...(companyForRetired ? { companyForRetired } : {}),
+        retiredAssistantAddresses: retired,
+        requesterEmail: facts.requesterEmail,
+        senderAuthenticated: facts.senderAuthenticated,
+        meeting: { ...facts.meeting, links },
+        consentOutcomes: [],
+      });
+    },
+  };
+}

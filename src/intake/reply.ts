@@ -1,0 +1,112 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Decision } from '../eligibility/check.js';
+import type { EventOutcome, OccurrenceOutcome } from './apply.js';
+
+export interface ReplyMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  inReplyTo?: string;
+}
+
+/** The port replies leave through; the default sends to the configured relay with nodemailer. */
+export interface Replier {
+  send(mail: ReplyMail): Promise<void>;
+}
+
+/** A replier for `smtp://host:port` (or `smtps://`); certificates of a loopback relay are not checked. */
+export function relayReplier(relayUrl: string, log: Logger): Replier {
+  const url = new URL(relayUrl);
+  const transport = nodemailer.createTransport({
+    host: url.hostname,
+    port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
+    secure: url.protocol === 'smtps:',
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    tls: { rejectUnauthorized: !['127.0.0.1', 'localhost', '::1'].includes(url.hostname) },
+    connectionTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
+  return {
+    async send(mail) {
+      await transport.sendMail({
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo, references: mail.inReplyTo } : {}),
+        headers: { 'Auto-Submitted': 'auto-replied' },
+      });
+      log.info({ to: mail.to, subject: mail.subject }, 'reply sent');
+    },
+  };
+}
+
+/** What the reply reports: the outcome of one inbound message. */
+export interface ReplyInput {
+  subject?: string;
+  /** A rejection of the whole message (unreadable mail, unknown address, ...), with what to do. */
+  rejection?: { code: string; message: string };
+  events: EventOutcome[];
+}
+
+const MAX_LISTED = 10;
+
+function when(occurrence: OccurrenceOutcome): string {
+  return `${occurrence.startsAt.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC')}`;
+}
+
+function reasonLines(decision: Decision | undefined): string[] {
+  if (!decision) return [];
+  return decision.reasons.map((reason) => `    - ${reason.code}: ${reason.message}${reason.setting ? ` (setting: ${reason.setting})` : ''}`);
+}
+
+function occurrenceLines(occurrence: OccurrenceOutcome): string[] {
+  const provider = occurrence.provider ? ` (${occurrence.provider})` : '';
+  switch (occurrence.change) {
+    case 'new':
+    case 'unchanged':
+    case 'started':
+      if (occurrence.status === 'planned') return [`  - ${when(occurrence)}${provider}: will be recorded${occurrence.change === 'new' ? '' : ' (already planned)'}.`];
+      break;
+    case 'moved':
+      return [`  - ${when(occurrence)}${provider}: rescheduled; will be recorded at the new time.`];
+    case 'cancelled':
+      return [`  - ${when(occurrence)}: cancelled; it will not be recorded.`];
+    default:
+      break;
+  }
+  if (occurrence.status === 'cancelled') return [`  - ${when(occurrence)}: cancelled; it will not be recorded.`];
+  return [`  - ${when(occurrence)}${provider}: will NOT be recorded, because:`, ...reasonLines(occurrence.decision)];
+}
+
+function eventLines(event: EventOutcome): string[] {
+  const title = `"${event.title ?? event.uid}"`;
+  const head: Record<EventOutcome['result'], string> = {
+    applied: `${title}:`,
+    rejected: `${title}:`,
+    cancelled: `${title} was cancelled:`,
+    duplicate: `${title}: this version (sequence ${event.sequence}) was already received; nothing changed.`,
+    ignored_lower_sequence: `${title}: ignored, because a newer version (sequence ${event.currentSequence ?? '?'}) than this one (sequence ${event.sequence}) was already received. Forward the latest invite instead.`,
+    not_authorized: `${title}: ignored, because the change did not come from the meeting's organizer or whoever asked for the recording.`,
+  };
+  const lines = [head[event.result]];
+  if (event.result === 'ignored_lower_sequence' || event.result === 'not_authorized') return lines;
+  for (const occurrence of event.occurrences.slice(0, MAX_LISTED)) lines.push(...occurrenceLines(occurrence));
+  if (event.occurrences.length > MAX_LISTED) lines.push(`  ... and ${event.occurrences.length - MAX_LISTED} more occurrences.`);
+  if (event.occurrences.length === 0 && event.result !== 'duplicate') lines.push('  - no occurrence in the planning horizon.');
+  return lines;
+}
+
+/** The reply's text: what will be recorded (when, which provider), or why not and what to change. */
+export function composeReply(input: ReplyInput): { subject: string; text: string } {
+  const subject = `Re: ${input.subject ?? 'your invite'}`.slice(0, 250);
+  if (input.rejection) {
+    const text = [`Quorum could not use this invite (${input.rejection.code}).`, '', input.rejection.message, ''].join('\n');
+    return { subject, text };
+  }
+  const lines = ['Quorum received this invite.', ''];
+  for (const event of input.events) lines.push(...eventLines(event), '');
+  return { subject, text: lines.join('\n') };
+}

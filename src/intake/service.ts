@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import type { Database } from '../store/schema.js';
+import type { DnsResolver } from './dns.js';
+import { InboundMail } from './inbound.js';
+import { MeetingsStore } from './meetings-store.js';
+import { eligibilityPlanner } from './planner.js';
+import type { CompanyDirectory, IntakePlanner } from './planner.js';
+import { relayReplier } from './reply.js';
+import type { Replier } from './reply.js';
+import { startSmtpServer } from './smtp-server.js';
+import type { RunningSmtp } from './smtp-server.js';
+
+export interface IntakeDeps {
+  db: Kysely<Database>;
+  sessions: SessionStore;
+  scheduler: Scheduler;
+  companies: CompanyDirectory;
+  logger: Logger;
+  /** Tests and the demo answer DNS from a table; unset: the system resolver. */
+  dnsResolver?: DnsResolver;
+  /** Another request path's planner; unset: the eligibility check with the company's settings. */
+  planner?: IntakePlanner;
+  replier?: Replier;
+}
+
+export interface Intake {
+  inbound: InboundMail;
+  meetings: MeetingsStore;
+  /** Undefined in a process that serves no SMTP (e.g. `quorum worker`). */
+  smtp?: RunningSmtp;
+  close(): Promise<void>;
+}
+
+/** Builds the e-mail intake from the settings and, unless `smtp` is false, starts its SMTP server. */
+export async function startIntake(config: Config, deps: IntakeDeps, options: { smtp: boolean }): Promise<Intake> {
+  const log = deps.logger.child({ component: 'intake' });
+  const meetings = new MeetingsStore(deps.db);
+  const replier = deps.replier ?? (config.QUORUM_SMTP_RELAY_URL ? relayReplier(config.QUORUM_SMTP_RELAY_URL, log) : undefined);
+  const inbound = new InboundMail({
+    store: meetings,
+    sessions: deps.sessions,
+    scheduler: deps.scheduler,
+    planner: deps.planner ?? eligibilityPlanner({ companies: deps.companies, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES }),
+    companies: deps.companies,
+    retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES,
+    leadSeconds: config.QUORUM_LEAD_SECONDS,
+    horizonDays: config.QUORUM_RECURRENCE_HORIZON_DAYS,
+    maxBytes: config.QUORUM_SMTP_MAX_BYTES,
+    mailFrom: config.QUORUM_MAIL_FROM,
+    log,
+    ...(config.QUORUM_PUBLIC_URL ? { consentBaseUrl: config.QUORUM_PUBLIC_URL } : {}),
+    ...(deps.dnsResolver ? { resolver: deps.dnsResolver } : {}),
+    ...(replier ? { replier } : {}),
+  });
+  const smtp = options.smtp
+    ? await startSmtpServer(inbound, {
+        host: config.QUORUM_SMTP_HOST,
+        port: config.QUORUM_SMTP_PORT,
+        maxBytes: config.QUORUM_SMTP_MAX_BYTES,
+        ...(config.QUORUM_SMTP_TLS_CERT ? { tlsCert: config.QUORUM_SMTP_TLS_CERT } : {}),
+        ...(config.QUORUM_SMTP_TLS_KEY ? { tlsKey: config.QUORUM_SMTP_TLS_KEY } : {}),
+        log,
+      })
+    : undefined;
+  return {
+    inbound,
+    meetings,
+    ...(smtp ? { smtp } : {}),
+    async close() {
+      await smtp?.close();
+      await inbound.drain();
+    },
+  };
+}

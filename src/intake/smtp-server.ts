@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { SMTPServer } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import type { InboundMail } from './inbound.js';
+
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  maxBytes: number;
+  /** PEM files; when both are given the server offers STARTTLS. */
+  tlsCert?: string;
+  tlsKey?: string;
+  log: Logger;
+}
+
+export interface RunningSmtp {
+  port: number;
+  close(): Promise<void>;
+}
+
+function smtpError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The invite SMTP server: refuses recipients that are no assistant address at RCPT time (so nothing is
+ * accepted for addresses nobody reads), refuses oversized mail, and hands each message to the inbound path.
+ * Mail is acknowledged only after it is stored and applied, so a 250 means the invite is in.
+ */
+export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions): Promise<RunningSmtp> {
+  const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
+  const log = options.log;
+  const server = new SMTPServer({
+    name: 'quorum',
+    banner: 'Quorum invite intake',
+    size: options.maxBytes,
+    authOptional: true,
+    disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(tls ?? {}),
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      inbound.knows(address.address).then(
+        (known) => callback(known ? undefined : smtpError(550, `5.1.1 <${address.address}>: no such assistant address`)),
+        (error: unknown) => callback(smtpError(451, `4.3.0 try again later: ${String(error)}`)),
+      );
+    },
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+      readAll(stream)
+        .then(async (raw) => {
+          if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 message larger than ${options.maxBytes} bytes`));
+          const mailFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
+          const result = await inbound.receive({
+            transport: 'smtp',
+            raw,
+            envelope: {
+              recipients: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
+              remoteIp: session.remoteAddress.replace(/^::ffff:/, ''),
+              ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
+              ...(mailFrom ? { mailFrom } : {}),
+            },
+          });
+          log.info({ messageId: result.id, status: result.status, events: result.events.length }, 'invite mail received');
+          return callback(null, `Ok: queued as ${result.id}`);
+        })
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'smtp message could not be stored');
+          callback(smtpError(451, '4.3.0 could not store the message; try again later'));
+        });
+    },
+  });
+  server.on('error', (error) => log.warn({ err: error }, 'smtp connection error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  log.info({ host: options.host, port, starttls: tls !== undefined }, 'smtp intake listening');
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

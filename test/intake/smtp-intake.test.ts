@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCompanySettings } from '../../src/eligibility/settings.js';
+import { mergeTables, tableResolver } from '../../src/intake/dns.js';
+import type { InboundResult } from '../../src/intake/inbound.js';
+import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
+import { startQuorum, type Quorum } from '../../src/main.js';
+import type { Session } from '../../src/sessions/session.js';
+import { until } from '../helpers/net.js';
+import { adminToken, testConfig } from '../helpers/quorum.js';
+import { inviteMail, sendSmtp, startSink, type InviteSpec, type Sink } from './mail.js';
+
+const ASSISTANT = 'assistant@acme.example';
+const RETIRED = 'assistant@generic-quorum.example';
+const acmeKey = createDkimKey('acme.example');
+const evilKey = createDkimKey('evil.example');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const meetLink = (code: string) => `https://meet.google.com/${code}`;
+/** A time `ms` from now on a whole minute, as calendars write them. */
+const inMs = (ms: number) => new Date(Math.floor((Date.now() + ms) / 60_000) * 60_000);
+
+let quorum: Quorum;
+let sink: Sink;
+let port: number;
+
+async function send(spec: InviteSpec, mail: { from: string; forward?: boolean; to?: string; sign?: 'acme' | 'evil' | false }): Promise<string> {
+  const raw = inviteMail(spec, { from: mail.from, to: mail.to ?? ASSISTANT, ...(mail.forward ? { forward: true } : {}) });
+  const key = mail.sign === false ? undefined : mail.sign === 'evil' ? evilKey : acmeKey;
+  const signed = key ? await signMessage(raw, key) : Buffer.from(raw);
+  return sendSmtp(port, { from: mail.from, to: [mail.to ?? ASSISTANT] }, signed);
+}
+
+async function sessionsOf(uid: string): Promise<Session[]> {
+  const rows = await quorum.intake.meetings.occurrences('acme', uid);
+  const sessions = await Promise.all(rows.filter((row) => row.sessionId).map((row) => quorum.sessions.get(row.sessionId ?? '')));
+  return sessions.filter((s): s is Session => s !== undefined);
+}
+
+function replyTo(address: string, subject: RegExp) {
+  return until(`a reply to ${address} about ${String(subject)}`, () => Promise.resolve(sink.mails.find((mail) => mail.to !== undefined && JSON.stringify(mail.to).includes(address) && subject.test(mail.subject ?? ''))), 20_000);
+}
+
+beforeAll(async () => {
+  sink = await startSink();
+  const dns = tableResolver(mergeTables(acmeKey.dns, evilKey.dns));
+  quorum = await startQuorum(testConfig({ QUORUM_SMTP_RELAY_URL: sink.url, QUORUM_RETIRED_ASSISTANT_ADDRESSES: RETIRED, QUORUM_RECURRENCE_HORIZON_DAYS: 20 }), { dnsResolver: dns });
+  const settings = defaultCompanySettings({ adminEmail: 'ada@acme.example' });
+  await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: ASSISTANT, settings });
+  port = quorum.intake.smtp?.port ?? 0;
+});
+
+afterAll(async () => {
+  await quorum?.close();
+  await sink?.close();
+});
+
+describe('invites by e-mail through SMTP', () => {
+  it('a signed direct invite schedules one session and the organizer is told when and with which provider', async () => {
+    const start = inMs(2 * DAY);
+    const response = await send({ uid: 'direct-1', start, organizer: 'ada@acme.example', link: meetLink('abc-defg-hij'), summary: 'Direct invite' }, { from: 'ada@acme.example' });
+    expect(response).toMatch(/^250/);
+    const [session, ...rest] = await sessionsOf('direct-1');
+    expect(rest).toHaveLength(0);
+    expect(session).toMatchObject({ state: 'scheduled', provider: 'meet', requestedBy: 'ada@acme.example', startsAt: start.toISOString(), joinAt: new Date(start.getTime() - 60_000).toISOString() });
+    const reply = await replyTo('ada@acme.example', /Direct invite/);
+    expect(reply.text).toContain('will be recorded');
+    expect(reply.text).toContain('(meet)');
+    expect(reply.from?.value[0]?.address).toBe(ASSISTANT);
+  });
+
+  it('a forwarded invite schedules for the forwarder; forwarded twice it schedules once; updates move, stale ones are ignored, CANCEL cancels', async () => {
+    const start = inMs(3 * DAY);
+    const spec: InviteSpec = { uid: 'fwd-1', start, organizer: 'carol@partner.example', link: meetLink('fwd-defg-hij'), summary: 'Partner sync', dtstamp: new Date(Date.now() - HOUR) };
+    await send(spec, { from: 'ada@acme.example', forward: true });
+    await send(spec, { from: 'ada@acme.example', forward: true });
+    const [first, ...others] = await sessionsOf('fwd-1');
+    expect(others).toHaveLength(0);
+    expect(first?.requestedBy).toBe('ada@acme.example');
+    const meeting = await quorum.intake.meetings.meeting('acme', 'fwd-1');
+    expect(meeting).toMatchObject({ sequence: 0, requestedBy: 'ada@acme.example', organizer: 'carol@partner.example' });
+
+    const moved = new Date(start.getTime() + 2 * HOUR);
+    await send({ ...spec, sequence: 1, start: moved, dtstamp: new Date() }, { from: 'ada@acme.example', forward: true });
+    const [after] = await sessionsOf('fwd-1');
+    expect(after?.id).toBe(first?.id);
+    expect(after).toMatchObject({ state: 'scheduled', startsAt: moved.toISOString(), joinAt: new Date(moved.getTime() - 60_000).toISOString() });
+    expect((await quorum.sessions.timeline(after?.id ?? '')).map((e) => e.code)).toContain('rescheduled');
+
+    // A late copy of the first version changes nothing and is recorded as ignored.
+    await send({ ...spec, sequence: 0, dtstamp: new Date() }, { from: 'ada@acme.example', forward: true });
+    expect((await sessionsOf('fwd-1'))[0]?.startsAt).toBe(moved.toISOString());
+    await until('the reply about the stale version', () => Promise.resolve(sink.mails.find((mail) => mail.text?.includes('ignored, because a newer version (sequence 1)'))), 20_000);
+    const [latest] = await quorum.intake.meetings.messages(1);
+    expect((await quorum.intake.meetings.message(latest?.id ?? ''))?.outcome).toMatchObject({ events: [{ result: 'ignored_lower_sequence', currentSequence: 1 }] });
+
+    // Equal sequence: applied only with a newer DTSTAMP.
+    const equalOlder = await quorum.intake.inbound.receive({ transport: 'http', raw: Buffer.from(await signMessage(inviteMail({ ...spec, sequence: 1, start, dtstamp: new Date(Date.now() - DAY) }, { from: 'ada@acme.example', to: ASSISTANT, forward: true }), acmeKey)), envelope: { recipients: [ASSISTANT], remoteIp: '127.0.0.1', mailFrom: 'ada@acme.example' } });
+    expect(equalOlder.events[0]?.result).toBe('duplicate');
+    const later = new Date(moved.getTime() + HOUR);
+    await send({ ...spec, sequence: 1, start: later, dtstamp: new Date(Date.now() + 1000) }, { from: 'ada@acme.example', forward: true });
+    expect((await sessionsOf('fwd-1'))[0]?.startsAt).toBe(later.toISOString());
+
+    await send({ ...spec, sequence: 2, method: 'CANCEL', status: 'CANCELLED', start: later, dtstamp: new Date(Date.now() + 2000) }, { from: 'ada@acme.example', forward: true });
+    const [cancelled] = await sessionsOf('fwd-1');
+    expect(cancelled).toMatchObject({ id: first?.id, state: 'cancelled', endCode: 'meeting_cancelled' });
+    expect((await quorum.intake.meetings.meeting('acme', 'fwd-1'))?.status).toBe('cancelled');
+  });
+
+  it('a spoofed From (DMARC fail) schedules nothing, stores no meeting and is answered with sender_not_authenticated', async () => {
+    const start = inMs(2 * DAY);
+    const unsigned = await send({ uid: 'spoof-1', start, organizer: 'ada@acme.example', link: meetLink('spo-ofed-aaa'), summary: 'Spoofed one' }, { from: 'ada@acme.example', sign: false });
+    expect(unsigned).toMatch(/^250/);
+    await send({ uid: 'spoof-2', start, organizer: 'ada@acme.example', link: meetLink('spo-ofed-bbb'), summary: 'Spoofed two' }, { from: 'ada@acme.example', sign: 'evil' });
+    expect(await quorum.intake.meetings.meetings('acme', 'spoof-1')).toHaveLength(0);
+    expect(await quorum.intake.meetings.meetings('acme', 'spoof-2')).toHaveLength(0);
+    const reply = await replyTo('ada@acme.example', /Spoofed two/);
+    expect(reply.text).toContain('sender_not_authenticated');
+    // A spoofed CANCEL of a real meeting changes nothing.
+    await send({ uid: 'direct-1', sequence: 5, method: 'CANCEL', start, organizer: 'ada@acme.example' }, { from: 'ada@acme.example', sign: false });
+    expect((await sessionsOf('direct-1'))[0]?.state).toBe('scheduled');
+  });
+
+  it('a recurring invite yields one session per occurrence in the horizon, with EXDATE and RECURRENCE-ID overrides', async () => {
+    const start = new Date(Math.floor((Date.now() + DAY) / 60_000) * 60_000);
+    const slot = (week: number) => new Date(start.getTime() + week * 7 * DAY);
+    const spec: InviteSpec = {
+      uid: 'weekly-1', start, organizer: 'ada@acme.example', link: meetLink('wee-klyy-aaa'), summary: 'Weekly', rrule: 'FREQ=WEEKLY;COUNT=6',
+      exdates: [slot(1)], overrides: [{ slot: slot(2), start: new Date(slot(2).getTime() + HOUR) }],
+    };
+    await send(spec, { from: 'ada@acme.example' });
+    // Horizon 20 days: slots 0, 1, 2 fall in it; slot 1 is excluded, slot 2 moved by an hour.
+    const sessions = await sessionsOf('weekly-1');
+    expect(sessions.map((s) => s.startsAt).sort()).toEqual([start.toISOString(), new Date(slot(2).getTime() + HOUR).toISOString()]);
+    // One occurrence cancelled on its own.
+    await send({ ...spec, rrule: undefined, exdates: [], overrides: [], method: 'CANCEL', recurrenceId: slot(0), start: slot(0), sequence: 1 }, { from: 'ada@acme.example' });
+    const after = await sessionsOf('weekly-1');
+    expect(after.find((s) => s.startsAt === start.toISOString())).toMatchObject({ state: 'cancelled', endCode: 'meeting_cancelled' });
+    expect(after.filter((s) => s.state === 'scheduled')).toHaveLength(1);
+  });
+
+  it('malformed mail and a broken calendar are kept raw, rejected clearly and answered, without a crash', async () => {
+    const broken = inviteMail({ uid: 'broken-1', start: inMs(DAY), organizer: 'ada@acme.example', summary: 'Broken' }, { from: 'ada@acme.example', to: ASSISTANT }).replace('BEGIN:VEVENT', 'BEGIN:VEVENT\r\nDTSTART;TZID=Nowhere:garbage').replace(/END:VCALENDAR/, '');
+    const raw = Buffer.from(broken);
+    const response = await sendSmtp(port, { from: 'ada@acme.example', to: [ASSISTANT] }, raw);
+    expect(response).toMatch(/^250 Ok: queued as (\S+)/);
+    const id = /queued as (\S+)/.exec(response)?.[1] ?? '';
+    const stored = await quorum.intake.meetings.message(id);
+    expect(stored?.raw.equals(raw)).toBe(true);
+    expect(stored?.status).toBe('rejected');
+    expect(stored?.error).toMatch(/^(unparseable|no_vevent|no_vcalendar|no_calendar_in_email)/);
+    const reply = await replyTo('ada@acme.example', /Broken/);
+    expect(reply.text).toContain('could not use this invite');
+
+    const garbage = Buffer.from('this is not an e-mail at all\r\n\r\n\u0000\u0001 \xff binary\r\n', 'latin1');
+    const garbageResponse = await sendSmtp(port, { from: 'ada@acme.example', to: [ASSISTANT] }, garbage);
+    const garbageId = /queued as (\S+)/.exec(garbageResponse)?.[1] ?? '';
+    expect((await quorum.intake.meetings.message(garbageId))?.raw.equals(garbage)).toBe(true);
+  });
+
+  it('refuses unknown recipients and oversized mail; the retired address is answered with the unique one', async () => {
+    await expect(sendSmtp(port, { from: 'ada@acme.example', to: ['nobody@acme.example'] }, 'Subject: x\r\n\r\nx')).rejects.toThrow(/550|no such assistant/);
+    await send({ uid: 'retired-1', start: inMs(2 * DAY), organizer: 'ada@acme.example', link: meetLink('ret-ired-aaa'), summary: 'To the retired address' }, { from: 'ada@acme.example', to: RETIRED });
+    const reply = await replyTo('ada@acme.example', /retired address/);
+    expect(reply.text).toContain('assistant_address_retired');
+    expect(reply.text).toContain(ASSISTANT);
+    expect(await sessionsOf('retired-1')).toHaveLength(0);
+  });
+
+  it('POST /v1/inbound/email takes the same path as SMTP', async () => {
+    const start = inMs(4 * DAY);
+    const raw = await signMessage(inviteMail({ uid: 'http-1', start, organizer: 'ada@acme.example', link: meetLink('htt-pabc-def'), summary: 'By HTTP' }, { from: 'ada@acme.example', to: ASSISTANT }), acmeKey);
+    const post = (body: Buffer, query = '') =>
+      fetch(`${quorum.url}/v1/inbound/email${query}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'message/rfc822' }, body: new Uint8Array(body) });
+    const unauthorized = await fetch(`${quorum.url}/v1/inbound/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: new Uint8Array(raw) });
+    expect(unauthorized.status).toBe(401);
+    const response = await post(raw, '?ip=127.0.0.1&mailFrom=ada@acme.example');
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as InboundResult;
+    expect(result.events[0]?.occurrences[0]).toMatchObject({ change: 'new', status: 'planned', provider: 'meet' });
+    expect(await sessionsOf('http-1')).toHaveLength(1);
+    const again = (await (await post(raw, '?ip=127.0.0.1')).json()) as InboundResult;
+    expect(again.events[0]?.result).toBe('duplicate');
+    const spoofed = await post(Buffer.from(inviteMail({ uid: 'http-2', start, organizer: 'ada@acme.example', link: meetLink('htt-pabc-xyz') }, { from: 'ada@acme.example', to: ASSISTANT })), '?ip=127.0.0.1');
+    expect(spoofed.status).toBe(422);
+    expect(JSON.stringify(await spoofed.json())).toContain('sender_not_authenticated');
+  });
+});
