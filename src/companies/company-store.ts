@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { SettingsCipher } from './secrets.js';
 
 export interface Company {
   id: string;
@@ -10,21 +11,24 @@ export interface Company {
 
 /** Companies and their settings (stored as one JSON document per company). */
 export class CompanyStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cipher?: SettingsCipher,
+  ) {}
 
   async get(id: string): Promise<Company | undefined> {
     const row = await this.db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toCompany(row) : undefined;
+    return row ? this.toCompany(row) : undefined;
   }
 
   async byAssistantAddress(address: string): Promise<Company | undefined> {
     const row = await this.db.selectFrom('companies').selectAll().where('assistant_address', '=', address.toLowerCase()).executeTakeFirst();
-    return row ? toCompany(row) : undefined;
+    return row ? this.toCompany(row) : undefined;
   }
 
   async list(): Promise<Company[]> {
     const rows = await this.db.selectFrom('companies').selectAll().orderBy('id').execute();
-    return rows.map(toCompany);
+    return rows.map((row) => this.toCompany(row));
   }
 
   async put(company: Company): Promise<Company> {
@@ -32,7 +36,7 @@ export class CompanyStore {
     const values = {
       name: company.name,
       assistant_address: company.assistantAddress.toLowerCase(),
-      settings: JSON.stringify(company.settings),
+      settings: JSON.stringify(this.cipher ? this.cipher.seal(company.settings) : company.settings),
       updated_at: now,
     };
     await this.db
@@ -42,16 +46,28 @@ export class CompanyStore {
       .execute();
     return (await this.get(company.id)) ?? company;
   }
+
+  private toCompany(row: { id: string; name: string; assistant_address: string; settings: string }): Company {
+    const stored = JSON.parse(row.settings) as Record<string, unknown>;
+    const settings = this.cipher ? (this.cipher.open(stored) as Record<string, unknown>) : stored;
+    return { id: row.id, name: row.name, assistantAddress: row.assistant_address, settings };
+  }
 }
 
-function toCompany(row: { id: string; name: string; assistant_address: string; settings: string }): Company {
-  return { id: row.id, name: row.name, assistantAddress: row.assistant_address, settings: JSON.parse(row.settings) as Record<string, unknown> };
-}
 
-/** The company `quorum serve` creates on first start so a fresh install can record straight away. */
+
+/**
+ * The company `quorum serve` creates on first start so a fresh install can record straight away: Meet and
+ * Teams (anonymous bot) enabled, no users yet, so only an operator's ad-hoc join (admin token) is eligible
+ * until users are added through the admin API or the companies file.
+ */
 export const defaultCompany: Company = {
   id: 'default',
   name: 'Quorum Demo',
   assistantAddress: 'assistant@quorum.local',
-  settings: { botName: 'Quorum Assistant' },
+  settings: {
+    botName: 'Quorum Assistant',
+    emailDomains: [],
+    providers: { meet: { enabled: true }, teams: { enabled: true }, webex: { enabled: false }, zoom: { enabled: false } },
+  },
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../api/deps.js';
 import { parse } from '../api/validation.js';
 import type { Company } from '../companies/company-store.js';
+import { isSecretField } from '../companies/secrets.js';
 import { providerStatus } from '../eligibility/provider-status.js';
 import { providerIds, providersSettingsSchema } from '../eligibility/settings.js';
 import { endCodes } from '../sessions/end-codes.js';
@@ -11,14 +12,12 @@ import { renderCharts } from './charts.js';
 import { readStats } from './stats.js';
 
 /** Keys whose values never leave the server, even to an operator reading settings. */
-const secretKey = /password|secret|token|key$/i;
-
 /** A copy of a settings document with every secret value replaced, so the Companies view is safe to show. */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, secretKey.test(k) && typeof v !== 'object' ? '••••••' : redactSecrets(v)]),
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isSecretField(k) && typeof v !== 'object' ? '••••••' : redactSecrets(v)]),
   );
 }
 

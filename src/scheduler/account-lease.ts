@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { BotAccount, SignedInStateStore } from '../../providers/types.js';
 import type { CompanyStore } from '../companies/company-store.js';
@@ -10,58 +11,94 @@ import type { EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
 import { SessionError } from '../sessions/session-error.js';
 import type { SessionStore } from '../sessions/session-store.js';
+import type { Database } from '../store/schema.js';
 
 /** End codes an anonymous bot meets that a signed-in bot gets past; the next attempt then signs in. */
 export const signInWalls: readonly EndCode[] = ['blocked_by_captcha', 'sign_in_required'];
 
 /**
  * One account serves one meeting at a time: two bots on one account merge into one attendee (Recall,
- * Attendee docs). Leases are per process, held in memory for the whole presence in the meeting; waiters
- * queue in arrival order. The scale-out mode would need the same lease in the shared store.
+ * Attendee docs). The lease is a row in the shared store, so it holds across every worker process; the
+ * holder renews it while its bot is in the meeting, and a lease whose process died expires after `ttlMs`.
+ * Waiters poll; a release in this process wakes its local waiters at once.
  */
 export class AccountLeases {
-  private readonly holders = new Map<string, string>();
-  private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly localRelease = new EventTarget();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: { ttlMs?: number; pollMs?: number } = {},
+  ) {}
+
+  private get ttlMs(): number {
+    return this.options.ttlMs ?? 60_000;
+  }
 
   /** Who holds `key` now, if anyone. */
-  holder(key: string): string | undefined {
-    return this.holders.get(key);
+  async holder(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('account_leases').select('holder').where('key', '=', key).where('expires_at', '>', new Date().toISOString()).executeTakeFirst();
+    return row?.holder;
   }
 
   /** Waits until `key` is free (or `deadline`, or abort) and takes it; the returned function releases it. */
   async acquire(key: string, holder: string, signal: AbortSignal, deadline: Date): Promise<() => void> {
-    while (this.holders.has(key)) {
+    while (!(await this.tryTake(key, holder))) {
       if (signal.aborted) throw new Error('aborted while waiting for the bot account');
       const waitMs = deadline.getTime() - Date.now();
       if (waitMs <= 0) {
-        throw new SessionError('account_busy', 'account', `the bot account stayed in session ${this.holders.get(key) ?? '?'} until the meeting's end`);
+        throw new SessionError('account_busy', 'account', `the bot account stayed in session ${(await this.holder(key)) ?? '?'} until the meeting's end`);
       }
-      await this.nextRelease(key, signal, waitMs);
+      await this.nextChance(key, signal, Math.min(waitMs, this.options.pollMs ?? 1000));
     }
-    this.holders.set(key, holder);
+    const renew = setInterval(() => void this.renew(key, holder), this.ttlMs / 3);
+    renew.unref();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.holders.delete(key);
-      this.waiters.get(key)?.shift()?.();
+      clearInterval(renew);
+      void this.db
+        .deleteFrom('account_leases')
+        .where('key', '=', key)
+        .where('holder', '=', holder)
+        .execute()
+        .finally(() => this.localRelease.dispatchEvent(new Event(key)));
     };
   }
 
-  private nextRelease(key: string, signal: AbortSignal, waitMs: number): Promise<void> {
+  /** Takes the lease when it is free, expired, or already this holder's (a retry of the same session). */
+  private async tryTake(key: string, holder: string): Promise<boolean> {
+    const now = new Date().toISOString();
+    const expires_at = new Date(Date.now() + this.ttlMs).toISOString();
+    await this.db
+      .insertInto('account_leases')
+      .values({ key, holder, expires_at })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ holder, expires_at })
+          .where((eb) => eb.or([eb('account_leases.expires_at', '<=', now), eb('account_leases.holder', '=', holder)])),
+      )
+      .execute();
+    return (await this.holder(key)) === holder;
+  }
+
+  private async renew(key: string, holder: string): Promise<void> {
+    const expires_at = new Date(Date.now() + this.ttlMs).toISOString();
+    await this.db.updateTable('account_leases').set({ expires_at }).where('key', '=', key).where('holder', '=', holder).execute().catch(() => undefined);
+  }
+
+  private nextChance(key: string, signal: AbortSignal, waitMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const queue = this.waiters.get(key) ?? [];
-      this.waiters.set(key, queue);
       const done = (): void => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
-        const index = queue.indexOf(done);
-        if (index >= 0) queue.splice(index, 1);
+        this.localRelease.removeEventListener(key, done);
         resolve();
       };
       const timer = setTimeout(done, waitMs);
       signal.addEventListener('abort', done, { once: true });
-      queue.push(done);
+      this.localRelease.addEventListener(key, done, { once: true });
     });
   }
 }
@@ -101,7 +138,7 @@ export interface SignedInBotsOptions {
   companies: CompanyStore;
   sessions: SessionStore;
   dataDir: string;
-  leases?: AccountLeases;
+  leases: AccountLeases;
 }
 
 /**
@@ -114,7 +151,7 @@ export class SignedInBots {
   private keyPromise: Promise<Buffer> | undefined;
 
   constructor(private readonly options: SignedInBotsOptions) {
-    this.leases = options.leases ?? new AccountLeases();
+    this.leases = options.leases;
   }
 
   async forAttempt(session: Session, signal: AbortSignal, log: Logger): Promise<AccountUse> {
@@ -128,7 +165,7 @@ export class SignedInBots {
     }
     if (!bot.account) throw new SessionError('credentials_missing', 'account', 'the authenticated bot has no account credentials');
     const key = `${session.provider}:${bot.account.email.toLowerCase()}`;
-    const holder = this.leases.holder(key);
+    const holder = await this.leases.holder(key);
     if (holder !== undefined) log.info({ heldBy: holder }, 'waiting for the bot account, busy in another meeting');
     const release = await this.leases.acquire(key, session.id, signal, new Date(session.endsAt));
     log.info({ after: wall }, 'joining signed in to the bot account');

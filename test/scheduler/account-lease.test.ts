@@ -1,33 +1,49 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountLeases, EncryptedStateFile } from '../../src/scheduler/account-lease.js';
 import { isSessionError } from '../../src/sessions/session-error.js';
+import { dialects, openTestStore, type TestStore } from '../helpers/store.js';
 
 const later = (ms: number) => new Date(Date.now() + ms);
 
-describe('account leases', () => {
-  it('gives one account to one holder at a time, then to waiters in arrival order', async () => {
-    const leases = new AccountLeases();
+describe.each(dialects)('account leases on %s', (dialect) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await openTestStore(dialect);
+  });
+  afterEach(async () => {
+    await t.store.close();
+  });
+
+  it('gives one account to one holder at a time across processes, then to each waiter in turn', async () => {
+    // Two lease objects on one store stand for two worker processes.
+    const [here, there] = [new AccountLeases(t.store.db, { pollMs: 50 }), new AccountLeases(t.store.db, { pollMs: 50 })];
     const signal = new AbortController().signal;
-    const release = await leases.acquire('teams:bot@x', 's1', signal, later(5_000));
-    const order: string[] = [];
-    const second = leases.acquire('teams:bot@x', 's2', signal, later(5_000)).then((r) => (order.push('s2'), r));
-    const third = leases.acquire('teams:bot@x', 's3', signal, later(5_000)).then((r) => (order.push('s3'), r));
+    const release = await here.acquire('teams:bot@x', 's1', signal, later(5_000));
+    const holders: string[] = [];
+    const take = async (leases: AccountLeases, holder: string) => {
+      const done = await leases.acquire('teams:bot@x', holder, signal, later(5_000));
+      holders.push(`${holder} took, holder now ${(await leases.holder('teams:bot@x')) ?? 'none'}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      done();
+    };
+    const waiting = [take(there, 's2'), take(here, 's3')];
     // Another account is independent.
-    (await leases.acquire('teams:other@x', 's4', signal, later(5_000)))();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(leases.holder('teams:bot@x')).toBe('s1');
+    (await there.acquire('teams:other@x', 's4', signal, later(5_000)))();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(holders).toEqual([]);
+    expect(await there.holder('teams:bot@x')).toBe('s1');
     release();
-    (await second)();
-    (await third)();
-    expect(order).toEqual(['s2', 's3']);
-    expect(leases.holder('teams:bot@x')).toBeUndefined();
+    await Promise.all(waiting);
+    expect(holders.sort()).toEqual(['s2 took, holder now s2', 's3 took, holder now s3']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await here.holder('teams:bot@x')).toBeUndefined();
   });
 
   it('fails account_busy when the account stays busy past the deadline, and stops waiting on abort', async () => {
-    const leases = new AccountLeases();
+    const leases = new AccountLeases(t.store.db, { pollMs: 50 });
     await leases.acquire('webex:bot@x', 's1', new AbortController().signal, later(5_000));
     const busy = await leases.acquire('webex:bot@x', 's2', new AbortController().signal, later(200)).catch((e: unknown) => e);
     expect(isSessionError(busy) && busy.endCode).toBe('account_busy');
@@ -35,7 +51,22 @@ describe('account leases', () => {
     const waiting = leases.acquire('webex:bot@x', 's3', controller.signal, later(5_000)).catch((e: unknown) => e);
     controller.abort();
     expect(await waiting).toBeInstanceOf(Error);
-    expect(leases.holder('webex:bot@x')).toBe('s1');
+    expect(await leases.holder('webex:bot@x')).toBe('s1');
+  });
+
+  it('frees the lease of a process that died (no renewal) once it expires, and renews a live one', async () => {
+    // What a process that died leaves behind: its lease row, no longer renewed.
+    await t.store.db.insertInto('account_leases').values({ key: 'teams:bot@x', holder: 's1', expires_at: later(300).toISOString() }).execute();
+    const other = new AccountLeases(t.store.db, { pollMs: 50 });
+    expect(await other.holder('teams:bot@x')).toBe('s1');
+    const release = await other.acquire('teams:bot@x', 's2', new AbortController().signal, later(5_000));
+    expect(await other.holder('teams:bot@x')).toBe('s2');
+    release();
+    const live = new AccountLeases(t.store.db, { ttlMs: 300 });
+    const keep = await live.acquire('teams:live@x', 's3', new AbortController().signal, later(5_000));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await live.holder('teams:live@x')).toBe('s3');
+    keep();
   });
 });
 
