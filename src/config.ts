@@ -34,12 +34,15 @@ export const configSchema = z.object({
     .default('')
     .transform((text) => text.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== '')),
   QUORUM_DATA_DIR: z.string().min(1).default('./data'),
+  /** JSON file of company settings (`{"companies": [...]}`, the schema of PUT /v1/companies/:id), applied at every start. */
+  QUORUM_COMPANIES_FILE: z.string().min(1).optional(),
   QUORUM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   QUORUM_PUBLIC_URL: z.url().optional(),
   /** A choice on a static (personal room) consent link counts for a meeting starting within this many minutes. */
   QUORUM_CONSENT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   /** Key for hashing participants' addresses on the consent page; unset: derived from the admin token. */
   QUORUM_CONSENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  QUORUM_SECRETS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Where CLI commands such as `quorum sessions` reach a running Quorum; defaults to this host's HTTP port. */
   QUORUM_API_URL: z.url().optional(),
   QUORUM_SIMULATE: flag.default(false),

@@ -7,7 +7,9 @@ import { BrowserPool } from '../providers/browser/pool.js';
 import { startSimulator, type Simulator } from '../test/sim/index.js';
 import { buildApp } from './api/app.js';
 import type { LiveBus } from './bus.js';
+import { settingsCipherFor } from './companies/secrets.js';
 import { CompanyStore, defaultCompany } from './companies/company-store.js';
+import { applyCompaniesFile, createTenancy, readCompaniesFile } from './companies/index.js';
 import { createConsent, type Consent } from './consent/index.js';
 import type { Config } from './config.js';
 import { openInfrastructure } from './infrastructure.js';
@@ -18,11 +20,12 @@ import { SessionLogSink } from './logging/session-log.js';
 import { createMetrics } from './metrics.js';
 import { runBot } from './runner/bot-run.js';
 import { salvageRecording } from './runner/salvage.js';
-import { SignedInBots } from './scheduler/account-lease.js';
+import { AccountLeases, SignedInBots } from './scheduler/account-lease.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
 import { SessionStore } from './sessions/session-store.js';
+import type { Store } from './store/database.js';
 
 export interface Quorum {
   url: string;
@@ -43,6 +46,8 @@ export interface Quorum {
   intake: Intake;
   /** Consent links, the consent page and the gate that ends sessions a participant declined. */
   consent: Consent;
+  /** The database (tests check what a request did or did not write). */
+  store: Store;
   close(): Promise<void>;
 }
 
@@ -58,12 +63,14 @@ export interface StartOptions {
 /** The composition root: one place that wires the stores, queue, browser pool, scheduler and API. */
 export async function startQuorum(config: Config, options: StartOptions = {}): Promise<Quorum> {
   const dataDir = resolve(config.QUORUM_DATA_DIR);
+  // Read before anything opens, so a bad companies file stops the start naming the path and the field.
+  const companiesFile = config.QUORUM_COMPANIES_FILE ? readCompaniesFile(config.QUORUM_COMPANIES_FILE, config.QUORUM_RETIRED_ASSISTANT_ADDRESSES) : [];
   const { store, bus, queue, mode, closeBus } = await openInfrastructure(config, dataDir);
   const sink = new SessionLogSink(store.db, bus);
   const logger = createLogger({ level: config.QUORUM_LOG_LEVEL, sinks: [sink], console: options.console });
   const sessions = new SessionStore(store.db, bus);
   const artifacts = new ArtifactStore(store.db, join(dataDir, 'artifacts'));
-  const companies = new CompanyStore(store.db);
+  const companies = new CompanyStore(store.db, settingsCipherFor(config.QUORUM_SECRETS_KEY, dataDir));
   if (!(await companies.get(defaultCompany.id))) await companies.put(defaultCompany);
   const { token: adminToken, created: adminTokenCreated } = adminTokenFor(config, dataDir);
 
@@ -77,7 +84,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     log: logger.child({ component: 'browser' }),
   });
   const metrics = createMetrics(() => sessions.countByState());
-  const signedInBots = new SignedInBots({ companies, sessions, dataDir });
+  const signedInBots = new SignedInBots({ companies, sessions, dataDir, leases: new AccountLeases(store.db) });
   // Declines reach the scheduler only after start-up, so the closure may name it before it exists.
   const consent = createConsent({
     db: store.db,
@@ -89,6 +96,8 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     windowMinutes: config.QUORUM_CONSENT_WINDOW_MINUTES,
     ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}),
   });
+  const tenancy = createTenancy({ db: store.db, companies, sessions, consent: consent.service, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES, logger, ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}) });
+  if (config.QUORUM_COMPANIES_FILE) await applyCompaniesFile(config.QUORUM_COMPANIES_FILE, companiesFile, tenancy.settings);
   const scheduler = new Scheduler({
     sessions,
     queue,
@@ -102,14 +111,15 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
       const artifact = await salvageRecording(artifacts, session);
       return artifact ? { partialRecording: artifact.id } : {};
     },
-    // A decline recorded since the session was planned cancels it here, before any bot starts.
+    // A decline recorded since the session was planned cancels it here, before any bot starts; then the
+    // eligibility check runs again (settings may have changed) and may end the session with its reason code.
     runBot: async (session, signal) =>
-      (await consent.service.beforeJoin(session)) ?? runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
+      (await consent.service.beforeJoin(session)) ?? (await tenancy.eligibleAtJoin(session)) ?? runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
   });
   await scheduler.start();
-  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
+  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, planner: tenancy.planner, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
   const intake = await startIntake(config, intakeDeps, { smtp: options.api !== false });
-  const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent });
+  const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy });
   const url = options.api === false ? '' : await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
 
   const close = async () => {
@@ -122,7 +132,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     await closeBus();
     await store.close();
   };
-  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, close };
+  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, store, close };
 }
 
 function botSettings(config: Config, companies: CompanyStore) {

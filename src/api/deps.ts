@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { LiveBus } from '../bus.js';
 import type { CompanyStore } from '../companies/company-store.js';
+import type { TenancyApi } from '../companies/index.js';
+import type { TokenStore } from '../companies/tokens.js';
 import type { Metrics } from '../metrics.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { ArtifactStore } from '../sessions/artifacts.js';
@@ -19,4 +21,8 @@ export interface ApiDeps {
   logger: Logger;
   adminToken: string;
   leadSeconds: number;
+  /** Per-company API tokens; unset: only the admin token is accepted. */
+  tokens?: TokenStore;
+  /** The tenancy admin API, explain and recording requests; unset: those routes are not served. */
+  tenancy?: TenancyApi;
 }

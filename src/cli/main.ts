@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { startQuorum } from '../main.js';
 import { ApiClient, ApiError } from './client.js';
 import { registerClientCommands } from './commands.js';
+import { registerExplainCommand } from './explain.js';
 import { runDemo } from './demo.js';
 
 const program = new Command('quorum').description('Quorum: a self-hosted meeting bot orchestrator').showHelpAfterError();
@@ -70,7 +71,7 @@ program
 program
   .command('demo')
   .description('record a simulated meeting end to end: invite → schedule → join → lobby → record → leave')
-  .option('--provider <provider>', 'meet (or all)', 'meet')
+  .option('--provider <provider>', 'meet, teams, webex, or all of them one after the other', 'meet')
   .option('--data-dir <dir>', 'keep the demo data here instead of a temporary folder')
   .option('--json', 'print only a JSON summary')
   .action(async (opts: { provider: string; json?: boolean; dataDir?: string }) => {
@@ -78,6 +79,7 @@ program
   });
 
 registerClientCommands(program, () => new ApiClient(loadConfig()));
+registerExplainCommand(program, () => new ApiClient(loadConfig()));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof ApiError) {

@@ -7,7 +7,8 @@ import { automaticRecordingRules } from './rules-automatic.js';
 import { consentRules } from './rules-consent.js';
 import { linkRules, providerRules, timingRules } from './rules-meeting.js';
 
-export type { BotJoin, ConsentLink, ConsentOutcome, Decision, DetectedLink, EligibilityFacts, MeetingFacts } from './facts.js';
+export type { BotJoin, ConsentLink, ConsentOutcome, Decision, DecidedRequest, DetectedLink, EligibilityFacts, MeetingFacts } from './facts.js';
+export { decidedRequest, factsFromRequest } from './facts.js';
 export type { Check, Reason, ReasonCode } from './reasons.js';
 
 /**

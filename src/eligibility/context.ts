@@ -75,12 +75,21 @@ export function buildContext(facts: EligibilityFacts): Context {
   const context: Context = { facts, retired, links, join, provider: join?.provider ?? anyProvider(links) };
   if (company === undefined) return context;
 
-  const requester = findUser(company, facts.requesterEmail);
+  const requester = facts.operator === true ? undefined : findUser(company, facts.requesterEmail);
   const owner = findUser(company, facts.meeting.organizerEmail) ?? requester;
-  const consentProfileId = owner?.consentProfile;
+  const consentProfileId = owner?.consentProfile ?? (facts.operator === true ? strictestProfile(company) : undefined);
   const consentProfile =
     consentProfileId !== undefined && Object.hasOwn(company.consentProfiles, consentProfileId)
       ? company.consentProfiles[consentProfileId]
       : undefined;
   return { ...context, company, requester, owner, consentProfileId, consentProfile };
+}
+
+/**
+ * An operator's ad-hoc join may have no call owner; it is then held to the company's first consent profile
+ * that enforces consent (if any), so asking with the admin token can never skip consent.
+ */
+function strictestProfile(company: CompanySettings): string | undefined {
+  const ids = Object.keys(company.consentProfiles).sort();
+  return ids.find((id) => company.consentProfiles[id]?.enforceConsent === true);
 }

@@ -25,6 +25,11 @@ export interface EligibilityFacts {
   retiredAssistantAddresses: readonly string[];
   /** Who asked: the sender of a forwarded invite, the organizer adding the assistant, the API caller. */
   requesterEmail: string;
+  /**
+   * An operator asked with the installation's admin token and named no requester (DESIGN.md §1, the ops
+   * ad-hoc join). The requester rules do not apply to an operator; every other rule does, consent included.
+   */
+  operator?: boolean;
   /** DMARC (or aligned SPF/DKIM) result of the invite e-mail's sender; undefined when not an e-mail. */
   senderAuthenticated?: boolean;
   meeting: MeetingFacts;
@@ -95,4 +100,45 @@ export interface Decision {
   reasons: Reason[];
   /** Every rule, in a fixed order, with its outcome. */
   checks: Check[];
+  /**
+   * The request the decision was made on (without the company settings, which are read fresh), kept with
+   * the session so the same check can run again right before the bot joins. Set by the callers that plan.
+   */
+  request?: DecidedRequest;
+}
+
+/** The request side of the facts, as stored with a session (times as ISO strings). */
+export interface DecidedRequest {
+  path: EligibilityFacts['path'];
+  assistantAddress?: string;
+  requesterEmail: string;
+  operator?: boolean;
+  senderAuthenticated?: boolean;
+  meeting: Omit<MeetingFacts, 'startsAt' | 'endsAt'> & { startsAt: string; endsAt: string };
+}
+
+/** What a session keeps of its facts; `factsFromRequest` turns it back into facts for a later check. */
+export function decidedRequest(facts: EligibilityFacts): DecidedRequest {
+  const { meeting } = facts;
+  return {
+    path: facts.path,
+    ...(facts.assistantAddress === undefined ? {} : { assistantAddress: facts.assistantAddress }),
+    requesterEmail: facts.requesterEmail,
+    ...(facts.operator === true ? { operator: true } : {}),
+    ...(facts.senderAuthenticated === undefined ? {} : { senderAuthenticated: facts.senderAuthenticated }),
+    meeting: { ...meeting, links: [...meeting.links], attendees: [...meeting.attendees], startsAt: meeting.startsAt.toISOString(), endsAt: meeting.endsAt.toISOString() },
+  };
+}
+
+/** The facts of a stored request, with what may have changed since it was decided filled in fresh. */
+export function factsFromRequest(
+  request: DecidedRequest,
+  fresh: Pick<EligibilityFacts, 'now' | 'company' | 'retiredAssistantAddresses' | 'consentOutcomes'>,
+): EligibilityFacts {
+  const { meeting } = request;
+  return {
+    ...request,
+    ...fresh,
+    meeting: { ...meeting, startsAt: new Date(meeting.startsAt), endsAt: new Date(meeting.endsAt) },
+  };
 }

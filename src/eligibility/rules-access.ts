@@ -45,7 +45,12 @@ export function senderRule(ctx: Context): Evaluation {
   );
 }
 
+const operatorAsked = 'an operator asked with the admin token; the requester rules apply to company users, not to the operator';
+
 export function requesterRules(ctx: Context): Evaluation[] {
+  if (ctx.facts.operator === true) {
+    return [skip('requester_unknown', 'not_applicable', operatorAsked), skip('requester_no_seat', 'not_applicable', operatorAsked), skip('requester_lacks_manual_permission', 'not_applicable', operatorAsked)];
+  }
   return [requesterKnownRule(ctx), seatRule(ctx), manualPermissionRule(ctx)];
 }
 

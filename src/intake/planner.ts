@@ -1,5 +1,5 @@
-import { checkEligibility } from '../eligibility/check.js';
-import type { ConsentLink, Decision, DetectedLink as EligibilityLink, MeetingFacts } from '../eligibility/check.js';
+import { checkEligibility, decidedRequest } from '../eligibility/check.js';
+import type { ConsentLink, ConsentOutcome, Decision, EligibilityFacts, DetectedLink as EligibilityLink, MeetingFacts } from '../eligibility/check.js';
 import { companySettingsSchema } from '../eligibility/settings.js';
 import type { CompanySettings } from '../eligibility/settings.js';
 import type { Company } from '../companies/company-store.js';
@@ -36,6 +36,8 @@ export interface EligibilityPlannerOptions {
   retiredAssistantAddresses: readonly string[];
   /** Resolves a consent token of this installation to its link; without it such links count as external. */
   consentLink?: (token: string) => Promise<ConsentLink | undefined>;
+  /** Consent page choices already made for the occurrence (by its join link); without it none count. */
+  consentOutcomes?: (occasion: { companyId: string; meetingUrl: string; startsAt: Date; endsAt: Date }) => Promise<ConsentOutcome[]>;
 }
 
 export class CompanySettingsError extends Error {
@@ -62,7 +64,7 @@ export function companySettingsOf(company: Company): CompanySettings {
   return parsed.data;
 }
 
-async function eligibilityLink(link: DetectedLink, resolve: EligibilityPlannerOptions['consentLink']): Promise<EligibilityLink> {
+export async function eligibilityLink(link: DetectedLink, resolve: EligibilityPlannerOptions['consentLink']): Promise<EligibilityLink> {
   const base: EligibilityLink = { url: link.url, source: link.source };
   if (link.consentToken !== undefined) {
     const consent = await resolve?.(link.consentToken);
@@ -92,7 +94,7 @@ export function eligibilityPlanner(options: EligibilityPlannerOptions): IntakePl
         companyForRetired = all.find((candidate) => candidate.emailDomains.some((d) => d.toLowerCase() === domain));
       }
       const links = await Promise.all(facts.meeting.links.map((link) => eligibilityLink(link, options.consentLink)));
-      return checkEligibility({
+      const eligibilityFacts: EligibilityFacts = {
         path: 'manual',
         now: facts.now,
         assistantAddress: address,
@@ -103,7 +105,17 @@ export function eligibilityPlanner(options: EligibilityPlannerOptions): IntakePl
         senderAuthenticated: facts.senderAuthenticated,
         meeting: { ...facts.meeting, links },
         consentOutcomes: [],
-      });
+      };
+      return { ...(await withOutcomes(eligibilityFacts, options)), request: decidedRequest(eligibilityFacts) };
     },
   };
+}
+
+/** Decides, then again with the consent choices made for the meeting the bot would join, when there are any. */
+async function withOutcomes(facts: EligibilityFacts, options: EligibilityPlannerOptions): Promise<Decision> {
+  const first = checkEligibility(facts);
+  if (!options.consentOutcomes || !first.joinUrl || !facts.company) return first;
+  const { startsAt, endsAt } = facts.meeting;
+  const outcomes = await options.consentOutcomes({ companyId: facts.company.id, meetingUrl: first.joinUrl, startsAt, endsAt });
+  return outcomes.length === 0 ? first : checkEligibility({ ...facts, consentOutcomes: outcomes });
 }

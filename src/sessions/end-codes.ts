@@ -29,12 +29,34 @@ export const endCodes = {
   consent_declined: { kind: 'consent', message: 'A participant chose not to be recorded.' },
   cloud_recording_missing: { kind: 'zoom_cloud', message: 'Zoom never reported a cloud recording for this meeting.' },
   cloud_download_failed: { kind: 'zoom_cloud', message: 'The cloud recording could not be downloaded.' },
+  // The eligibility check ran again right before the join and this rule failed (src/companies/join-check.ts).
+  requester_unknown: { kind: 'eligibility', message: 'The person who asked for the recording is no longer a user of the company.' },
+  sender_not_authenticated: { kind: 'eligibility', message: "The invite e-mail's sender failed DMARC (or SPF/DKIM alignment)." },
+  requester_no_seat: { kind: 'eligibility', message: 'The requester no longer has a seat for a recording application.' },
+  requester_lacks_manual_permission: { kind: 'eligibility', message: "The requester's permission profile no longer allows \"Manually schedule & upload\"." },
+  assistant_address_retired: { kind: 'eligibility', message: 'The invite went to the retired generic assistant address.' },
+  assistant_address_unknown: { kind: 'eligibility', message: 'The company of the assistant address no longer exists.' },
+  conference_link_missing: { kind: 'eligibility', message: 'The meeting has no conference link.' },
+  conference_link_unsupported: { kind: 'eligibility', message: 'The meeting has no link of a supported provider.' },
+  provider_disabled: { kind: 'eligibility', message: "The meeting's provider was turned off in the company's web-conferencing settings." },
+  provider_misconfigured: { kind: 'eligibility', message: "The meeting's provider settings have errors (see the provider status)." },
+  consent_link_required: { kind: 'eligibility', message: "The call owner's consent profile enforces consent and the meeting does not use a consent-enabled link." },
+  consent_link_type_mismatch: { kind: 'eligibility', message: "The consent link's type differs from the type set for this provider in the consent profile." },
+  consent_bypass_link_present: { kind: 'eligibility', message: 'The invite holds another conference URL that lets participants skip the consent page.' },
+  consent_link_external: { kind: 'eligibility', message: 'The consent-enabled link belongs to another company.' },
+  meeting_over: { kind: 'eligibility', message: 'The meeting had already ended when the bot was due to join.' },
+  calendar_access_missing: { kind: 'eligibility', message: 'Quorum has no access to the calendar (automatic recording).' },
+  no_recordable_participant: { kind: 'eligibility', message: 'No internal participant is a recordable user (automatic recording).' },
+  excluded_private: { kind: 'eligibility', message: 'Private meetings are excluded from automatic recording.' },
+  excluded_blocked_domain: { kind: 'eligibility', message: 'A participant belongs to a blocked domain (automatic recording).' },
+  excluded_keyword: { kind: 'eligibility', message: 'The title holds an excluded keyword (automatic recording).' },
+  excluded_participant: { kind: 'eligibility', message: 'An excluded participant is invited (automatic recording).' },
   browser_crashed: { kind: 'infrastructure', message: 'The bot browser crashed.' },
   worker_lost: { kind: 'infrastructure', message: 'The process running the bot died during the meeting.' },
   internal_error: { kind: 'infrastructure', message: 'Quorum hit an unexpected error.' },
 } as const satisfies Record<string, { kind: EndCodeKind; message: string }>;
 
-export type EndCodeKind = 'normal' | 'join' | 'recording' | 'in_call' | 'consent' | 'zoom_cloud' | 'infrastructure';
+export type EndCodeKind = 'normal' | 'join' | 'recording' | 'in_call' | 'consent' | 'eligibility' | 'zoom_cloud' | 'infrastructure';
 export type EndCode = keyof typeof endCodes;
 
 export function isEndCode(value: string): value is EndCode {

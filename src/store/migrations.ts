@@ -208,6 +208,34 @@ const consoleIndexes: Migration = {
   },
 };
 
+/** Per-company API tokens (hashed), for the tenancy admin API. */
+const tenancy: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('api_tokens')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('company_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema.createIndex('api_tokens_company').on('api_tokens').column('company_id').execute();
+  },
+};
+
+/** Bot accounts in use: one meeting per account across every worker process (scale-out mode included). */
+const accountLeases: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('account_leases')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0009_account_leases': accountLeases };
 }

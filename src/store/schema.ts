@@ -17,6 +17,17 @@ export interface Database {
   meeting_occurrences: MeetingOccurrenceTable;
   consent_links: ConsentLinkTable;
   consent_choices: ConsentChoiceTable;
+  api_tokens: ApiTokenTable;
+  account_leases: AccountLeaseTable;
+}
+
+export interface AccountLeaseTable {
+  /** `provider:account e-mail`. */
+  key: string;
+  /** The session whose bot is signed in to the account. */
+  holder: string;
+  /** ISO time; a lease not renewed by then (its process died) is free again. */
+  expires_at: string;
 }
 
 export interface CompanyTable {
@@ -175,4 +186,14 @@ export interface ConsentChoiceTable {
   participant: string;
   address_hash: string | null;
   user_agent: string | null;
+}
+
+/** A per-company API token: only the SHA-256 of the token is kept; it is shown once when created. */
+export interface ApiTokenTable {
+  id: string;
+  company_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
 }

@@ -31,7 +31,6 @@ describe('HTTP API', () => {
       startsAt: startsAt.toISOString(),
       endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
       title: 'Weekly sync',
-      requestedBy: 'ada@example.com',
     });
     expect(status).toBe(201);
     expect(body.session).toMatchObject({ state: 'scheduled', provider: 'meet', meetingUrl: 'https://meet.google.com/abc-defg-hij', title: 'Weekly sync' });

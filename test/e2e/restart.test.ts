@@ -63,7 +63,6 @@ describe('kill -9 and restart', () => {
         meetingUrl,
         startsAt: new Date(now + startsInMs).toISOString(),
         endsAt: new Date(now + startsInMs + 3600_000).toISOString(),
-        requestedBy: 'ada@quorum.local',
       });
     const live = (await request(meeting.joinUrl, 0)).session;
     const soon = (await request('https://meet.google.com/abc-defg-hij', 2 * 3600_000)).session;

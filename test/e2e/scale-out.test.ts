@@ -85,7 +85,6 @@ describe('scale-out on PostgreSQL and Redis', () => {
       meetingUrl: meeting.joinUrl,
       startsAt: new Date().toISOString(),
       endsAt: new Date(Date.now() + 3600_000).toISOString(),
-      requestedBy: 'ada@quorum.local',
     });
 
     const lines: LogLine[] = [];

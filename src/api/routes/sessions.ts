@@ -3,7 +3,6 @@ import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Consent } from '../../consent/index.js';
-import { RequestRejected, recordingRequestSchema, requestRecording } from '../../scheduler/recording-request.js';
 import { sessionCursor } from '../../sessions/session-store.js';
 import { sessionStates } from '../../sessions/states.js';
 import type { ApiDeps } from '../deps.js';
@@ -43,7 +42,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps & { consent?: 
     const [attempts, timeline, artifacts] = await Promise.all([deps.sessions.attempts(id), deps.sessions.timeline(id), deps.artifacts.list(id)]);
     // The consent page choices that counted for this meeting occurrence (first per participant).
     const consentChoices = deps.consent ? await deps.consent.service.countedFor(session) : [];
-    return { session, attempts, timeline, artifacts, consentChoices };
+    // The Decision that allowed the session (also inside `session`), at the top level for readers of this view.
+    return { session, decision: session.decision, attempts, timeline, artifacts, consentChoices };
   });
 
   app.get('/v1/sessions/:id/artifacts/:artifactId', async (request, reply) => {
@@ -66,24 +66,5 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps & { consent?: 
     const body = parse(actionBody, request.body);
     const session = await deps.scheduler.stop(id, body?.reason ?? 'operator stop');
     return reply.code(202).send({ session });
-  });
-
-  app.post('/v1/companies/:companyId/recording-requests', async (request, reply) => {
-    const { companyId } = parse(z.object({ companyId: z.string().min(1) }), request.params);
-    if (!(await deps.companies.get(companyId))) {
-      return reply.code(404).send({ error: 'not_found', message: `company ${companyId} not found` });
-    }
-    const body = parse(recordingRequestSchema, request.body);
-    try {
-      const session = await requestRecording(
-        { sessions: deps.sessions, plan: (s) => deps.scheduler.plan(s), leadSeconds: deps.leadSeconds },
-        companyId,
-        body,
-      );
-      return await reply.code(201).send({ session });
-    } catch (error) {
-      if (error instanceof RequestRejected) return reply.code(422).send({ error: error.code, message: error.message });
-      throw error;
-    }
   });
 }

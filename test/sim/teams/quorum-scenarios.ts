@@ -7,7 +7,7 @@ import type { Quorum } from '../../../src/main.js';
 import type { Session } from '../../../src/sessions/session.js';
 import { startQuorum } from '../../../src/main.js';
 import { adminToken, api, testConfig } from '../../helpers/quorum.js';
-import { waitForEnd } from '../../helpers/sessions.js';
+import { waitForEnd, waitForState } from '../../helpers/sessions.js';
 import { simAccounts, type TeamsScript } from '../index.js';
 import { webexSite } from '../webex/provider.js';
 
@@ -86,7 +86,6 @@ export function webProviderScenarios(provider: WebProvider): void {
       { name: 'CAPTCHA, authenticated bot off', company: 'anon', script: { gate: 'captcha' }, state: 'failed', endCode: 'blocked_by_captcha', attempt: 2 },
       { name: 'sign-in required, authenticated bot off', company: 'anon', script: { gate: 'sign_in_required' }, state: 'failed', endCode: 'sign_in_required', attempt: 2 },
       { name: 'sign-in wall, wrong password', company: 'wrongpw', script: { gate: 'sign_in_required', access: 'open' }, state: 'failed', endCode: 'sign_in_failed', attempt: 2 },
-      { name: 'CAPTCHA, enabled without credentials', company: 'nocreds', script: { gate: 'captcha' }, state: 'failed', endCode: 'credentials_missing', attempt: 2 },
       { name: 'removed by the host', company: 'anon', script: { access: 'open', participants: [{ name: 'Ada' }], removeBotAfterMs: 4_000 }, state: 'failed', endCode: 'kicked', attempt: 1 },
       { name: 'everyone else leaves', company: 'anon', script: { access: 'open', participants: [{ name: 'Ada', leaveAfterMs: 5_000 }] }, state: 'done', endCode: 'left_alone', attempt: 1 },
     ] as const;
@@ -96,11 +95,22 @@ export function webProviderScenarios(provider: WebProvider): void {
       expect(await waitForEnd(quorum, session.id, 120_000, 2_500)).toMatchObject({ state, endCode, attempt });
     });
 
+    it.concurrent('an authenticated bot enabled without credentials is refused up front, naming the setting', async () => {
+      const meeting = await quorum.simulator?.createMeeting(provider, { gate: 'captcha' });
+      const body = { meetingUrl: meeting?.joinUrl, requestedBy: 'admin@nocreds.example', endsAt: new Date(Date.now() + 10 * 60_000).toISOString() };
+      const response = await api<{ error: string; decision: { reasons: Array<{ code: string; setting?: string }> } }>(quorum, 'POST', '/v1/companies/nocreds/recording-requests', body, adminToken);
+      expect(response.status).toBe(422);
+      expect(response.body.decision.reasons).toEqual([expect.objectContaining({ code: 'provider_misconfigured', setting: `providers.${provider}.authenticatedBot.account` })]);
+      expect(await quorum.sessions.list({ companyId: 'nocreds' })).toEqual([]);
+    });
+
     it.concurrent('CAPTCHA with the authenticated bot: retried signed in, one account one meeting at a time, sign-in reused', async () => {
       const sim = quorum.simulator;
       if (!sim) throw new Error('no simulator');
       const first = await record('signed', { gate: 'captcha', access: 'open', participants: [{ name: 'Ada' }], endAfterMs: 6_000 });
       const second = await record('signed', { gate: 'sign_in_required', access: 'open', participants: [{ name: 'Ben' }], endAfterMs: 4_000 });
+      // Attempt 1 of each fails at the wall and is retried signed in: wait for the second attempt's end.
+      await Promise.all([first, second].map((m) => waitForState(quorum, m.session.id, 'recording', 2, 120_000)));
       const [a, b] = await Promise.all([waitForEnd(quorum, first.session.id, 120_000), waitForEnd(quorum, second.session.id, 120_000)]);
       expect(a).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });
       expect(b).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });

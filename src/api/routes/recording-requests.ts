@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { TenancyError, type TenancyApi } from '../../companies/index.js';
+import { recordingRequestBody } from '../../companies/requests.js';
+import { principalOf } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { parse } from '../validation.js';
+import { consentBaseOf } from './explain.js';
+
+const companyParams = z.object({ companyId: z.string().min(1) });
+
+/**
+ * `POST /v1/companies/:companyId/recording-requests`: link detection → eligibility → schedule, recording who
+ * asked. A refused request answers 422 with the first reason's code and the whole Decision. Consent choices
+ * are not read here: a decline before the join is enforced at the join, where the meeting occasion is known.
+ */
+export function recordingRequestRoutes(app: FastifyInstance, deps: ApiDeps & { tenancy: TenancyApi }): void {
+  app.post('/v1/companies/:companyId/recording-requests', async (request, reply) => {
+    const { companyId } = parse(companyParams, request.params);
+    const company = await deps.tenancy.settings.read(companyId);
+    if (!company) throw new TenancyError(404, 'not_found', `company ${companyId} not found`);
+    const body = parse(recordingRequestBody, request.body);
+    const now = new Date();
+    const admin = principalOf(request).kind === 'admin';
+    const { decision, requester } = await deps.tenancy.decider.decide({ company, body, admin, now, withOutcomes: false, consentBaseUrl: consentBaseOf(deps.tenancy, request) });
+    const first = decision.reasons[0];
+    if (!decision.eligible || decision.plan === 'none' || !decision.provider || !decision.joinUrl || !decision.request) {
+      const message = decision.reasons.map((reason) => reason.message).join(' ');
+      return reply.code(422).send({ error: first?.code ?? 'not_eligible', message, decision });
+    }
+    const startsAt = new Date(decision.request.meeting.startsAt);
+    const session = await deps.sessions.create({
+      companyId,
+      provider: decision.provider,
+      plan: decision.plan,
+      meetingUrl: decision.joinUrl,
+      title: decision.request.meeting.title ?? null,
+      requestedBy: requester ?? 'operator',
+      startsAt,
+      endsAt: new Date(decision.request.meeting.endsAt),
+      joinAt: new Date(Math.max(now.getTime(), startsAt.getTime() - deps.leadSeconds * 1000)),
+      decision,
+    });
+    await deps.scheduler.plan(session);
+    return reply.code(201).send({ session, decision });
+  });
+}
