@@ -65,6 +65,12 @@ export const configSchema = z.object({
   QUORUM_STEP_TIMEOUT_SECONDS: seconds.default(30),
   QUORUM_RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
   QUORUM_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(20),
+  /** A Zoom cloud-recorded meeting waits this long after its end for recording.completed, then ends `cloud_recording_missing`. */
+  QUORUM_ZOOM_CLOUD_WAIT_SECONDS: seconds.default(86400),
+  /** Zoom webhooks whose x-zm-request-timestamp is further than this from now are refused as stale. */
+  QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS: seconds.default(300),
+  /** Tries per cloud-recording file (network errors, 5xx) before the session ends `cloud_download_failed`. */
+  QUORUM_ZOOM_DOWNLOAD_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   /** Extra Chromium arguments for every bot, as a JSON array (e.g. host-resolver rules for an external simulator). */
   QUORUM_BROWSER_ARGS: z

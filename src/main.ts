@@ -26,6 +26,7 @@ import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
 import { SessionStore } from './sessions/session-store.js';
 import type { Store } from './store/database.js';
+import { ZoomCloud } from './zoom/index.js';
 
 export interface Quorum {
   url: string;
@@ -48,6 +49,8 @@ export interface Quorum {
   consent: Consent;
   /** The database (tests check what a request did or did not write). */
   store: Store;
+  /** Zoom cloud recordings: the webhook's deliveries and the fetches they start. */
+  zoomCloud: ZoomCloud;
   close(): Promise<void>;
 }
 
@@ -98,11 +101,25 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   });
   const tenancy = createTenancy({ db: store.db, companies, sessions, consent: consent.service, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES, logger, ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}) });
   if (config.QUORUM_COMPANIES_FILE) await applyCompaniesFile(config.QUORUM_COMPANIES_FILE, companiesFile, tenancy.settings);
+  const workerId = newWorkerId();
+  const zoomCloud = new ZoomCloud({
+    db: store.db,
+    sessions,
+    artifacts,
+    companies,
+    logger,
+    workerId,
+    leaseSeconds: config.QUORUM_LEASE_SECONDS,
+    waitSeconds: config.QUORUM_ZOOM_CLOUD_WAIT_SECONDS,
+    downloadAttempts: config.QUORUM_ZOOM_DOWNLOAD_ATTEMPTS,
+    downloadBackoffMs: config.QUORUM_RETRY_BACKOFF_SECONDS * 1000,
+  });
   const scheduler = new Scheduler({
     sessions,
     queue,
     bus,
-    workerId: newWorkerId(),
+    workerId,
+    cloudRecording: zoomCloud,
     log: logger.child({ component: 'scheduler' }),
     concurrency: config.QUORUM_CONCURRENCY,
     leaseSeconds: config.QUORUM_LEASE_SECONDS,
@@ -117,22 +134,24 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
       (await consent.service.beforeJoin(session)) ?? (await tenancy.eligibleAtJoin(session)) ?? runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
   });
   await scheduler.start();
+  await zoomCloud.start();
   const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, planner: tenancy.planner, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
   const intake = await startIntake(config, intakeDeps, { smtp: options.api !== false });
-  const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy });
+  const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy, zoom: { cloud: zoomCloud, windowSeconds: config.QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS } });
   const url = options.api === false ? '' : await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
 
   const close = async () => {
     await app.close();
     await intake.close();
     await scheduler.close(config.QUORUM_SHUTDOWN_GRACE_SECONDS * 1000);
+    await zoomCloud.close();
     await pool.close();
     await simulator?.close();
     await sink.flush();
     await closeBus();
     await store.close();
   };
-  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, store, close };
+  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, store, zoomCloud, close };
 }
 
 function botSettings(config: Config, companies: CompanyStore) {

@@ -18,9 +18,10 @@ import { recordingRequestRoutes } from './routes/recording-requests.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { ValidationError } from './validation.js';
+import { registerZoomWebhook, type ZoomCloud } from '../zoom/index.js';
 
 /** The HTTP API (DESIGN.md §6). Everything under /v1 needs a bearer token. */
-export async function buildApp(deps: ApiDeps & { inbound?: InboundMail; inboundMaxBytes?: number; consent?: Consent }): Promise<FastifyInstance> {
+export async function buildApp(deps: ApiDeps & { inbound?: InboundMail; inboundMaxBytes?: number; consent?: Consent; zoom?: { cloud: ZoomCloud; windowSeconds: number } }): Promise<FastifyInstance> {
   const app = fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
   const log = deps.logger.child({ component: 'http' });
   // First, so every route registered below is listed (test/api/company-scope.test.ts tries each one).
@@ -41,6 +42,8 @@ export async function buildApp(deps: ApiDeps & { inbound?: InboundMail; inboundM
   healthRoutes(app, deps);
   // The consent page is public: participants have no token, so it stays outside the /v1 bearer hook.
   if (deps.consent) await registerConsentPages(app, deps.consent);
+  // Zoom's webhooks carry Zoom's signature, not our token: a sibling of the /v1 scope, so its hook does not apply.
+  if (deps.zoom) await registerZoomWebhook(app, { companies: deps.companies, ...deps.zoom });
   await app.register(async (v1) => {
     v1.addHook('onRequest', guard);
     sessionRoutes(v1, deps);

@@ -96,6 +96,8 @@ export interface Decision {
   /** The URL the bot opens: a consent link's target, never the consent page itself. */
   joinUrl?: string;
   botJoin?: BotJoin;
+  /** Why the meeting is recorded this way, naming the company setting that decides it (Zoom's cloud or local mode). */
+  planReason?: string;
   /** Every failed rule, each with what to change; empty exactly when eligible. */
   reasons: Reason[];
   /** Every rule, in a fixed order, with its outcome. */

@@ -41,6 +41,18 @@ export const zoomSettingsSchema = z.object({
   sdkSecret: secret.optional(),
   /** The Zoom admin set up automatic local-recording permission, so hosts are not asked. */
   automaticRecordingPermission: z.boolean().optional(),
+  /** Local mode: how long the bot waits for the host to answer its request for recording permission. */
+  permissionTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  /** Local mode: how long the bot waits for an absent host (nobody can grant permission) before `host_absent`. */
+  hostAbsentWaitSeconds: z.number().int().min(0).max(14400).optional(),
+  /**
+   * Local mode, meetings outside the company's Zoom account: the Zoom user whose on-behalf-of (OBF) token the
+   * bot joins with (Zoom requires it since 2026-03-02); that user must be in the meeting.
+   */
+  authorizingUserId: z.string().min(1).optional(),
+  /** Overrides of Zoom's API (`https://api.zoom.us/v2`) and OAuth (`https://zoom.us`) base URLs: the simulator, a proxy. */
+  apiBaseUrl: z.url().optional(),
+  oauthBaseUrl: z.url().optional(),
 });
 
 export const teamsSettingsSchema = z.object({

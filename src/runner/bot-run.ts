@@ -66,7 +66,7 @@ export async function runBot(deps: RunnerDeps, session: Session, signal: AbortSi
     return await finishFailed(deps, run, bot, error);
   } finally {
     deps.metrics.activeBots.dec();
-    run.account?.release();
+    await run.account?.release();
     await bot?.release();
   }
 }

@@ -41,7 +41,7 @@ export class AccountLeases {
   }
 
   /** Waits until `key` is free (or `deadline`, or abort) and takes it; the returned function releases it. */
-  async acquire(key: string, holder: string, signal: AbortSignal, deadline: Date): Promise<() => void> {
+  async acquire(key: string, holder: string, signal: AbortSignal, deadline: Date): Promise<() => Promise<void>> {
     while (!(await this.tryTake(key, holder))) {
       if (signal.aborted) throw new Error('aborted while waiting for the bot account');
       const waitMs = deadline.getTime() - Date.now();
@@ -53,16 +53,18 @@ export class AccountLeases {
     const renew = setInterval(() => void this.renew(key, holder), this.ttlMs / 3);
     renew.unref();
     let released = false;
-    return () => {
+    return async () => {
       if (released) return;
       released = true;
       clearInterval(renew);
-      void this.db
+      // A failed delete (the store is closing) leaves a row that lapses after ttlMs, like a dead holder's.
+      await this.db
         .deleteFrom('account_leases')
         .where('key', '=', key)
         .where('holder', '=', holder)
         .execute()
-        .finally(() => this.localRelease.dispatchEvent(new Event(key)));
+        .catch(() => undefined);
+      this.localRelease.dispatchEvent(new Event(key));
     };
   }
 
@@ -131,7 +133,7 @@ export class EncryptedStateFile implements SignedInStateStore {
 export interface AccountUse {
   /** Spread into the adapter's JoinContext. */
   join: { authenticated?: boolean; account?: BotAccount };
-  release(): void;
+  release(): Promise<void>;
 }
 
 export interface SignedInBotsOptions {
@@ -155,7 +157,7 @@ export class SignedInBots {
   }
 
   async forAttempt(session: Session, signal: AbortSignal, log: Logger): Promise<AccountUse> {
-    const none: AccountUse = { join: {}, release: () => undefined };
+    const none: AccountUse = { join: {}, release: () => Promise.resolve() };
     const wall = await this.wallMet(session);
     if (wall === undefined) return none;
     const bot = await this.authenticatedBot(session);

@@ -21,6 +21,8 @@ export interface SchedulerOptions {
   bus: LiveBus;
   /** Keeps what a lost attempt left behind (e.g. its partial recording); returns details for the timeline. */
   salvage?: (session: Session) => Promise<Record<string, unknown>>;
+  /** Plan `zoom_cloud`: at meeting time no bot joins; the session waits for Zoom's recording webhook instead. */
+  cloudRecording?: { awaitRecording(session: Session): Promise<Session> };
 }
 
 interface AbortMessage {
@@ -93,6 +95,8 @@ export class Scheduler {
       return this.options.sessions.transition(id, 'cancelled', { code: endCode, endCode, details: { reason } });
     }
     if (isEnded(session.state)) throw new SchedulerError(`session ${id} has already ended (${session.state})`, 409);
+    // Nothing runs for a session waiting on Zoom's webhook: cancel it here.
+    if (session.state === 'awaiting_cloud_recording') return this.options.sessions.transition(id, 'cancelled', { code: endCode, endCode, details: { reason } });
     this.options.bus.publish(topics.control, { sessionId: id, endCode } satisfies AbortMessage);
     return session;
   }
@@ -114,6 +118,10 @@ export class Scheduler {
     const { sessions, log } = this.options;
     const session = await sessions.get(job.sessionId);
     if (!session || session.state !== 'scheduled' || session.attempt !== job.attempt) return;
+    if (session.plan === 'zoom_cloud') {
+      await this.awaitCloudRecording(session);
+      return;
+    }
     const controller = new AbortController();
     this.running.set(session.id, controller);
     try {
@@ -125,6 +133,16 @@ export class Scheduler {
       log.error({ err: error, sessionId: session.id }, 'join job failed outside the bot run');
     } finally {
       this.running.delete(session.id);
+    }
+  }
+
+  private async awaitCloudRecording(session: Session): Promise<void> {
+    try {
+      const cloud = this.options.cloudRecording;
+      if (cloud) await cloud.awaitRecording(session);
+      else await this.options.sessions.transition(session.id, 'awaiting_cloud_recording', { code: 'awaiting_cloud_recording', details: { noBotJoins: true } });
+    } catch (error) {
+      this.options.log.error({ err: error, sessionId: session.id }, 'could not start waiting for the cloud recording');
     }
   }
 

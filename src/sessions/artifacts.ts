@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-export type ArtifactKind = 'audio' | 'screenshot' | 'html';
+/** `video`, `transcript`, `chat` and `other` come from Zoom cloud recordings (src/zoom/cloud-fetch.ts). */
+export type ArtifactKind = 'audio' | 'screenshot' | 'html' | 'video' | 'transcript' | 'chat' | 'other';
 
 export interface Artifact {
   id: string;

@@ -236,6 +236,41 @@ const accountLeases: Migration = {
   },
 };
 
+/**
+ * Zoom webhooks: each delivery once (keyed by its content, so Zoom's retries are recognised), each signature
+ * once (a replayed request is refused), and each cloud-recording file once per session.
+ */
+const zoom: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('zoom_deliveries')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('company_id', 'text', (c) => c.notNull())
+      .addColumn('event', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text')
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .addColumn('processed_at', 'text')
+      .addColumn('duplicates', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.createIndex('zoom_deliveries_status').on('zoom_deliveries').columns(['status', 'company_id']).execute();
+    await db.schema
+      .createTable('zoom_signatures')
+      .addColumn('signature', 'text', (c) => c.primaryKey())
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('zoom_files')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('file_id', 'text', (c) => c.notNull())
+      .addColumn('artifact_id', 'text', (c) => c.notNull())
+      .addColumn('fetched_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('zoom_files_pk', ['session_id', 'file_id'])
+      .execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0009_account_leases': accountLeases };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases };
 }

@@ -19,6 +19,38 @@ export interface Database {
   consent_choices: ConsentChoiceTable;
   api_tokens: ApiTokenTable;
   account_leases: AccountLeaseTable;
+  zoom_deliveries: ZoomDeliveryTable;
+  zoom_signatures: ZoomSignatureTable;
+  zoom_files: ZoomFileTable;
+}
+
+/** A verified Zoom webhook delivery; `key` is derived from its content so Zoom's retries collide. */
+export interface ZoomDeliveryTable {
+  key: string;
+  company_id: string;
+  event: string;
+  /** The raw JSON body, kept so a queued delivery survives a restart. */
+  body: string;
+  /** `queued` | `processed` | `unmatched` | `ignored` | `failed` */
+  status: string;
+  session_id: string | null;
+  received_at: string;
+  processed_at: string | null;
+  duplicates: Generated<number>;
+}
+
+/** Signatures already accepted: the same signed request twice is a replay. */
+export interface ZoomSignatureTable {
+  signature: string;
+  received_at: string;
+}
+
+/** A cloud-recording file already stored for a session (a duplicate delivery downloads nothing twice). */
+export interface ZoomFileTable {
+  session_id: string;
+  file_id: string;
+  artifact_id: string;
+  fetched_at: string;
 }
 
 export interface AccountLeaseTable {

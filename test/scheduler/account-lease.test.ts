@@ -27,15 +27,15 @@ describe.each(dialects)('account leases on %s', (dialect) => {
       const done = await leases.acquire('teams:bot@x', holder, signal, later(5_000));
       holders.push(`${holder} took, holder now ${(await leases.holder('teams:bot@x')) ?? 'none'}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      done();
+      await done();
     };
     const waiting = [take(there, 's2'), take(here, 's3')];
     // Another account is independent.
-    (await there.acquire('teams:other@x', 's4', signal, later(5_000)))();
+    await (await there.acquire('teams:other@x', 's4', signal, later(5_000)))();
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(holders).toEqual([]);
     expect(await there.holder('teams:bot@x')).toBe('s1');
-    release();
+    await release();
     await Promise.all(waiting);
     expect(holders.sort()).toEqual(['s2 took, holder now s2', 's3 took, holder now s3']);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -61,12 +61,12 @@ describe.each(dialects)('account leases on %s', (dialect) => {
     expect(await other.holder('teams:bot@x')).toBe('s1');
     const release = await other.acquire('teams:bot@x', 's2', new AbortController().signal, later(5_000));
     expect(await other.holder('teams:bot@x')).toBe('s2');
-    release();
+    await release();
     const live = new AccountLeases(t.store.db, { ttlMs: 300 });
     const keep = await live.acquire('teams:live@x', 's3', new AbortController().signal, later(5_000));
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(await live.holder('teams:live@x')).toBe('s3');
-    keep();
+    await keep();
   });
 });
 

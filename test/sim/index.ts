@@ -15,6 +15,7 @@ import type { SimAccount } from './core/accounts.js';
 import { teamsProvider } from './teams/provider.js';
 import type { TeamsScript, WebexScript } from './teams/script.js';
 import { webexProvider } from './webex/provider.js';
+import { ZoomApiSim } from './zoom/api.js';
 
 export type { SimAction, SimEvent, SimEventType, SimMeetingReport, SimProviderId } from './core/types.js';
 export { SimError } from './core/types.js';
@@ -56,6 +57,8 @@ export interface Simulator {
   revokeSignIns(): void;
   getMeeting(id: string): SimMeetingReport | undefined;
   act(id: string, action: SimAction): void;
+  /** Zoom's REST API, OAuth, file downloads and signed webhooks, on loopback HTTP. */
+  zoomApi: ZoomApiSim;
   close(): Promise<void>;
 }
 
@@ -83,8 +86,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       room.act(action);
     },
   };
+  const zoomApi = new ZoomApiSim();
+  await zoomApi.start();
   const controlServer = await startControlServer(options.controlPort ?? 0, target, log).catch(async (error: unknown) => {
-    await https.close();
+    await Promise.allSettled([https.close(), zoomApi.close()]);
     throw error;
   });
 
@@ -100,9 +105,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     act: target.act,
     signIns: (provider, email) => accounts.signIns(provider, email),
     revokeSignIns: () => accounts.revokeAll(),
+    zoomApi,
     close: async () => {
       rooms.closeAll();
-      await Promise.allSettled([participants.shutdown(), https.close(), controlServer.close()]);
+      await Promise.allSettled([participants.shutdown(), https.close(), controlServer.close(), zoomApi.close()]);
     },
   };
 }

@@ -50,7 +50,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps & { consent?: 
     const { id, artifactId } = parse(z.object({ id: z.string(), artifactId: z.string() }), request.params);
     const artifact = (await deps.artifacts.list(id)).find((a) => a.id === artifactId);
     if (!artifact) return reply.code(404).send({ error: 'not_found', message: `artifact ${artifactId} not found` });
-    const type = { audio: 'audio/webm', screenshot: 'image/png', html: 'text/plain; charset=utf-8' }[artifact.kind];
+    // Zoom cloud files (video, transcript, chat, other, and M4A audio) keep Zoom's formats.
+    const zoomAudio = artifact.path.endsWith('.m4a') ? 'audio/mp4' : 'audio/webm';
+    const type = { audio: zoomAudio, screenshot: 'image/png', html: 'text/plain; charset=utf-8', video: 'video/mp4', transcript: 'text/vtt; charset=utf-8', chat: 'text/plain; charset=utf-8', other: 'application/octet-stream' }[artifact.kind];
     return reply.type(type).header('content-disposition', `inline; filename="${basename(artifact.path)}"`).send(createReadStream(artifact.path));
   });
 

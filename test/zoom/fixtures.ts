@@ -1,0 +1,40 @@
+import type { CompanySettingsInput } from '../../src/eligibility/settings.js';
+import type { Quorum } from '../../src/main.js';
+import type { Session } from '../../src/sessions/session.js';
+import { api } from '../helpers/quorum.js';
+import type { ZoomApiSim } from '../sim/zoom/api.js';
+
+export const webhookSecret = 'zoom-webhook-secret-for-tests';
+
+/** A company recording Zoom: boss@<id>.example may ask; the Zoom settings point at the simulator. */
+export function zoomCompany(id: string, zoom: Record<string, unknown>, sim: ZoomApiSim): CompanySettingsInput {
+  return {
+    id,
+    name: id,
+    assistantAddress: `assistant@${id}.example`,
+    botName: 'Quorum Notes',
+    emailDomains: [`${id}.example`],
+    providers: { zoom: { enabled: true, webhookSecretToken: webhookSecret, sdkKey: 'sim-sdk-key', sdkSecret: 'sim-sdk-secret', ...sim.companySettings(), ...zoom } },
+    permissionProfiles: { rec: { name: 'Recorder', manualScheduleAndUpload: true } },
+    consentProfiles: { open: { name: 'Open', enforceConsent: false, linkTypes: {} } },
+    users: { [`boss@${id}.example`]: { email: `boss@${id}.example`, seat: true, permissionProfile: 'rec', consentProfile: 'open', recordable: true } },
+  };
+}
+
+export async function createZoomCompany(quorum: Quorum, id: string, zoom: Record<string, unknown>, sim: ZoomApiSim): Promise<void> {
+  const created = await api(quorum, 'POST', '/v1/companies', zoomCompany(id, zoom, sim));
+  if (created.status !== 201) throw new Error(`company ${id} not created: ${created.status} ${JSON.stringify(created.body)}`);
+}
+
+/** Asks for a recording of a meeting running from now for `minutes`. */
+export async function requestRecording(quorum: Quorum, companyId: string, meetingUrl: string, minutes = 30, startOffsetMs = 0): Promise<{ session: Session; decision: Record<string, unknown> }> {
+  const startsAt = new Date(Date.now() + startOffsetMs);
+  const response = await api<{ session: Session; decision: Record<string, unknown> }>(quorum, 'POST', `/v1/companies/${companyId}/recording-requests`, {
+    meetingUrl,
+    requesterEmail: `boss@${companyId}.example`,
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + minutes * 60_000).toISOString(),
+  });
+  if (response.status !== 201) throw new Error(`request refused: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
