@@ -26,7 +26,7 @@ import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
 import { SessionStore } from './sessions/session-store.js';
 import type { Store } from './store/database.js';
-import { ZoomCloud } from './zoom/index.js';
+import { ZoomCloud, type ZoomCloudOptions } from './zoom/index.js';
 
 export interface Quorum {
   url: string;
@@ -102,18 +102,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   const tenancy = createTenancy({ db: store.db, companies, sessions, consent: consent.service, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES, logger, ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}) });
   if (config.QUORUM_COMPANIES_FILE) await applyCompaniesFile(config.QUORUM_COMPANIES_FILE, companiesFile, tenancy.settings);
   const workerId = newWorkerId();
-  const zoomCloud = new ZoomCloud({
-    db: store.db,
-    sessions,
-    artifacts,
-    companies,
-    logger,
-    workerId,
-    leaseSeconds: config.QUORUM_LEASE_SECONDS,
-    waitSeconds: config.QUORUM_ZOOM_CLOUD_WAIT_SECONDS,
-    downloadAttempts: config.QUORUM_ZOOM_DOWNLOAD_ATTEMPTS,
-    downloadBackoffMs: config.QUORUM_RETRY_BACKOFF_SECONDS * 1000,
-  });
+  const zoomCloud = zoomCloudFor(config, { db: store.db, sessions, artifacts, companies, logger, workerId });
   const scheduler = new Scheduler({
     sessions,
     queue,
@@ -152,6 +141,17 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     await store.close();
   };
   return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, store, zoomCloud, close };
+}
+
+/** Zoom cloud recordings; its fetches share the scheduler's worker id, so the scheduler renews their leases. */
+function zoomCloudFor(config: Config, deps: Pick<ZoomCloudOptions, 'db' | 'sessions' | 'artifacts' | 'companies' | 'logger' | 'workerId'>): ZoomCloud {
+  return new ZoomCloud({
+    ...deps,
+    leaseSeconds: config.QUORUM_LEASE_SECONDS,
+    waitSeconds: config.QUORUM_ZOOM_CLOUD_WAIT_SECONDS,
+    downloadAttempts: config.QUORUM_ZOOM_DOWNLOAD_ATTEMPTS,
+    downloadBackoffMs: config.QUORUM_RETRY_BACKOFF_SECONDS * 1000,
+  });
 }
 
 function botSettings(config: Config, companies: CompanyStore) {

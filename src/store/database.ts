@@ -64,13 +64,17 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   });
   if (schema) await pool.query(`create schema if not exists ${schema}`);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db, 'postgres');
+  await migrate(db, 'postgres', schema);
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+/**
+ * `schema`: the PostgreSQL schema the store lives in. Kysely looks for its migration tables in every schema
+ * unless told which, so a second schema in the same database would find the first one's and never create its own.
+ */
+export async function migrate(db: Kysely<Database>, dialect: Dialect, schema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(dialect)) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
