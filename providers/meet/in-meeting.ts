@@ -1,12 +1,11 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import type { Logger } from 'pino';
 import type { EndCode } from '../../src/sessions/end-codes.js';
+import { includesAny, watchCallPage } from '../browser/presence.js';
 import type { InMeeting } from '../types.js';
-import { includesAny, pageShowsAny } from './page-state.js';
+import { pageShowsAny } from './page-state.js';
 import { meetButtons, meetHomePaths, meetSelectors, meetTexts } from './selectors.js';
 
-const watchEveryMs = 1_000;
 const leaveTimeoutMs = 3_000;
 const leftTimeoutMs = 5_000;
 
@@ -21,52 +20,18 @@ interface MeetingReading {
  * gone, so a chat message saying "call ended" cannot end the session (Vexa #600: benign UI evicted bots).
  */
 export function watchMeeting(page: Page, log: Logger): InMeeting {
-  const polling = new AbortController();
-  let settle: (code: EndCode) => void = () => undefined;
-  const ended = new Promise<EndCode>((resolve) => {
-    settle = resolve;
-  });
-  let settled = false;
-  const finish = (code: EndCode, why: string): void => {
-    polling.abort();
-    if (settled) return;
-    settled = true;
-    page.off('close', onClose);
-    page.off('crash', onCrash);
-    log.info({ endCode: code }, `meet presence over: ${why}`);
-    settle(code);
-  };
-  const onClose = (): void => finish('meeting_ended', 'page closed');
-  const onCrash = (): void => finish('browser_crashed', 'page crashed');
-  page.on('close', onClose);
-  page.on('crash', onCrash);
-  void watch(page, polling.signal, finish);
-  return {
-    ended,
-    participantCount: () => countParticipants(page),
-    leave: async () => {
-      // Stop watching first so the poll neither clicks dialogs nor races the leave.
-      polling.abort();
-      await leaveCall(page, log);
-      finish('meeting_ended', 'the bot left');
-    },
-  };
-}
-
-async function watch(page: Page, signal: AbortSignal, finish: (code: EndCode, why: string) => void): Promise<void> {
-  while (!signal.aborted && !page.isClosed()) {
-    const reading = await readMeeting(page);
-    if (signal.aborted) return;
-    if (reading !== undefined) {
+  return watchCallPage(page, log, {
+    name: 'meet',
+    poll: async () => {
+      const reading = await readMeeting(page);
+      if (reading === undefined) return undefined;
       const verdict = endVerdict(reading);
-      if (verdict !== undefined) {
-        finish(verdict[0], verdict[1]);
-        return;
-      }
-      await dismissDialogs(page, reading);
-    }
-    await delay(watchEveryMs, undefined, { signal }).catch(() => undefined);
-  }
+      if (verdict === undefined) await dismissDialogs(page, reading);
+      return verdict;
+    },
+    participantCount: () => countParticipants(page),
+    leave: () => leaveCall(page, log),
+  });
 }
 
 async function readMeeting(page: Page): Promise<MeetingReading | undefined> {

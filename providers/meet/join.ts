@@ -7,6 +7,7 @@ import { watchMeeting } from './in-meeting.js';
 import { classify, pageShowsAny, readSnapshot } from './page-state.js';
 import type { MeetState, PageSnapshot } from './page-state.js';
 import { meetButtons, meetSelectors, meetTexts } from './selectors.js';
+import { openMeetingPage } from '../browser/open-page.js';
 
 const pollMs = 250;
 const clickTimeoutMs = 3_000;
@@ -36,7 +37,7 @@ interface FlowState {
  */
 export async function joinMeet(ctx: JoinContext): Promise<InMeeting> {
   if (ctx.signal.aborted) throw new SessionError('stopped_by_operator', 'open');
-  await open(ctx);
+  await openMeetingPage(ctx);
   const now = Date.now();
   const flow: FlowState = {
     startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, waitingReason: 'lobby',
@@ -60,27 +61,6 @@ export async function joinMeet(ctx: JoinContext): Promise<InMeeting> {
     if (await act(ctx, flow, state, snapshot)) flow.progressAt = Date.now();
     await checkDeadlines(ctx, flow, state);
     await delay(pollMs, undefined, { signal: ctx.signal }).catch(() => undefined);
-  }
-}
-
-async function open(ctx: JoinContext): Promise<void> {
-  const navigation = ctx.page.goto(ctx.ref.url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs });
-  // Playwright cannot cancel a navigation; on abort we stop waiting and let it settle unobserved.
-  navigation.catch(() => undefined);
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<'aborted'>((resolve) => {
-    onAbort = () => resolve('aborted');
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    const result = await Promise.race([navigation, aborted]);
-    if (result === 'aborted') throw new SessionError('stopped_by_operator', 'open');
-  } catch (error) {
-    if (error instanceof SessionError) throw error;
-    if (ctx.page.isClosed()) throw new SessionError('browser_crashed', 'open', 'page closed', { cause: error });
-    throw new SessionError('internal_error', 'open', `could not open ${ctx.ref.url}`, { cause: error });
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
   }
 }
 

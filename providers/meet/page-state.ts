@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import { meetButtons, meetSelectors, meetTexts } from './selectors.js';
+import { includesAny } from '../browser/presence.js';
 
 /** What one read of the page shows; everything the join loop decides on comes from here. */
 export interface PageSnapshot {
@@ -70,10 +71,6 @@ function snapshotInPage(query: SnapshotQuery): PageSnapshot {
 export function pageShowsAny(texts: readonly string[]): boolean {
   const body = (document.body?.innerText ?? '').toLowerCase();
   return texts.some((text) => body.includes(text.toLowerCase()));
-}
-
-export function includesAny(text: string, needles: readonly string[]): boolean {
-  return needles.some((needle) => text.includes(needle.toLowerCase()));
 }
 
 function visibleButton(snapshot: PageSnapshot, names: readonly string[]): { name: string; enabled: boolean } | undefined {

@@ -1,5 +1,5 @@
 import type { JoinAdapter } from '../types.js';
-import { joinWebClient } from './join.js';
+import { joinWebClient } from '../web-client/join.js';
 import { teamsUi } from './selectors.js';
 import { matchUrl } from './url.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { simAccounts } from '../../test/sim/index.js';
 import { teamsAdapter } from './index.js';
-import { classify } from './page-state.js';
-import type { PageSnapshot } from './page-state.js';
+import { classify } from '../web-client/page-state.js';
+import type { PageSnapshot } from '../web-client/page-state.js';
 import { teamsUi } from './selectors.js';
-import { adapterFixture, endCodeOf, memoryStateStore } from './test-support.js';
+import { adapterFixture, endCodeOf, memoryStateStore } from '../web-client/test-support.js';
 
 const fx = adapterFixture(teamsAdapter, 'teams');
 const account = { email: simAccounts.teams.email, password: simAccounts.teams.password };

@@ -1,4 +1,4 @@
-import { joinWebClient } from '../teams/join.js';
+import { joinWebClient } from '../web-client/join.js';
 import type { JoinAdapter } from '../types.js';
 import { webexUi } from './selectors.js';
 import { matchUrl } from './url.js';

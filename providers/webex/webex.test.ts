@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { simAccounts } from '../../test/sim/index.js';
-import { adapterFixture, endCodeOf, memoryStateStore } from '../teams/test-support.js';
+import { adapterFixture, endCodeOf, memoryStateStore } from '../web-client/test-support.js';
 import { webexAdapter } from './index.js';
 
 const fx = adapterFixture(webexAdapter, 'webex');

@@ -1,12 +1,10 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import type { Logger } from 'pino';
 import type { EndCode } from '../../src/sessions/end-codes.js';
+import { includesAny, watchCallPage } from '../browser/presence.js';
 import type { InMeeting } from '../types.js';
-import { includesAny } from './page-state.js';
 import type { WebClientUi } from './ui.js';
 
-const watchEveryMs = 1_000;
 const leaveTimeoutMs = 3_000;
 
 interface Reading {
@@ -19,45 +17,15 @@ interface Reading {
  * so a chat message that says "meeting ended" cannot end the session.
  */
 export function watchWebClient(page: Page, log: Logger, ui: WebClientUi): InMeeting {
-  const polling = new AbortController();
-  let settle: (code: EndCode) => void = () => undefined;
-  const ended = new Promise<EndCode>((resolve) => {
-    settle = resolve;
-  });
-  let settled = false;
-  const finish = (code: EndCode, why: string): void => {
-    polling.abort();
-    if (settled) return;
-    settled = true;
-    page.off('close', onClose);
-    page.off('crash', onCrash);
-    log.info({ endCode: code }, `${ui.name} presence over: ${why}`);
-    settle(code);
-  };
-  const onClose = (): void => finish('meeting_ended', 'page closed');
-  const onCrash = (): void => finish('browser_crashed', 'page crashed');
-  page.on('close', onClose);
-  page.on('crash', onCrash);
-  void watch(page, ui, polling.signal, finish);
-  return {
-    ended,
-    participantCount: () => countParticipants(page, ui),
-    leave: async () => {
-      polling.abort();
-      await leaveCall(page, ui, log);
-      finish('meeting_ended', 'the bot left');
+  return watchCallPage(page, log, {
+    name: ui.name,
+    poll: async () => {
+      const reading = await read(page, ui);
+      return reading === undefined ? undefined : endVerdict(ui, reading);
     },
-  };
-}
-
-async function watch(page: Page, ui: WebClientUi, signal: AbortSignal, finish: (code: EndCode, why: string) => void): Promise<void> {
-  while (!signal.aborted && !page.isClosed()) {
-    const reading = await read(page, ui);
-    if (signal.aborted) return;
-    const verdict = reading === undefined ? undefined : endVerdict(ui, reading);
-    if (verdict !== undefined) return finish(verdict[0], verdict[1]);
-    await delay(watchEveryMs, undefined, { signal }).catch(() => undefined);
-  }
+    participantCount: () => countParticipants(page, ui),
+    leave: () => leaveCall(page, ui, log),
+  });
 }
 
 async function read(page: Page, ui: WebClientUi): Promise<Reading | undefined> {

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import type { WebClientUi } from './ui.js';
+import { includesAny } from '../browser/presence.js';
 
 /** What one read of the page shows; the join loop decides on nothing else. */
 export interface PageSnapshot {
@@ -115,10 +116,6 @@ function snapshotInPage(query: SnapshotQuery): PageSnapshot {
       staySignedIn: query.staySignedIn.some((t) => text.includes(t.toLowerCase())),
     },
   };
-}
-
-export function includesAny(text: string, needles: readonly string[]): boolean {
-  return needles.some((needle) => text.includes(needle.toLowerCase()));
 }
 
 function failed(endCode: EndCode, step: string, reason: string): WebClientState {

@@ -8,6 +8,7 @@ import { classify, readSnapshot } from './page-state.js';
 import type { PageSnapshot, WebClientState } from './page-state.js';
 import { accountOf, keepSignIn, loginStep, restoreSignIn } from './sign-in.js';
 import type { WebClientUi } from './ui.js';
+import { openMeetingPage } from '../browser/open-page.js';
 
 const pollMs = 250;
 const clickTimeoutMs = 3_000;
@@ -38,7 +39,7 @@ export async function joinWebClient(ctx: JoinContext, ui: WebClientUi): Promise<
     const restored = await restoreSignIn(ctx);
     ctx.log.info({ restored }, restored ? 'joining signed in with the stored sign-in' : 'joining signed in; no stored sign-in');
   }
-  await open(ctx);
+  await openMeetingPage(ctx);
   const now = Date.now();
   const flow: Flow = { startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, actions: new Map(), passwordSubmitted: false, signInStarted: 0 };
   for (;;) {
@@ -59,26 +60,6 @@ export async function joinWebClient(ctx: JoinContext, ui: WebClientUi): Promise<
     if (snapshot !== undefined && (await act(ctx, ui, flow, state, snapshot))) flow.progressAt = Date.now();
     await checkDeadlines(ctx, ui, flow, state);
     await delay(pollMs, undefined, { signal: ctx.signal }).catch(() => undefined);
-  }
-}
-
-async function open(ctx: JoinContext): Promise<void> {
-  const navigation = ctx.page.goto(ctx.ref.url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs });
-  // Playwright cannot cancel a navigation; on abort we stop waiting and let it settle unobserved.
-  navigation.catch(() => undefined);
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<'aborted'>((resolve) => {
-    onAbort = () => resolve('aborted');
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    if ((await Promise.race([navigation, aborted])) === 'aborted') throw new SessionError('stopped_by_operator', 'open');
-  } catch (error) {
-    if (error instanceof SessionError) throw error;
-    if (ctx.page.isClosed()) throw new SessionError('browser_crashed', 'open', 'page closed', { cause: error });
-    throw new SessionError('internal_error', 'open', `could not open ${ctx.ref.url}`, { cause: error });
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
   }
 }
 
