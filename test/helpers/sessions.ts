@@ -1,16 +1,26 @@
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
+import { nextAttemptAt } from '../../src/sessions/retry-policy.js';
 import { isEnded, type SessionState } from '../../src/sessions/states.js';
 import type { MeetScript } from '../sim/index.js';
 
-/** Polls until the session has ended and stayed ended (no automatic retry followed) for `settleMs`. */
+/**
+ * An ended attempt the retry policy will try again is not the end yet: the scheduler applies the policy
+ * once the bot's page is closed, which on a loaded machine can take longer than any fixed settle time.
+ */
+function awaitsRetry(session: Session): boolean {
+  if (session.state !== 'failed' || !session.endCode) return false;
+  return nextAttemptAt({ endCode: session.endCode, attempt: session.attempt, endsAt: new Date(session.endsAt), now: new Date(), backoffSeconds: 0 }) !== undefined;
+}
+
+/** Polls until the session has ended for good (no automatic retry follows) and stayed so for `settleMs`. */
 export async function waitForEnd(quorum: Quorum, id: string, timeoutMs = 90_000, settleMs = 1500): Promise<Session> {
   const deadline = Date.now() + timeoutMs;
   let endedSince: number | undefined;
   for (;;) {
     const session = await quorum.sessions.get(id);
     if (!session) throw new Error(`session ${id} vanished`);
-    if (isEnded(session.state)) {
+    if (isEnded(session.state) && !awaitsRetry(session)) {
       endedSince ??= Date.now();
       if (Date.now() - endedSince >= settleMs) return session;
     } else {
