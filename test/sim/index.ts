@@ -13,14 +13,14 @@ import type { MeetScript } from './meet/script.js';
 import { SimAccounts } from './core/accounts.js';
 import type { SimAccount } from './core/accounts.js';
 import { teamsProvider } from './teams/provider.js';
-import type { TeamsScript, WebexScript } from './teams/script.js';
+import type { TeamsScript, WebexScript } from './core/web-script.js';
 import { webexProvider } from './webex/provider.js';
 import { ZoomApiSim } from './zoom/api.js';
 
 export type { SimAction, SimEvent, SimEventType, SimMeetingReport, SimProviderId } from './core/types.js';
 export { SimError } from './core/types.js';
 export type { MeetScript } from './meet/script.js';
-export type { TeamsScript, WebexScript } from './teams/script.js';
+export type { TeamsScript, WebexScript } from './core/web-script.js';
 export type { SimAccount } from './core/accounts.js';
 
 /** The accounts the simulated identity providers accept unless a test passes its own. */

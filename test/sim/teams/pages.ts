@@ -1,7 +1,7 @@
 import type { PrejoinOptions } from '../core/web-provider.js';
 import { escapeHtml, webAppPage } from '../core/web-app.js';
 import type { WebAppCopy } from '../core/web-app.js';
-import type { ParsedWebMeetingScript } from './script.js';
+import type { ParsedWebMeetingScript } from '../core/web-script.js';
 
 /** Teams' pages. Copy and data-tid hooks follow reference/peer-bots.md §6.2 and providers.md §4.3. */
 

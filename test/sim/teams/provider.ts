@@ -3,8 +3,8 @@ import type { SimAccounts } from '../core/accounts.js';
 import type { SimProvider } from '../core/types.js';
 import { webProvider } from '../core/web-provider.js';
 import { captchaPage, launcherPage, notFoundPage, prejoinPage, signInWallPage } from './pages.js';
-import { webMeetingPlan, webMeetingScriptSchema } from './script.js';
-import type { ParsedWebMeetingScript } from './script.js';
+import { webMeetingPlan, webMeetingScriptSchema } from '../core/web-script.js';
+import type { ParsedWebMeetingScript } from '../core/web-script.js';
 import { serveMicrosoftSignIn } from './sign-in.js';
 
 export const teamsSignInHost = 'login.microsoftonline.com';

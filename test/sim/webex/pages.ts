@@ -1,7 +1,7 @@
 import type { PrejoinOptions } from '../core/web-provider.js';
 import { escapeHtml, webAppPage } from '../core/web-app.js';
 import type { WebAppCopy } from '../core/web-app.js';
-import type { ParsedWebMeetingScript } from '../teams/script.js';
+import type { ParsedWebMeetingScript } from '../core/web-script.js';
 
 /**
  * Webex's pages. providers.md §5 documents the flow (Join from browser, guest name and e-mail, lobby,

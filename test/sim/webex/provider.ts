@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { SimAccounts } from '../core/accounts.js';
 import type { SimProvider } from '../core/types.js';
 import { webProvider } from '../core/web-provider.js';
-import { webMeetingPlan, webMeetingScriptSchema } from '../teams/script.js';
-import type { ParsedWebMeetingScript } from '../teams/script.js';
+import { webMeetingPlan, webMeetingScriptSchema } from '../core/web-script.js';
+import type { ParsedWebMeetingScript } from '../core/web-script.js';
 import { captchaPage, launcherPage, notFoundPage, prejoinPage, signInWallPage } from './pages.js';
 import { serveWebexSignIn } from './sign-in.js';
 

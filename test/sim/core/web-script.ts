@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RoomPlan } from '../core/types.js';
+import type { RoomPlan } from './types.js';
 
 const ms = z.number().int().nonnegative();
 
