@@ -117,10 +117,10 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
       const artifact = await salvageRecording(artifacts, session);
       return artifact ? { partialRecording: artifact.id } : {};
     },
-    // A decline recorded since the session was planned cancels it here, before any bot starts; then the
-    // eligibility check runs again (settings may have changed) and may end the session with its reason code.
-    runBot: async (session, signal) =>
-      (await consent.service.beforeJoin(session)) ?? (await tenancy.eligibleAtJoin(session)) ?? runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
+    // A decline recorded since the session was planned cancels it at meeting time, before any bot starts or
+    // any cloud recording is awaited; then the eligibility check runs again (settings may have changed).
+    gate: async (session) => (await consent.service.beforeJoin(session)) ?? (await tenancy.eligibleAtJoin(session)),
+    runBot: (session, signal) => runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
   });
   await scheduler.start();
   await zoomCloud.start();

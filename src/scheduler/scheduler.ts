@@ -21,6 +21,11 @@ export interface SchedulerOptions {
   bus: LiveBus;
   /** Keeps what a lost attempt left behind (e.g. its partial recording); returns details for the timeline. */
   salvage?: (session: Session) => Promise<Record<string, unknown>>;
+  /**
+   * Runs at meeting time before anything joins or waits, whatever the plan: a session it ends (e.g. consent
+   * declined, or no longer eligible) is returned and nothing else happens.
+   */
+  gate?: (session: Session) => Promise<Session | undefined>;
   /** Plan `zoom_cloud`: at meeting time no bot joins; the session waits for Zoom's recording webhook instead. */
   cloudRecording?: { awaitRecording(session: Session): Promise<Session> };
 }
@@ -119,7 +124,7 @@ export class Scheduler {
     const session = await sessions.get(job.sessionId);
     if (!session || session.state !== 'scheduled' || session.attempt !== job.attempt) return;
     if (session.plan === 'zoom_cloud') {
-      await this.awaitCloudRecording(session);
+      if (!(await this.gate(session))) await this.awaitCloudRecording(session);
       return;
     }
     const controller = new AbortController();
@@ -127,13 +132,17 @@ export class Scheduler {
     try {
       await sessions.lease(session.id, this.options.workerId, new Date(Date.now() + this.leaseMs));
       const dispatched = await sessions.transition(session.id, 'dispatching', { code: 'dispatched', details: { worker: this.options.workerId } });
-      const ended = await this.options.runBot(dispatched, controller.signal);
+      const ended = (await this.gate(dispatched)) ?? (await this.options.runBot(dispatched, controller.signal));
       await this.applyRetry(ended);
     } catch (error) {
       log.error({ err: error, sessionId: session.id }, 'join job failed outside the bot run');
     } finally {
       this.running.delete(session.id);
     }
+  }
+
+  private gate(session: Session): Promise<Session | undefined> {
+    return this.options.gate?.(session) ?? Promise.resolve(undefined);
   }
 
   private async awaitCloudRecording(session: Session): Promise<void> {

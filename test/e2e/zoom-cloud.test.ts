@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
-import { startTestQuorum } from '../helpers/quorum.js';
+import { api, startTestQuorum } from '../helpers/quorum.js';
 import { waitForEnd, waitForState } from '../helpers/sessions.js';
 import type { ZoomApiSim } from '../sim/zoom/api.js';
 import { createZoomCompany, requestRecording, webhookSecret } from '../zoom/fixtures.js';
@@ -81,6 +81,16 @@ describe('Zoom cloud recordings end to end', () => {
     const { session } = await recorded({ webhook: { afterMs: 600_000 } });
     await waitForState(quorum, session.id, 'awaiting_cloud_recording');
     expect(await waitForEnd(quorum, session.id, 30_000)).toMatchObject({ state: 'failed', endCode: 'cloud_recording_missing' });
+  });
+
+  it('the check at meeting time also gates a cloud recording: Zoom turned off meanwhile → cancelled, nothing awaited', async () => {
+    await createZoomCompany(quorum, 'zgate', { mode: 'cloud' }, zoom);
+    const meeting = zoom.cloudRecording({ startTime: new Date().toISOString(), webhook: { url: `${quorum.url}/v1/webhooks/zoom/zgate`, secret: webhookSecret, afterMs: 600_000 } });
+    const { session } = await requestRecording(quorum, 'zgate', meeting.joinUrl, 1, 3_000);
+    expect((await api(quorum, 'PATCH', '/v1/companies/zgate/providers/zoom', { enabled: false })).status).toBe(200);
+    expect(await waitForEnd(quorum, session.id, 30_000)).toMatchObject({ state: 'cancelled', endCode: 'provider_disabled' });
+    const states = (await quorum.sessions.timeline(session.id)).map((e) => e.to);
+    expect(states).toEqual(['scheduled', 'cancelled']);
   });
 
   it('refuses a forged signature, a stale timestamp and a replay; answers url_validation', async () => {
