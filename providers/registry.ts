@@ -1,6 +1,7 @@
 import { meetAdapter } from './meet/index.js';
 import { teamsAdapter } from './teams/index.js';
 import { webexAdapter } from './webex/index.js';
+import { zoomAdapter } from './zoom/index.js';
 import type { JoinAdapter, MeetingRef, ProviderId } from './types.js';
 
 /**
@@ -11,6 +12,7 @@ export const adapters: Partial<Record<ProviderId, JoinAdapter>> = {
   meet: meetAdapter,
   teams: teamsAdapter,
   webex: webexAdapter,
+  zoom: zoomAdapter,
 };
 
 export interface MatchedLink {

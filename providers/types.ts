@@ -40,6 +40,11 @@ export interface JoinContext {
   authenticated?: boolean;
   /** The bot account for an authenticated join; absent while `authenticated` means `credentials_missing`. */
   account?: BotAccount;
+  /**
+   * The company's settings for this meeting's provider (`providers.<provider>`, secrets decrypted), for adapters
+   * that join with company credentials (Zoom's SDK key, tokens). Adapters parse what they need; never logged.
+   */
+  providerSettings?: Readonly<Record<string, unknown>>;
 }
 
 /** A dedicated provider account the bot signs in with. Never logged: the password only goes into its field. */

@@ -161,6 +161,12 @@ function botSettings(config: Config, companies: CompanyStore) {
       const name = company?.settings.botName;
       return typeof name === 'string' && name.length > 0 ? name : config.QUORUM_BOT_NAME;
     },
+    // The adapter's own provider settings (Zoom's SDK credentials); the core does not read them.
+    providerSettings: async (session: { companyId: string; provider: string }) => {
+      const providers = (await companies.get(session.companyId))?.settings['providers'];
+      const entry = typeof providers === 'object' && providers !== null ? (providers as Record<string, unknown>)[session.provider] : undefined;
+      return typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined;
+    },
     waitingRoomTimeoutMs: config.QUORUM_WAITING_ROOM_TIMEOUT_SECONDS * 1000,
     stepTimeoutMs: config.QUORUM_STEP_TIMEOUT_SECONDS * 1000,
     noAudioAfterMs: 60_000,

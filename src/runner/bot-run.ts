@@ -22,6 +22,8 @@ export interface BotSettings {
   autoLeave: AutoLeaveRules;
   /** A bot that heard nothing for this long in a meeting ends `no_audio` rather than with the meeting's code. */
   noAudioAfterMs: number;
+  /** The company's `providers.<provider>` settings for the adapter (JoinContext.providerSettings); absent: none. */
+  providerSettings?: (session: Session) => Promise<Record<string, unknown> | undefined>;
 }
 
 export interface RunnerDeps {
@@ -83,6 +85,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     phases = phases.then(() => reportPhase(deps, session.id, next, log));
   };
   run.account = await deps.accounts?.forAttempt(session, signal, log);
+  const providerSettings = await deps.settings.providerSettings?.(session);
   const dispatchedAt = Date.now();
   log.info({ url: match.ref.url }, 'joining meeting');
   const inMeeting: InMeeting = await Promise.race([
@@ -99,6 +102,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
         run.evidence = await keepEvidence(deps, run, bot, label);
       },
       ...run.account?.join,
+      ...(providerSettings ? { providerSettings } : {}),
     }),
     crashed,
   ]);

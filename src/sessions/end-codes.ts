@@ -23,6 +23,7 @@ export const endCodes = {
   password_incorrect: { kind: 'join', message: 'The meeting passcode was rejected.' },
   meeting_full: { kind: 'join', message: 'The meeting is full.' },
   ui_changed: { kind: 'join', message: 'An expected element of the provider page never appeared (the page may have changed).' },
+  zoom_token_failed: { kind: 'join', message: "Zoom's API refused a token the bot needs to join (OBF or local-recording join token); check providers.zoom's Server-to-Server OAuth app and its scopes." },
   recording_permission_denied: { kind: 'recording', message: 'The host denied the bot permission to record.' },
   recording_permission_timeout: { kind: 'recording', message: 'The host did not answer the request for recording permission.' },
   host_absent: { kind: 'recording', message: 'The host was not in the meeting to grant recording permission within the configured wait.' },

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { hostResolverRules } from '../../providers/browser/flags.js';
+import { baseChromiumArgs, hostResolverRules } from '../../providers/browser/flags.js';
 import { startControlServer } from './core/control-api.js';
 import { startHttpsServer } from './core/https-server.js';
 import { ParticipantBrowser } from './core/participants.js';
@@ -16,12 +16,15 @@ import { teamsProvider } from './teams/provider.js';
 import type { TeamsScript, WebexScript } from './core/web-script.js';
 import { webexProvider } from './webex/provider.js';
 import { ZoomApiSim } from './zoom/api.js';
+import { zoomSimProvider } from './zoom/provider.js';
+import type { ZoomScript } from './zoom/script.js';
 
 export type { SimAction, SimEvent, SimEventType, SimMeetingReport, SimProviderId } from './core/types.js';
 export { SimError } from './core/types.js';
 export type { MeetScript } from './meet/script.js';
 export type { TeamsScript, WebexScript } from './core/web-script.js';
 export type { SimAccount } from './core/accounts.js';
+export type { ZoomScript } from './zoom/script.js';
 
 /** The accounts the simulated identity providers accept unless a test passes its own. */
 export const simAccounts = {
@@ -51,6 +54,8 @@ export interface Simulator {
   createMeeting(provider: 'meet', script: MeetScript): Promise<{ id: string; joinUrl: string }>;
   /** Teams and Webex meetings share one script shape (launcher, gates, lobby kind, participants). */
   createMeeting(provider: 'teams' | 'webex', script: TeamsScript | WebexScript): Promise<{ id: string; joinUrl: string }>;
+  /** A Zoom meeting the local-recording bot joins through the Meeting SDK stand-in. */
+  createMeeting(provider: 'zoom', script: ZoomScript): Promise<{ id: string; joinUrl: string }>;
   /** How many times an account completed a password sign-in at the simulated identity provider. */
   signIns(provider: SimProviderId, email: string): number;
   /** Ends every sign-in session (expiry), so the next signed-in join must sign in again. */
@@ -65,7 +70,9 @@ export interface Simulator {
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const log = options.log ?? pino({ level: 'silent' });
   const accounts = new SimAccounts(options.accounts ?? Object.values(simAccounts), options.signInTtlMs ?? 3_600_000);
-  const providers: readonly SimProvider[] = [meetProvider, teamsProvider(accounts), webexProvider(accounts)];
+  const zoomApi = new ZoomApiSim();
+  await zoomApi.start();
+  const providers: readonly SimProvider[] = [meetProvider, teamsProvider(accounts), webexProvider(accounts), zoomSimProvider(() => zoomApi)];
   const hosts = providers.flatMap((p) => p.hosts);
   const certificate = await createCertificate(hosts);
   let httpsPort = 0;
@@ -86,8 +93,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       room.act(action);
     },
   };
-  const zoomApi = new ZoomApiSim();
-  await zoomApi.start();
   const controlServer = await startControlServer(options.controlPort ?? 0, target, log).catch(async (error: unknown) => {
     await Promise.allSettled([https.close(), zoomApi.close()]);
     throw error;
@@ -99,6 +104,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     chromiumArgs: () => [
       hostResolverRules(hosts, https.port),
       `--ignore-certificate-errors-spki-list=${certificate.spkiHash}`,
+      localNetworkAccessOff(),
     ],
     createMeeting: target.createMeeting,
     getMeeting: target.getMeeting,
@@ -111,4 +117,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       await Promise.allSettled([participants.shutdown(), https.close(), controlServer.close(), zoomApi.close()]);
     },
   };
+}
+
+/**
+ * The simulator maps public hosts (source.zoom.us, zoom.us) onto loopback, so Chromium's Local Network Access
+ * check refuses the Zoom bot page (a public https origin served by page.route) loading the SDK from "loopback".
+ * Against the real Zoom both sides are public and the check never fires. Chromium keeps one --disable-features
+ * value, so the base flag's features are repeated here.
+ */
+function localNetworkAccessOff(): string {
+  const base = baseChromiumArgs.find((arg) => arg.startsWith('--disable-features='))?.slice('--disable-features='.length);
+  return `--disable-features=${[base, 'LocalNetworkAccessChecks'].filter(Boolean).join(',')}`;
 }

@@ -13,7 +13,7 @@ export interface ControlTarget {
   act(id: string, action: SimAction): void;
 }
 
-const createBody = z.object({ provider: z.enum(['meet', 'teams', 'webex']), script: z.unknown() });
+const createBody = z.object({ provider: z.enum(['meet', 'teams', 'webex', 'zoom']), script: z.unknown() });
 const maxBodyBytes = 1 << 20;
 
 export interface ControlServer {

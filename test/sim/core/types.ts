@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 
-export type SimProviderId = 'meet' | 'teams' | 'webex';
+export type SimProviderId = 'meet' | 'teams' | 'webex' | 'zoom';
 
 export type SimEventType =
   | 'bot_opened'
@@ -21,7 +21,12 @@ export type SimEventType =
   /** The provider demanded a signed-in user. */
   | 'sign_in_wall'
   /** The bot opened the meeting signed in to an account (`name` is the account e-mail). */
-  | 'bot_signed_in';
+  | 'bot_signed_in'
+  /** Zoom: the bot asked the host for local-recording privilege. */
+  | 'permission_requested'
+  /** Zoom: recording privilege granted (`name`: `host` or `join token`) or denied by the host. */
+  | 'permission_granted'
+  | 'permission_denied';
 
 export interface SimEvent {
   at: string;

@@ -61,6 +61,7 @@ export class ZoomApiSim {
   private readonly accessTokens = new Set<string>();
   private readonly apiDownloadTokens = new Set<string>();
   private readonly downloadCounts = new Map<string, number>();
+  private readonly joinTokens = new Map<string, { kind: string; expiresAt: number }>();
   readonly calls: string[] = [];
   readonly webhookResults: WebhookResult[] = [];
   private server: Server | undefined;
@@ -99,6 +100,22 @@ export class ZoomApiSim {
     meeting.timers.push(setTimeout(send, script.webhook.afterMs));
     if (script.webhook.duplicateAfterMs !== undefined) meeting.timers.push(setTimeout(send, script.webhook.afterMs + script.webhook.duplicateAfterMs));
     return { meetingId, uuid, joinUrl: `https://acme.zoom.us/j/${meetingId}?pwd=Sim${meetingId.slice(-4)}` };
+  }
+
+  /**
+   * The Meeting SDK stand-in's check of a join token: true once for a token this API issued for `kind`
+   * (`obf`, `local_recording:<meeting number>`) and not expired. Both are single-use here, as OBF tokens are.
+   */
+  takeToken(kind: string, token: string): boolean {
+    const issued = this.joinTokens.get(token);
+    this.joinTokens.delete(token);
+    return issued !== undefined && issued.kind === kind && issued.expiresAt > Date.now();
+  }
+
+  private issue(kind: string, prefix: string, ttlMs: number): string {
+    const token = `${prefix}-${randomBytes(8).toString('hex')}`;
+    this.joinTokens.set(token, { kind, expiresAt: Date.now() + ttlMs });
+    return token;
   }
 
   /** How many times a meeting's files were downloaded successfully, by file id. */
@@ -166,9 +183,9 @@ export class ZoomApiSim {
     const recordings = /^\/v2\/meetings\/([^/]+)\/recordings$/.exec(url.pathname);
     if (recordings?.[1]) return this.recordings(res, url, recordings[1]);
     const joinToken = /^\/v2\/meetings\/(\d+)\/jointoken\/local_recording$/.exec(url.pathname);
-    if (joinToken) return json(res, 200, { token: `lrt-${randomBytes(8).toString('hex')}`, expire_in: 120 });
+    if (joinToken) return json(res, 200, { token: this.issue(`local_recording:${joinToken[1] ?? ''}`, 'lrt', 120_000), expire_in: 120 });
     const userToken = /^\/v2\/users\/([^/]+)\/token$/.exec(url.pathname);
-    if (userToken && url.searchParams.get('type') === 'onbehalf') return json(res, 200, { token: `obf-${randomBytes(8).toString('hex')}` });
+    if (userToken && url.searchParams.get('type') === 'onbehalf') return json(res, 200, { token: this.issue('obf', 'obf', 7_200_000) });
     return json(res, 404, { code: 3001, message: 'Meeting does not exist.' });
   }
 

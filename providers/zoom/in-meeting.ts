@@ -1,0 +1,26 @@
+import { watchCallPage } from '../browser/presence.js';
+import type { InMeeting, JoinContext } from '../types.js';
+import { closedVerdict } from './classify.js';
+import { leaveMeeting, readState } from './sdk-page.js';
+
+/**
+ * The bot's presence once admitted: the SDK's `connection-change: Closed` reason says whether the host removed
+ * the bot or ended the meeting; the attendee list (bot excluded) is the participant count.
+ */
+export function zoomPresence(ctx: JoinContext): InMeeting {
+  const { page } = ctx;
+  return watchCallPage(page, ctx.log, {
+    name: 'zoom',
+    async poll() {
+      const state = await readState(page).catch(() => undefined);
+      if (state?.closed == null) return undefined;
+      const verdict = closedVerdict(state.closed, 'meeting');
+      return [verdict.endCode, `Zoom closed the meeting: ${verdict.reason}`];
+    },
+    async participantCount() {
+      const state = await readState(page).catch(() => undefined);
+      return state?.phase === 'joined' ? state.attendees.filter((a) => !a.self).length : undefined;
+    },
+    leave: () => leaveMeeting(page),
+  });
+}

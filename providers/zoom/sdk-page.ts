@@ -1,0 +1,147 @@
+import type { Page } from 'playwright-core';
+import { botPageOrigin, captchaSelectors, sdkApi, sdkScriptUrl } from './selectors.js';
+
+/** What the bot page passes to the SDK's `client.join()`; built per join attempt (OBF tokens are single-use). */
+export interface SdkJoinConfig {
+  sdkKey: string;
+  signature: string;
+  meetingNumber: string;
+  password: string;
+  userName: string;
+  obfToken?: string;
+  recordingToken?: string;
+  tk?: string;
+}
+
+export type PrivilegeState = 'none' | 'requested' | 'granted' | 'denied' | 'timeout' | 'error';
+
+/** The bot page's reading of the SDK client, refreshed on every `state()` call. */
+export interface SdkState {
+  phase: 'loading' | 'joining' | 'joined' | 'failed';
+  error: { code?: number; reason?: string } | null;
+  /** The reason of `connection-change: Closed`, once the SDK closed the meeting. */
+  closed: string | null;
+  /** In the waiting room (the SDK's `isHold` of the current user). */
+  hold: boolean;
+  attendees: Array<{ id: string; name: string; host: boolean; self: boolean }>;
+  privilege: PrivilegeState;
+  /** Lower-cased text of the SDK's UI, open shadow roots included (bot wall, CAPTCHA). */
+  text: string;
+  captcha: boolean;
+}
+
+const bootstrap = String.raw`'use strict';
+(function () {
+  var API = __API__;
+  var CAPTCHA = __CAPTCHA__;
+  var root = document.getElementById('zmmtg-root');
+  var client = null;
+  var inited = false;
+  var S = { phase: 'loading', error: null, closed: null, hold: false, attendees: [], privilege: 'none' };
+
+  function deepText(node) {
+    var out = '';
+    node.childNodes.forEach(function (child) {
+      if (child.nodeType === 3) out += child.textContent + ' ';
+      else if (child.nodeType === 1) out += deepText(child);
+    });
+    if (node.shadowRoot) out += deepText(node.shadowRoot);
+    return out;
+  }
+  function deepQuery(node, sel) {
+    if (node.querySelector && node.querySelector(sel)) return true;
+    var all = node.querySelectorAll ? node.querySelectorAll('*') : [];
+    for (var i = 0; i < all.length; i++) if (all[i].shadowRoot && deepQuery(all[i].shadowRoot, sel)) return true;
+    return false;
+  }
+  function refresh() {
+    if (!client || S.phase !== 'joined') return;
+    try {
+      var me = client.getCurrentUser() || {};
+      S.hold = me.isHold === true;
+      S.attendees = (client.getAttendeeslist() || []).map(function (a) {
+        return { id: String(a.userId), name: String(a.userName || ''), host: a.isHost === true, self: a.userId === me.userId };
+      });
+    } catch (e) { /* the SDK may be tearing down; the last reading stands */ }
+  }
+  async function setup() {
+    client = window.ZoomMtgEmbedded.createClient();
+    await client.init({ zoomAppRoot: root, language: 'en-US', patchJsMedia: true, leaveOnPageUnload: true });
+    client.on(API.events.connection, function (p) {
+      if (!p) return;
+      if (p.state === API.states.closed) S.closed = String(p.reason || 'closed');
+      else if (p.state === API.states.failed) { S.phase = 'failed'; S.error = { code: p.errorCode, reason: String(p.reason || 'failed') }; }
+    });
+    client.on(API.events.recordingPrivilege, function (p) { if (p && p.status) S.privilege = String(p.status); });
+    inited = true;
+  }
+  window.__quorumZoom = {
+    join: async function (cfg) {
+      S.error = null; S.closed = null;
+      if (!window.ZoomMtgEmbedded) { S.phase = 'failed'; S.error = { reason: 'sdk_unavailable' }; return; }
+      S.phase = 'joining';
+      try {
+        if (!inited) await setup();
+        await client.join(cfg);
+        S.phase = 'joined';
+      } catch (e) {
+        S.phase = 'failed';
+        S.error = { code: e && typeof e.errorCode === 'number' ? e.errorCode : undefined, reason: String((e && (e.reason || e.type || e.message)) || e) };
+      }
+    },
+    state: function () {
+      refresh();
+      var copy = JSON.parse(JSON.stringify(S));
+      copy.text = deepText(root).replace(/\s+/g, ' ').toLowerCase();
+      copy.captcha = CAPTCHA.some(function (sel) { return deepQuery(root, sel); });
+      return copy;
+    },
+    requestPrivilege: function () {
+      S.privilege = 'requested';
+      Promise.resolve().then(function () { return client[API.methods.requestRecordingPrivilege](); })
+        .catch(function () { S.privilege = 'error'; });
+    },
+    leave: async function () { if (client && S.phase === 'joined') await client.leaveMeeting(); }
+  };
+})();`;
+
+/** Quorum's bot page: the SDK from Zoom's CDN and the small bridge the adapter drives. */
+export function botPageHtml(scriptUrl = sdkScriptUrl()): string {
+  const script = bootstrap
+    .replace('__API__', JSON.stringify(sdkApi))
+    .replace('__CAPTCHA__', JSON.stringify(captchaSelectors));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Zoom meeting</title>
+<script src="${scriptUrl}"></script></head>
+<body><div id="zmmtg-root"></div><script>${script}</script></body></html>`;
+}
+
+export const botPageUrl = `${botPageOrigin}/join`;
+
+/**
+ * Serves the bot page at a fixed https origin to this page only (`page.route`): no listener, no secret served
+ * over the network, and it works whether or not Quorum's HTTP API is reachable from the browser.
+ */
+export async function installBotPage(page: Page): Promise<void> {
+  const html = botPageHtml();
+  await page.route(`${botPageOrigin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+}
+
+export function startJoin(page: Page, config: SdkJoinConfig): Promise<void> {
+  // Not awaited by the caller's wait loop: join() settles whenever the SDK does; the state says how.
+  return page.evaluate((cfg) => {
+    void (window as unknown as { __quorumZoom: { join(c: unknown): Promise<void> } }).__quorumZoom.join(cfg);
+  }, config);
+}
+
+export function readState(page: Page): Promise<SdkState> {
+  return page.evaluate(() => (window as unknown as { __quorumZoom: { state(): SdkState } }).__quorumZoom.state());
+}
+
+export function requestPrivilege(page: Page): Promise<void> {
+  return page.evaluate(() => (window as unknown as { __quorumZoom: { requestPrivilege(): void } }).__quorumZoom.requestPrivilege());
+}
+
+export async function leaveMeeting(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { __quorumZoom: { leave(): Promise<void> } }).__quorumZoom.leave()).catch(() => undefined);
+}

@@ -1,0 +1,58 @@
+/**
+ * Zoom's strings, codes and SDK names, as data. The bot joins through the Meeting SDK for Web (component view,
+ * `ZoomMtgEmbedded`), so most "selectors" are SDK event names and error codes rather than DOM hooks; the bot wall
+ * and the CAPTCHA are the SDK's own UI and are recognized by their text and class names.
+ */
+
+/** The Meeting SDK for Web build the bot page loads from Zoom's CDN. */
+export const sdkVersion = '6.5.0';
+
+export function sdkScriptUrl(version = sdkVersion): string {
+  return `https://source.zoom.us/${version}/zoom-meeting-embedded-${version}.min.js`;
+}
+
+/**
+ * The fixed https origin of Quorum's own bot page. It is served to the bot's browser with `page.route`, never
+ * over the network, so nothing listens there; https makes the page a secure context (WebRTC, audio).
+ */
+export const botPageOrigin = 'https://zoom-bot.quorum.invalid';
+
+/** Component-view client API names (`client.on(...)`, `client.<method>()`). */
+export const sdkApi = {
+  events: {
+    connection: 'connection-change',
+    /**
+     * The host's answer to the bot's request for local-recording privilege. Named after the native SDK's
+     * `onLocalRecordingPrivilegeRequestStatus` (reference/providers.md §3.3); the Web SDK's name is unverified.
+     */
+    recordingPrivilege: 'local-recording-privilege-change',
+  },
+  methods: {
+    /** Native `IMeetingRecordingController::RequestLocalRecordingPrivilege()`; unverified on the Web SDK. */
+    requestRecordingPrivilege: 'requestLocalRecordingPrivilege',
+  },
+  /** `connection-change` states. */
+  states: { closed: 'Closed', failed: 'Fail' },
+} as const;
+
+/** Meeting SDK for Web error codes (developers.zoom.us/docs/meeting-sdk/web/error-codes). */
+export const sdkErrorCodes = {
+  meetingNotExist: [3001, 3610],
+  wrongPasscode: [3004],
+  notStarted: [3008],
+  removed: [3009],
+} as const;
+
+/** `connection-change` Closed reasons, lower-cased substrings. */
+export const closedReasons = {
+  kicked: ['kicked by host', 'removed by host', 'been removed'],
+  ended: ['ended by host', 'meeting ended', 'meeting has ended'],
+  deniedEntry: ['removed from waiting room', 'denied'],
+} as const;
+
+/** Zoom's 2026 bot wall (screenappai/meeting-bot #45, aws-samples LMA PR #300). */
+export const botWallTexts = ["Automated bots aren't allowed", 'must use Zoom RTMS', 'We detected you may be a bot'] as const;
+
+/** Zoom's image CAPTCHA (Meeting-BaaS/meet-teams-bot PR #234). */
+export const captchaTexts = ['Type the characters you see'] as const;
+export const captchaSelectors = ['.component_smart_captcha', '.CaptchaContainer'] as const;
