@@ -37,6 +37,13 @@ const cases: StatusCase[] = [
     warnings: [],
   },
   {
+    name: 'zoom local minting join tokens (automatic permission, authorizing user) without OAuth credentials',
+    provider: 'zoom',
+    mutate: (c) => (c.providers.zoom = { enabled: true, mode: 'local', sdkKey: 'k', sdkSecret: 's', automaticRecordingPermission: true, authorizingUserId: 'u1' }),
+    errors: ['providers.zoom.accountId', 'providers.zoom.clientId', 'providers.zoom.clientSecret'],
+    warnings: [],
+  },
+  {
     name: 'teams authenticated bot without an account',
     provider: 'teams',
     mutate: (c) => (c.providers.teams.authenticatedBot = { enabled: true }),

@@ -49,6 +49,13 @@ function zoomFindings(zoom: ProvidersSettings['zoom']): Findings {
   } else {
     need('sdkKey', 'zoom_sdk_missing', 'The Zoom Meeting SDK key');
     need('sdkSecret', 'zoom_sdk_missing', 'The Zoom Meeting SDK secret');
+    if (zoom.automaticRecordingPermission === true || zoom.authorizingUserId !== undefined) {
+      // The local-recording join token and the OBF token are minted through Zoom's API at every join.
+      const why = zoom.authorizingUserId !== undefined ? 'authorizingUserId' : 'automaticRecordingPermission';
+      need('accountId', 'zoom_oauth_missing', `The Zoom Server-to-Server OAuth account ID (join tokens for ${why})`);
+      need('clientId', 'zoom_oauth_missing', `The Zoom OAuth client ID (join tokens for ${why})`);
+      need('clientSecret', 'zoom_oauth_missing', `The Zoom OAuth client secret (join tokens for ${why})`);
+    }
     if (zoom.automaticRecordingPermission !== true) {
       const setting = settingPath('providers', 'zoom', 'automaticRecordingPermission');
       warnings.push({
