@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { SettingsCipher } from './secrets.js';
 
+/** How long a company found by assistant address is reused without reading the store again. */
+const addressCacheMs = 1000;
+
 export interface Company {
   id: string;
   name: string;
@@ -16,14 +19,31 @@ export class CompanyStore {
     private readonly cipher?: SettingsCipher,
   ) {}
 
+  /**
+   * Every invite e-mail looks its assistant address up several times (RCPT TO, routing, each occurrence's
+   * eligibility), and each lookup parses and opens the settings document: a short-lived cache, emptied on
+   * `put`. Another process's change (PostgreSQL scale-out) is seen within `addressCacheMs`. Callers must
+   * not mutate the company they get.
+   */
+  private readonly byAddress = new Map<string, { company: Company | undefined; until: number }>();
+  private generation = 0;
+
   async get(id: string): Promise<Company | undefined> {
     const row = await this.db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.toCompany(row) : undefined;
   }
 
   async byAssistantAddress(address: string): Promise<Company | undefined> {
-    const row = await this.db.selectFrom('companies').selectAll().where('assistant_address', '=', address.toLowerCase()).executeTakeFirst();
-    return row ? this.toCompany(row) : undefined;
+    const key = address.toLowerCase();
+    const cached = this.byAddress.get(key);
+    if (cached && cached.until > Date.now()) return cached.company;
+    const generation = this.generation;
+    const row = await this.db.selectFrom('companies').selectAll().where('assistant_address', '=', key).executeTakeFirst();
+    const company = row ? this.toCompany(row) : undefined;
+    if (this.byAddress.size >= 1000) this.byAddress.clear();
+    // A `put` that ran while this read was under way may have made it stale: keep it out of the cache.
+    if (generation === this.generation) this.byAddress.set(key, { company, until: Date.now() + addressCacheMs });
+    return company;
   }
 
   async list(): Promise<Company[]> {
@@ -44,6 +64,8 @@ export class CompanyStore {
       .values({ id: company.id, created_at: now, ...values })
       .onConflict((oc) => oc.column('id').doUpdateSet(values))
       .execute();
+    this.byAddress.clear();
+    this.generation += 1;
     return (await this.get(company.id)) ?? company;
   }
 

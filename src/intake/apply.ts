@@ -16,9 +16,13 @@ export interface JoinPlanner {
   abort(id: string, endCode: 'meeting_cancelled', reason: string): Promise<Session>;
 }
 
+/** The records applying reads and writes: the stores themselves, or one invite's batch of writes (InviteWrites). */
+export type MeetingRecords = Pick<MeetingsStore, 'meeting' | 'meetings' | 'occurrences' | 'putMeeting' | 'putOccurrence' | 'moveSession'>;
+export type SessionRecords = Pick<SessionStore, 'get' | 'create' | 'note'>;
+
 export interface ApplyDeps {
-  store: MeetingsStore;
-  sessions: SessionStore;
+  store: MeetingRecords;
+  sessions: SessionRecords;
   scheduler: JoinPlanner;
   planner: IntakePlanner;
   leadSeconds: number;

@@ -1,16 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionStore } from '../sessions/session-store.js';
 import { applyEvent, previewEvent } from './apply.js';
 import type { ApplyDeps, EventOutcome, InviteContext } from './apply.js';
 import type { DnsResolver } from './dns.js';
-import { parseInviteEmail } from './email.js';
 import type { ParsedInviteEmail } from './email.js';
-import { aligned, authenticateSender } from './mail-auth.js';
+import { aligned } from './mail-auth.js';
 import type { Envelope, SenderAuth } from './mail-auth.js';
-import type { Transport } from './meetings-store.js';
+import { inlineReader } from './parse-pool.js';
+import type { MailReader } from './parse-pool.js';
+import { GroupCommit } from './group-commit.js';
+import { InviteWrites } from './invite-writes.js';
+import type { MeetingsStore, Transport } from './meetings-store.js';
 import type { CompanyDirectory } from './planner.js';
 import { composeReply } from './reply.js';
 import type { Replier } from './reply.js';
 
 export interface InboundDeps extends ApplyDeps {
+  store: MeetingsStore;
+  sessions: SessionStore;
   companies: CompanyDirectory;
   retiredAssistantAddresses: readonly string[];
   horizonDays: number;
@@ -18,6 +25,8 @@ export interface InboundDeps extends ApplyDeps {
   /** Sender of replies when the company's assistant address cannot be used. */
   mailFrom: string;
   resolver?: DnsResolver;
+  /** Where parsing and sender authentication run; unset: on this thread (with `resolver`). */
+  reader?: MailReader;
   replier?: Replier;
   now?: () => Date;
 }
@@ -49,8 +58,13 @@ const NOT_INVITES = new Set(['REPLY', 'COUNTER', 'DECLINECOUNTER', 'REFRESH']);
  */
 export class InboundMail {
   private readonly pending = new Set<Promise<void>>();
+  private readonly group: GroupCommit;
+  private readonly reader: MailReader;
 
-  constructor(private readonly deps: InboundDeps) {}
+  constructor(private readonly deps: InboundDeps) {
+    this.group = new GroupCommit(deps.store);
+    this.reader = deps.reader ?? inlineReader(deps.resolver);
+  }
 
   /** Whether mail for `address` is accepted: a company's assistant address or a retired generic one. */
   async knows(address: string): Promise<boolean> {
@@ -59,18 +73,24 @@ export class InboundMail {
   }
 
   async receive(mail: ReceivedMail): Promise<InboundResult> {
-    const id = await this.deps.store.saveRaw({ transport: mail.transport, raw: mail.raw, ...mail.envelope });
+    const id = randomUUID();
+    await this.group.run(async (store) => void (await store.saveRaw({ transport: mail.transport, raw: mail.raw, ...mail.envelope }, id)));
     let result: InboundResult;
     let parsed: ParsedInviteEmail | undefined;
     try {
-      ({ result, parsed } = await this.process(id, mail));
-      await this.deps.store.finishMessage(id, {
-        status: result.status,
-        ...(result.rejection ? { error: `${result.rejection.code}: ${result.rejection.message}` } : {}),
-        ...(result.companyId ? { companyId: result.companyId } : {}),
-        ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
-        outcome: { auth: result.auth, requester: result.requester, events: result.events },
-      });
+      // Everything the message changes, and its outcome, is committed at once (see InviteWrites).
+      const writes = new InviteWrites(this.deps, this.group);
+      ({ result, parsed } = await this.process(id, mail, writes.deps));
+      const outcome = result;
+      await writes.commit((store) =>
+        store.finishMessage(id, {
+          status: outcome.status,
+          ...(outcome.rejection ? { error: `${outcome.rejection.code}: ${outcome.rejection.message}` } : {}),
+          ...(outcome.companyId ? { companyId: outcome.companyId } : {}),
+          ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
+          outcome: { auth: outcome.auth, requester: outcome.requester, events: outcome.events },
+        }),
+      );
     } catch (error) {
       this.deps.log.error({ err: error, messageId: id }, 'inbound mail failed');
       const message = 'Quorum hit an unexpected error reading this invite; the message is kept and an operator can look at it.';
@@ -86,9 +106,10 @@ export class InboundMail {
     await Promise.allSettled([...this.pending]);
   }
 
-  private async process(id: string, mail: ReceivedMail): Promise<{ result: InboundResult; parsed?: ParsedInviteEmail }> {
+  private async process(id: string, mail: ReceivedMail, apply: ApplyDeps): Promise<{ result: InboundResult; parsed?: ParsedInviteEmail }> {
     const now = this.deps.now?.() ?? new Date();
-    const parsed = await parseInviteEmail(mail.raw, { horizonDays: this.deps.horizonDays, now, maxBytes: this.deps.maxBytes });
+    const read = await this.reader.read(mail.raw, { horizonDays: this.deps.horizonDays, now, maxBytes: this.deps.maxBytes }, mail.envelope);
+    const parsed = read.parsed;
     if ('error' in parsed) {
       return { result: { id, status: 'rejected', rejection: { code: parsed.error, message: `${parsed.message}. Send the meeting invite itself (with its calendar attachment) to the assistant address.` }, events: [] } };
     }
@@ -98,7 +119,8 @@ export class InboundMail {
       return { parsed, result: { id, status: 'rejected', rejection: { code: 'assistant_address_unknown', message }, events: [] } };
     }
     const requester = parsed.requester?.email ?? mail.envelope.mailFrom ?? '';
-    const auth = await authenticateSender(mail.raw, mail.envelope, this.deps.resolver);
+    if ('failure' in read.auth) throw new Error(read.auth.failure);
+    const auth = read.auth;
     // The requester must be the authenticated From (or share its domain): a From passing DMARC vouches for no one else.
     const senderAuthenticated = auth.authenticated && aligned(requester.split('@').pop(), auth.fromDomain);
     const companyId = await this.companyIdFor(assistantAddress, requester);
@@ -108,7 +130,7 @@ export class InboundMail {
       const method = calendar.method ?? 'REQUEST';
       if (NOT_INVITES.has(method)) continue;
       const invite: InviteContext = { ...base, method, ...(parsed.bodyText ? { bodyText: parsed.bodyText } : {}), ...(parsed.bodyHtml ? { bodyHtml: parsed.bodyHtml } : {}) };
-      for (const event of calendar.events) events.push(senderAuthenticated ? await applyEvent(this.deps, invite, event) : await previewEvent(this.deps, invite, event));
+      for (const event of calendar.events) events.push(senderAuthenticated ? await applyEvent(apply, invite, event) : await previewEvent(apply, invite, event));
     }
     const result: InboundResult = { id, status: 'processed', ...(companyId ? { companyId } : {}), assistantAddress, requester, auth: { authenticated: senderAuthenticated, summary: auth.summary }, events };
     if (events.length === 0) result.rejection = { code: 'no_invite', message: 'The calendar holds only attendee answers (REPLY, COUNTER), no invite; forward the invite itself.' };

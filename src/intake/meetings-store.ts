@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, MeetingOccurrenceTable, MeetingTable } from '../store/schema.js';
 
 export type Transport = 'smtp' | 'http';
@@ -96,9 +96,13 @@ function toOccurrence(row: MeetingOccurrenceTable): MeetingOccurrence {
 export class MeetingsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Runs `work` in one transaction, with a store bound to it; `work` must await nothing but queries on it. */
+  transaction<T>(work: (store: MeetingsStore, trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new MeetingsStore(trx), trx));
+  }
+
   /** Stores a message as received, before anything reads it, and returns its id. */
-  async saveRaw(message: NewInboundMessage): Promise<string> {
-    const id = randomUUID();
+  async saveRaw(message: NewInboundMessage, id: string = randomUUID()): Promise<string> {
     const at = now();
     await this.db
       .insertInto('inbound_messages')

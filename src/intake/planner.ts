@@ -48,10 +48,18 @@ export class CompanySettingsError extends Error {
 }
 
 /**
+ * The store hands out the same Company object for a while (CompanyStore's address cache), so its validated
+ * settings are kept with it instead of running the schema for every occurrence of every invite.
+ */
+const settingsOf = new WeakMap<Company, CompanySettings>();
+
+/**
  * The eligibility view of a stored company: its settings document, completed by the columns the store keeps
  * apart (id, name, assistant address). A company with no users or providers configured simply fails the rules.
  */
 export function companySettingsOf(company: Company): CompanySettings {
+  const known = settingsOf.get(company);
+  if (known) return known;
   const parsed = companySettingsSchema.safeParse({
     botName: 'Quorum Assistant',
     providers: {},
@@ -61,6 +69,7 @@ export function companySettingsOf(company: Company): CompanySettings {
     assistantAddress: company.assistantAddress,
   });
   if (!parsed.success) throw new CompanySettingsError(company.id, parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+  settingsOf.set(company, parsed.data);
   return parsed.data;
 }
 

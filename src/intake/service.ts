@@ -7,6 +7,7 @@ import type { Database } from '../store/schema.js';
 import type { DnsResolver } from './dns.js';
 import { InboundMail } from './inbound.js';
 import { MeetingsStore } from './meetings-store.js';
+import { mailReader } from './parse-pool.js';
 import { eligibilityPlanner } from './planner.js';
 import type { CompanyDirectory, IntakePlanner } from './planner.js';
 import { relayReplier } from './reply.js';
@@ -39,6 +40,7 @@ export interface Intake {
 export async function startIntake(config: Config, deps: IntakeDeps, options: { smtp: boolean }): Promise<Intake> {
   const log = deps.logger.child({ component: 'intake' });
   const meetings = new MeetingsStore(deps.db);
+  const reader = mailReader(log, deps.dnsResolver);
   const replier = deps.replier ?? (config.QUORUM_SMTP_RELAY_URL ? relayReplier(config.QUORUM_SMTP_RELAY_URL, log) : undefined);
   const inbound = new InboundMail({
     store: meetings,
@@ -54,6 +56,7 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
     log,
     ...(config.QUORUM_PUBLIC_URL ? { consentBaseUrl: config.QUORUM_PUBLIC_URL } : {}),
     ...(deps.dnsResolver ? { resolver: deps.dnsResolver } : {}),
+    reader,
     ...(replier ? { replier } : {}),
   });
   const smtp = options.smtp
@@ -73,6 +76,7 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
     async close() {
       await smtp?.close();
       await inbound.drain();
+      await reader.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { topics, type LiveBus } from '../bus.js';
-import type { Database } from '../store/schema.js';
+import type { Database, SessionTable } from '../store/schema.js';
 import type { EndCode } from './end-codes.js';
 import { toSession, type Attempt, type Plan, type Session, type TimelineEvent } from './session.js';
 import { activeStates, canTransition, isEnded, type SessionState } from './states.js';
@@ -76,38 +76,14 @@ export class SessionStore {
   ) {}
 
   async create(input: NewSession): Promise<Session> {
-    const id = randomUUID();
-    const now = iso();
-    const change = await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('sessions')
-        .values({
-          id,
-          company_id: input.companyId,
-          provider: input.provider,
-          plan: input.plan,
-          meeting_url: input.meetingUrl,
-          title: input.title ?? null,
-          requested_by: input.requestedBy ?? null,
-          starts_at: iso(input.startsAt),
-          ends_at: iso(input.endsAt),
-          join_at: iso(input.joinAt),
-          state: 'scheduled',
-          end_code: null,
-          attempt: 1,
-          decision: input.decision === undefined ? null : JSON.stringify(input.decision),
-          worker_id: null,
-          lease_until: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await insertAttempt(trx, id, 1, 'first', now);
-      const event = await insertEvent(trx, id, 1, null, 'scheduled', 'created', { joinAt: iso(input.joinAt) });
-      return { session: await mustGet(trx, id), event };
-    });
+    const change = await this.db.transaction().execute((trx) => insertSession(trx, newSessionRow(randomUUID(), input, iso())));
     this.bus.publish(topics.sessions, change);
     return change.session;
+  }
+
+  /** Announces a session written by `insertSession` in a caller's transaction, once that has committed. */
+  published(change: SessionChange): void {
+    this.bus.publish(topics.sessions, change);
   }
 
   async get(id: string): Promise<Session | undefined> {
@@ -251,6 +227,41 @@ export class SessionStore {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** The row of a new, scheduled session (first attempt). */
+export function newSessionRow(id: string, input: NewSession, now: string): SessionTable {
+  return {
+    id,
+    company_id: input.companyId,
+    provider: input.provider,
+    plan: input.plan,
+    meeting_url: input.meetingUrl,
+    title: input.title ?? null,
+    requested_by: input.requestedBy ?? null,
+    starts_at: iso(input.startsAt),
+    ends_at: iso(input.endsAt),
+    join_at: iso(input.joinAt),
+    state: 'scheduled',
+    end_code: null,
+    attempt: 1,
+    decision: input.decision === undefined ? null : JSON.stringify(input.decision),
+    worker_id: null,
+    lease_until: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/**
+ * Writes a new session with its first attempt and `created` event in `trx`. `create` runs it in its own
+ * transaction; intake runs it in the transaction that stores a whole invite and publishes once committed.
+ */
+export async function insertSession(trx: Transaction<Database>, row: SessionTable): Promise<SessionChange> {
+  await trx.insertInto('sessions').values(row).execute();
+  await insertAttempt(trx, row.id, 1, 'first', row.created_at);
+  const event = await insertEvent(trx, row.id, 1, null, 'scheduled', 'created', { joinAt: row.join_at });
+  return { session: await mustGet(trx, row.id), event };
+}
 
 function parseCursor(cursor: string): { createdAt: string; id: string } | undefined {
   const at = cursor.lastIndexOf('|');

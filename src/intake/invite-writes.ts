@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { insertSession, newSessionRow, type NewSession, type SessionChange, type SessionStore } from '../sessions/session-store.js';
+import { toSession, type Session } from '../sessions/session.js';
+import type { ApplyDeps, JoinPlanner, MeetingRecords, SessionRecords } from './apply.js';
+import type { GroupCommit, StoreWork } from './group-commit.js';
+import type { Meeting, MeetingOccurrence, MeetingsStore } from './meetings-store.js';
+
+type Write = StoreWork;
+
+export interface InviteWritesDeps extends ApplyDeps {
+  store: MeetingsStore;
+  sessions: SessionStore;
+}
+
+const keyOf = (...parts: string[]) => parts.join('\u0000');
+const byMeetingKey = (a: Meeting, b: Meeting) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : a.recurrenceId < b.recurrenceId ? -1 : a.recurrenceId > b.recurrenceId ? 1 : 0);
+
+/**
+ * One invite e-mail's writes (meeting, occurrences, new sessions with their attempt and timeline event, and
+ * the message's outcome) in one transaction instead of a commit per row: those commits were most of
+ * intake's time. Reads see the message's own pending writes. Whatever changes an existing session (a move,
+ * a note, a cancellation) first commits what is pending and then runs as it always did, so effects keep
+ * their order. Joins are planned and new sessions announced only once their rows are committed. Nothing
+ * but store queries runs inside the transaction: on SQLite it holds the only connection.
+ */
+export class InviteWrites {
+  readonly deps: ApplyDeps;
+  private writes: Write[] = [];
+  private readonly meetings = new Map<string, Meeting>();
+  private readonly occurrences = new Map<string, MeetingOccurrence>();
+  private readonly sessions = new Map<string, Session>();
+  /** Filled by the session writes of the transaction under way. */
+  private changes: SessionChange[] = [];
+
+  constructor(
+    private readonly base: InviteWritesDeps,
+    private readonly group: GroupCommit,
+  ) {
+    this.deps = { ...base, store: this.records(), sessions: this.sessionRecords(), scheduler: this.planner() };
+  }
+
+  /** Commits what is pending (plus `last`, e.g. the message's outcome), then plans and announces new sessions. */
+  async commit(last?: (store: MeetingsStore) => Promise<void>): Promise<void> {
+    const writes = this.writes;
+    this.writes = [];
+    if (writes.length === 0 && !last) return;
+    const changes: SessionChange[] = [];
+    this.changes = changes;
+    await this.group.run(async (store, trx) => {
+      // In order: an occurrence names its session, so the session's rows go first.
+      for (const write of writes) await write(store, trx);
+      if (last) await last(store);
+    });
+    this.meetings.clear();
+    this.occurrences.clear();
+    this.sessions.clear();
+    for (const change of changes) {
+      this.base.sessions.published(change);
+      await this.base.scheduler.plan(change.session);
+    }
+  }
+
+  private records(): MeetingRecords {
+    const store = this.base.store;
+    return {
+      meeting: async (companyId, uid, recurrenceId = '') => this.meetings.get(keyOf(companyId, uid, recurrenceId)) ?? store.meeting(companyId, uid, recurrenceId),
+      meetings: async (companyId, uid) => {
+        const rows = new Map((await store.meetings(companyId, uid)).map((m) => [keyOf(m.companyId, m.uid, m.recurrenceId), m]));
+        for (const [key, m] of this.meetings) if (m.companyId === companyId && (uid === undefined || m.uid === uid)) rows.set(key, m);
+        return [...rows.values()].sort(byMeetingKey);
+      },
+      occurrences: async (companyId, uid) => {
+        const rows = new Map((await store.occurrences(companyId, uid)).map((o) => [keyOf(o.companyId, o.uid, o.occurrence), o]));
+        for (const [key, o] of this.occurrences) if (o.companyId === companyId && o.uid === uid) rows.set(key, o);
+        return [...rows.values()].sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
+      },
+      putMeeting: async (meeting) => {
+        this.meetings.set(keyOf(meeting.companyId, meeting.uid, meeting.recurrenceId), meeting);
+        this.writes.push((store) => store.putMeeting(meeting));
+      },
+      putOccurrence: async (occurrence) => {
+        this.occurrences.set(keyOf(occurrence.companyId, occurrence.uid, occurrence.occurrence), occurrence);
+        this.writes.push((store) => store.putOccurrence(occurrence));
+      },
+      moveSession: async (sessionId, times) => {
+        await this.commit();
+        return store.moveSession(sessionId, times);
+      },
+    };
+  }
+
+  private sessionRecords(): SessionRecords {
+    const sessions = this.base.sessions;
+    return {
+      get: async (id) => this.sessions.get(id) ?? sessions.get(id),
+      create: async (input: NewSession) => {
+        const row = newSessionRow(randomUUID(), input, new Date().toISOString());
+        const session = toSession(row);
+        this.sessions.set(row.id, session);
+        this.writes.push(async (_store, trx) => void this.changes.push(await insertSession(trx, row)));
+        return session;
+      },
+      note: async (id, code, details) => {
+        await this.commit();
+        return sessions.note(id, code, details);
+      },
+    };
+  }
+
+  private planner(): JoinPlanner {
+    return {
+      // New sessions are planned once committed (`commit`); moved ones have been committed by `moveSession`.
+      plan: async (session) => (this.sessions.has(session.id) ? undefined : this.base.scheduler.plan(session)),
+      abort: async (id, endCode, reason) => {
+        await this.commit();
+        return this.base.scheduler.abort(id, endCode, reason);
+      },
+    };
+  }
+}

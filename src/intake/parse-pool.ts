@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { DnsResolver } from './dns.js';
+import { parseInviteEmail } from './email.js';
+import type { InviteEmailOptions, ParsedInviteEmail } from './email.js';
+import { authenticateSender } from './mail-auth.js';
+import type { Envelope, SenderAuth } from './mail-auth.js';
+import type { ParseError } from './types.js';
+
+/** Messages to a pool thread. */
+export type PoolRequest =
+  | { kind: 'read'; id: number; raw: Uint8Array; options: InviteEmailOptions; envelope: Envelope; proxyDns: boolean }
+  | { kind: 'dns-answer'; id: number; answer?: string[][] | string[]; error?: { message: string; code?: string } };
+
+/** Messages from a pool thread. */
+export type PoolAnswer = { kind: 'done'; id: number; result?: unknown; error?: string } | { kind: 'dns'; id: number; name: string; rrtype: string };
+
+/**
+ * A message read: its parse and its sender's authentication, done side by side. Authentication that threw
+ * is a `failure`, raised only by whoever uses it (mail that failed to parse never needs it).
+ */
+export interface ReadMail {
+  parsed: ParsedInviteEmail | ParseError;
+  auth: SenderAuth | { failure: string };
+}
+
+/** Parsing and sender authentication, wherever they run. */
+export interface MailReader {
+  read(raw: Buffer, options: InviteEmailOptions, envelope: Envelope): Promise<ReadMail>;
+  close(): Promise<void>;
+}
+
+/** Both halves of reading a message, at once (the check waits on DNS while the parse uses the CPU). */
+export async function readMail(raw: Buffer, options: InviteEmailOptions, envelope: Envelope, resolver?: DnsResolver): Promise<ReadMail> {
+  const [parsed, auth] = await Promise.all([
+    parseInviteEmail(raw, options),
+    authenticateSender(raw, envelope, resolver).catch((error: unknown) => ({ failure: error instanceof Error ? error.message : String(error) })),
+  ]);
+  return { parsed, auth };
+}
+
+/** On the calling thread: for a process run from the TypeScript sources (tests), where no built thread script exists. */
+export function inlineReader(resolver?: DnsResolver): MailReader {
+  return {
+    read: (raw, options, envelope) => readMail(raw, options, envelope, resolver),
+    close: () => Promise.resolve(),
+  };
+}
+
+interface Thread {
+  worker: Worker;
+  busy: number;
+}
+
+/**
+ * A few worker threads that parse invite mail and authenticate its sender, so the main thread only
+ * stores and plans. Threads start on the first message and are handed work least-busy first.
+ */
+export class ParsePool implements MailReader {
+  private readonly threads: Thread[] = [];
+  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; thread: Thread }>();
+  private nextId = 0;
+
+  constructor(
+    private readonly script: URL,
+    private readonly options: { size: number; resolver?: DnsResolver; log: Logger; execArgv?: string[] },
+  ) {}
+
+  read(raw: Buffer, options: InviteEmailOptions, envelope: Envelope): Promise<ReadMail> {
+    return this.ask((id) => ({ kind: 'read', id, raw, options, envelope, proxyDns: this.options.resolver !== undefined })) as Promise<ReadMail>;
+  }
+
+  async close(): Promise<void> {
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((thread) => thread.worker.terminate()));
+  }
+
+  private ask(request: (id: number) => PoolRequest): Promise<unknown> {
+    const thread = this.thread();
+    const id = this.nextId++;
+    thread.busy += 1;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, thread });
+      thread.worker.postMessage(request(id));
+    });
+  }
+
+  private thread(): Thread {
+    const idle = this.threads.reduce<Thread | undefined>((best, thread) => (!best || thread.busy < best.busy ? thread : best), undefined);
+    if (idle && (idle.busy === 0 || this.threads.length >= this.options.size)) return idle;
+    const worker = new Worker(this.script, { ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}) });
+    const thread: Thread = { worker, busy: 0 };
+    worker.on('message', (answer: PoolAnswer) => this.answer(thread, answer));
+    worker.on('error', (error) => this.lost(thread, error));
+    worker.on('exit', (code) => this.lost(thread, new Error(`intake parse thread exited with code ${code}`)));
+    worker.unref();
+    this.threads.push(thread);
+    return thread;
+  }
+
+  private answer(thread: Thread, answer: PoolAnswer): void {
+    if (answer.kind === 'dns') {
+      void this.resolve(thread, answer);
+      return;
+    }
+    const waiting = this.waiting.get(answer.id);
+    if (!waiting) return;
+    this.waiting.delete(answer.id);
+    thread.busy -= 1;
+    if (answer.error !== undefined) waiting.reject(new Error(answer.error));
+    else waiting.resolve(answer.result);
+  }
+
+  private async resolve(thread: Thread, question: { id: number; name: string; rrtype: string }): Promise<void> {
+    const reply = (answer: Omit<Extract<PoolRequest, { kind: 'dns-answer' }>, 'kind' | 'id'>) => thread.worker.postMessage({ kind: 'dns-answer', id: question.id, ...answer } satisfies PoolRequest);
+    try {
+      reply({ answer: await (this.options.resolver as DnsResolver)(question.name, question.rrtype) });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      reply({ error: { message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) } });
+    }
+  }
+
+  /** A thread that died fails what it was doing (those messages end `failed`, their raw mail kept) and is replaced on demand. */
+  private lost(thread: Thread, error: Error): void {
+    const index = this.threads.indexOf(thread);
+    if (index === -1) return;
+    this.threads.splice(index, 1);
+    this.options.log.error({ err: error }, 'intake parse thread lost');
+    for (const [id, waiting] of this.waiting) {
+      if (waiting.thread !== thread) continue;
+      this.waiting.delete(id);
+      waiting.reject(error);
+    }
+  }
+}
+
+/**
+ * The pool when this module runs built (dist/…/parse-worker.js exists beside it), else the inline reader.
+ * One thread per core beyond the main thread's, at least one.
+ */
+export function mailReader(log: Logger, resolver?: DnsResolver): MailReader {
+  const script = new URL('./parse-worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(script))) return inlineReader(resolver);
+  const size = Math.max(1, Math.min(4, availableParallelism() - 1));
+  return new ParsePool(script, { size, log, ...(resolver ? { resolver } : {}) });
+}

@@ -1,0 +1,36 @@
+import { parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import type { DnsResolver } from './dns.js';
+import { readMail } from './parse-pool.js';
+import type { PoolAnswer, PoolRequest } from './parse-pool.js';
+
+/**
+ * A parse-pool thread: MIME and iCalendar parsing and sender authentication (RSA verification of DKIM),
+ * the CPU-heavy part of intake, away from the main thread. DNS questions go back to the main thread's
+ * resolver when it has one (tests and the demo answer from a table), else to the system resolver here.
+ */
+function serve(port: MessagePort): void {
+  const asked = new Map<number, { resolve: (value: string[][] | string[]) => void; reject: (error: unknown) => void }>();
+  let nextQuestion = 0;
+  const proxied: DnsResolver = (name, rrtype) =>
+    new Promise((resolve, reject) => {
+      const id = nextQuestion++;
+      asked.set(id, { resolve, reject });
+      port.postMessage({ kind: 'dns', id, name, rrtype } satisfies PoolAnswer);
+    });
+  port.on('message', (request: PoolRequest) => {
+    if (request.kind === 'dns-answer') {
+      const waiting = asked.get(request.id);
+      asked.delete(request.id);
+      if (request.error) waiting?.reject(Object.assign(new Error(request.error.message), request.error.code ? { code: request.error.code } : {}));
+      else waiting?.resolve(request.answer ?? []);
+      return;
+    }
+    readMail(Buffer.from(request.raw), request.options, request.envelope, request.proxyDns ? proxied : undefined).then(
+      (result) => port.postMessage({ kind: 'done', id: request.id, result } satisfies PoolAnswer),
+      (error: unknown) => port.postMessage({ kind: 'done', id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies PoolAnswer),
+    );
+  });
+}
+
+if (parentPort) serve(parentPort);

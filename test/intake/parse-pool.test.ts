@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mergeTables, tableResolver } from '../../src/intake/dns.js';
+import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
+import { inlineReader, ParsePool } from '../../src/intake/parse-pool.js';
+import { inviteMail } from './mail.js';
+
+/** The pool's threads run the TypeScript sources here (built Quorum runs dist/…/parse-worker.js). */
+const loader = new URL('./ts-loader.mjs', import.meta.url).href;
+const execArgv = ['--import', `data:text/javascript,import { register } from 'node:module'; register(${JSON.stringify(loader)});`];
+const script = new URL('../../src/intake/parse-worker.ts', import.meta.url);
+
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/invites/', import.meta.url));
+const corpus = readdirSync(CORPUS).filter((name) => name.endsWith('.eml'));
+
+const key = createDkimKey('acme.example');
+const other = createDkimKey('acme.example');
+// An SPF record that fails loopback, so only DKIM can pass: the DNS answers (and a missing name's error) cross threads.
+const resolver = tableResolver(mergeTables(key.dns, { txt: { 'acme.example': ['v=spf1 ip4:192.0.2.1 -all'] } }));
+const pool = new ParsePool(script, { size: 2, resolver, log: pino({ level: 'silent' }), execArgv });
+const inline = inlineReader(resolver);
+
+afterAll(() => pool.close());
+
+describe('the intake parse pool', () => {
+  it('reads every corpus e-mail exactly as the main thread does', async () => {
+    const options = { horizonDays: 180, now: new Date('2026-03-01T12:00:00Z') };
+    const envelope = { remoteIp: '127.0.0.1', helo: 'mail.example.com' };
+    expect(corpus.length).toBeGreaterThan(5);
+    const results = await Promise.all(
+      corpus.map(async (name) => {
+        const raw = readFileSync(`${CORPUS}${name}`);
+        return { name, pooled: await pool.read(raw, options, envelope), local: await inline.read(raw, options, envelope) };
+      }),
+    );
+    for (const { name, pooled, local } of results) expect(pooled, name).toEqual(local);
+    expect(results.some(({ pooled }) => 'calendars' in pooled.parsed)).toBe(true);
+  });
+
+  it('authenticates senders with the main thread resolver: a signed mail passes, one signed with another key fails', async () => {
+    const envelope = { remoteIp: '127.0.0.1', helo: 'mail.acme.example', mailFrom: 'ada@acme.example' };
+    const mail = inviteMail({ uid: 'pool-1', start: new Date('2026-03-02T15:00:00Z'), organizer: 'ada@acme.example', link: 'https://meet.google.com/abc-defg-hij' }, { from: 'ada@acme.example', to: 'assistant@acme.example' });
+    const signed = await signMessage(mail, key);
+    const spoofed = await signMessage(mail, other);
+    const options = { horizonDays: 30, now: new Date('2026-03-01T12:00:00Z') };
+    const [good, bad] = await Promise.all([pool.read(signed, options, envelope), pool.read(spoofed, options, envelope)]);
+    expect(good.auth).toMatchObject({ authenticated: true, dmarc: 'pass' });
+    expect(good).toEqual(await inline.read(signed, options, envelope));
+    expect(bad.auth).toMatchObject({ authenticated: false, dmarc: 'fail' });
+    expect(bad).toEqual(await inline.read(spoofed, options, envelope));
+  });
+});
