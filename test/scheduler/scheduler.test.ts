@@ -29,7 +29,8 @@ function scriptedBot(t: TestStore, outcomes: Outcome[]) {
   return { calls, runBot };
 }
 
-const waitFor = async (check: () => Promise<boolean> | boolean, ms = 5000) => {
+// An upper bound, not a timing claim: PostgreSQL on a machine busy with Chromium bots can take seconds.
+const waitFor = async (check: () => Promise<boolean> | boolean, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('timed out waiting');
