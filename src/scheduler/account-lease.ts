@@ -172,7 +172,8 @@ export class SignedInBots {
     const release = await this.leases.acquire(key, session.id, signal, new Date(session.endsAt));
     log.info({ after: wall }, 'joining signed in to the bot account');
     return {
-      join: { authenticated: true, account: { ...bot.account, signedInState: this.stateFile(key) } },
+      // The lease is the account's, across companies; a stored sign-in is one company's own and never lent to another.
+      join: { authenticated: true, account: { ...bot.account, signedInState: this.stateFile(`${session.companyId}:${key}`) } },
       release,
     };
   }
