@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareAudioCapture, startRecording } from './audio-capture.js';
+import { audioShortfall, prepareAudioCapture, startRecording } from './audio-capture.js';
 import { BrowserPool, type BotBrowser } from './pool.js';
 import { connectTone, meanVolume, probeDuration, servePage, type ServedPage } from './test-support.js';
 
@@ -91,5 +91,15 @@ describe('audio capture of incoming WebRTC audio', () => {
 
   it('refuses a page whose context was not prepared', async () => {
     await expect(startRecording(sender.page, { file: join(dir, 'x.webm'), log })).rejects.toThrow(/prepareAudioCapture/);
+  });
+});
+
+describe('audioShortfall', () => {
+  it('tolerates chunking slack and flags audio lost to a starved clock', () => {
+    expect(audioShortfall(12_000, 11_950)).toBe(false);
+    expect(audioShortfall(12_000, 11_100)).toBe(false);
+    expect(audioShortfall(12_000, 10_900)).toBe(true);
+    expect(audioShortfall(60_000, 57_500)).toBe(false);
+    expect(audioShortfall(60_000, 56_000)).toBe(true);
   });
 });

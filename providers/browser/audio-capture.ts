@@ -96,7 +96,7 @@ class PageRecording implements ActiveRecording {
   private readonly id = randomUUID();
   private readonly startedAt = Date.now();
   private lastSound = this.startedAt;
-  private stopped: Promise<void> | undefined;
+  private stopped: Promise<boolean> | undefined;
   private result: Promise<RecordingResult> | undefined;
 
   constructor(
@@ -137,9 +137,13 @@ class PageRecording implements ActiveRecording {
 
   stop(): Promise<RecordingResult> {
     this.result ??= (async () => {
-      await this.stopInPage();
+      const stoppedInPage = await this.stopInPage();
+      const wallMs = Date.now() - this.startedAt;
       const durationMs = await finalizeOnDisk(this.file, this.log);
       const { size } = await stat(this.file);
+      if (stoppedInPage && audioShortfall(wallMs, durationMs)) {
+        this.log.warn({ wallMs, durationMs }, 'the recording is shorter than the time it ran: this machine could not keep up with the audio (too many bots for its CPUs)');
+      }
       this.log.info({ file: this.file, durationMs, bytes: size }, 'recording stopped');
       return { file: this.file, durationMs, bytes: size };
     })();
@@ -151,14 +155,19 @@ class PageRecording implements ActiveRecording {
     await rm(this.file, { force: true });
   }
 
-  /** Stops the page's recorder and waits for its last chunk, unless the page is gone or stuck. */
-  stopInPage(): Promise<void> {
+  /** Stops the page's recorder and waits for its last chunk, unless the page is gone or stuck (then false). */
+  stopInPage(): Promise<boolean> {
     this.stopped ??= (async () => {
-      await this.call(`window.${captureGlobal} && window.${captureGlobal}.stop(${JSON.stringify(this.id)})`).catch(
-        (error: unknown) => this.log.warn({ err: error }, 'could not stop the page recorder; keeping what is on disk'),
+      const stopped = await this.call(`window.${captureGlobal} && window.${captureGlobal}.stop(${JSON.stringify(this.id)})`).then(
+        () => true,
+        (error: unknown) => {
+          this.log.warn({ err: error }, 'could not stop the page recorder; keeping what is on disk');
+          return false;
+        },
       );
       this.sinks.delete(this.id);
       await this.chunks.close();
+      return stopped;
     })();
     return this.stopped;
   }
@@ -183,6 +192,14 @@ export async function startRecording(page: Page, options: StartRecordingOptions)
   }
   log.info({ file }, 'recording started');
   return recording;
+}
+
+/**
+ * True when a recording that stopped cleanly holds noticeably less audio than the time it ran: the page's
+ * audio clock fell behind because the machine's CPUs were starved. Chunking costs up to a few tens of ms.
+ */
+export function audioShortfall(wallMs: number, durationMs: number): boolean {
+  return wallMs - durationMs > Math.max(1_000, wallMs * 0.05);
 }
 
 async function finalizeOnDisk(file: string, log: Logger): Promise<number> {

@@ -14,7 +14,8 @@ export const soundThresholdDb = -50;
  * Every remote audio track is (a) attached to a muted <audio> element, because Chromium delivers a remote
  * track's samples only while a media element consumes it, and (b) fed into one AudioContext mixer whose
  * MediaStreamAudioDestinationNode is what MediaRecorder records. Tracks arriving after the recording started
- * join the same mix. Only the top frame is wrapped: a mixer inside an iframe would never be recorded.
+ * join the same mix. The graph is built when the page loads, not when recording starts. Only the top frame
+ * is wrapped: a mixer inside an iframe would never be recorded.
  */
 export const captureScript = `(() => {
   const BINDING = ${JSON.stringify(chunkBinding)};
@@ -76,6 +77,9 @@ export const captureScript = `(() => {
   } }.RTCPeerConnection;
   window.RTCPeerConnection = Wrapped;
   if (window.webkitRTCPeerConnection) window.webkitRTCPeerConnection = Wrapped;
+  // The audio graph takes a moment to start (longer on a busy machine): build it while the bot is still
+  // joining, so the recorder records from the instant it is started.
+  setTimeout(graph, 0);
 
   function toBase64(blob) {
     return new Promise((resolve, reject) => {

@@ -106,13 +106,13 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     }),
     crashed,
   ]);
-  await phases;
   run.admittedAt = Date.now();
-  deps.metrics.joinLatency.observe((run.admittedAt - dispatchedAt) / 1000);
-  await deps.sessions.transition(session.id, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - dispatchedAt } });
+  // Record first: every store write before the recorder starts is audio lost from the meeting.
   const file = recordingPath(run.dir, session.attempt);
   run.recording = await startRecording(bot.page, { file, log });
-  log.info({ file }, 'recording started');
+  await phases;
+  deps.metrics.joinLatency.observe((run.admittedAt - dispatchedAt) / 1000);
+  await deps.sessions.transition(session.id, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - dispatchedAt } });
   const endCode = await watchMeeting({
     ended: inMeeting.ended,
     crashed: bot.crashed,
