@@ -229,6 +229,23 @@ async function planEvent(deps: ApplyDeps, invite: InviteContext, uid: string, ev
   return outcomes;
 }
 
+/**
+ * Plans the occurrences of `event` that have no stored row yet, as the planning horizon moves on over a
+ * series; stored occurrences, cancelled ones and slots a newer override owns are left as they are.
+ */
+export async function planNewOccurrences(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent): Promise<OccurrenceOutcome[]> {
+  const stored = new Set((await deps.store.occurrences(invite.companyId, uid)).map((row) => row.occurrence));
+  const overrides = event.recurrenceId ? [] : (await deps.store.meetings(invite.companyId, uid)).filter((m) => m.recurrenceId !== '');
+  const outcomes: OccurrenceOutcome[] = [];
+  for (const occurrence of event.occurrences) {
+    const key = keyOf(occurrence);
+    if (stored.has(key) || occurrence.override?.status === 'CANCELLED') continue;
+    if (overrides.some((m) => m.recurrenceId === key && m.sequence >= event.sequence)) continue;
+    outcomes.push(await planOccurrence(deps, invite, uid, event, occurrence, undefined));
+  }
+  return outcomes;
+}
+
 function linksFor(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, occurrence: Occurrence) {
   const override = occurrence.override;
   const description = [override?.description ?? event.description, invite.bodyText].filter(Boolean).join('\n');

@@ -14,6 +14,8 @@ import type { MeetingsStore, Transport } from './meetings-store.js';
 import type { CompanyDirectory } from './planner.js';
 import { composeReply } from './reply.js';
 import type { Replier } from './reply.js';
+import { extendSeries } from './series-extension.js';
+import type { ExtensionResult } from './series-extension.js';
 
 export interface InboundDeps extends ApplyDeps {
   store: MeetingsStore;
@@ -99,6 +101,11 @@ export class InboundMail {
     }
     this.track(this.reply(mail, result, parsed));
     return result;
+  }
+
+  /** Plans the occurrences of recurring meetings that the planning horizon has reached since they arrived. */
+  extendSeries(now: Date = this.deps.now?.() ?? new Date()): Promise<ExtensionResult> {
+    return extendSeries(this.deps, this.group, now);
   }
 
   /** Waits for replies still being sent (shutdown, tests). */

@@ -193,6 +193,24 @@ export class MeetingsStore {
     return (await query.orderBy('uid').orderBy('recurrence_id').execute()).map(toMeeting);
   }
 
+  /**
+   * Meetings whose later occurrences may still lie past the planning horizon: every active recurring series,
+   * and single-occurrence overrides that start after `afterIso` (an override can arrive before its slot is near).
+   */
+  async openSeries(afterIso: string): Promise<Meeting[]> {
+    const rows = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('status', '=', 'active')
+      .where('company_id', '!=', '')
+      .where((eb) => eb.or([eb.and([eb('recurrence_id', '=', ''), eb('details', 'like', '%"rrule"%')]), eb.and([eb('recurrence_id', '!=', ''), eb('starts_at', '>', afterIso)])]))
+      .orderBy('company_id')
+      .orderBy('uid')
+      .orderBy('recurrence_id')
+      .execute();
+    return rows.map(toMeeting);
+  }
+
   async putMeeting(meeting: Meeting): Promise<void> {
     const at = now();
     const values = {

@@ -12,6 +12,8 @@ import { eligibilityPlanner } from './planner.js';
 import type { CompanyDirectory, IntakePlanner } from './planner.js';
 import { relayReplier } from './reply.js';
 import type { Replier } from './reply.js';
+import { AccountLeases } from '../scheduler/account-lease.js';
+import { startSeriesExtension } from './series-extension.js';
 import { startSmtpServer } from './smtp-server.js';
 import type { RunningSmtp } from './smtp-server.js';
 
@@ -69,11 +71,14 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
         log,
       })
     : undefined;
+  // Where mail arrives, recurring meetings are kept planned as the horizon moves on.
+  const extension = options.smtp ? startSeriesExtension(() => inbound.extendSeries(), new AccountLeases(deps.db), log) : undefined;
   return {
     inbound,
     meetings,
     ...(smtp ? { smtp } : {}),
     async close() {
+      await extension?.stop();
       await smtp?.close();
       await inbound.drain();
       await reader.close();

@@ -138,6 +138,32 @@ describe('invites by e-mail through SMTP', () => {
     expect(after.filter((s) => s.state === 'scheduled')).toHaveLength(1);
   });
 
+  it('keeps a recurring meeting planned as the horizon moves on: new occurrences only, exclusions and overrides kept', async () => {
+    const start = new Date(Math.floor((Date.now() + DAY) / 60_000) * 60_000);
+    const slot = (week: number) => new Date(start.getTime() + week * 7 * DAY);
+    const spec: InviteSpec = { uid: 'rolling-1', start, organizer: 'ada@acme.example', link: meetLink('rol-ling-aaa'), summary: 'Rolling', rrule: 'FREQ=WEEKLY;COUNT=7', exdates: [slot(4)] };
+    await send(spec, { from: 'ada@acme.example' });
+    // Slot 3 moved by an hour in its own mail: planned at once, like any single meeting.
+    const moved = new Date(slot(3).getTime() + HOUR);
+    await send({ ...spec, rrule: undefined, exdates: [], recurrenceId: slot(3), start: moved, sequence: 1 }, { from: 'ada@acme.example' });
+    const first = await sessionsOf('rolling-1');
+    expect(first.map((s) => s.startsAt).sort()).toEqual([slot(0), slot(1), slot(2), moved].map((d) => d.toISOString()));
+
+    // Three weeks later the 20-day horizon reaches slots 3 (already moved), 4 (excluded) and 5: only 5 is new.
+    const later = new Date(Date.now() + 21 * DAY);
+    // (The series of the tests before this one are extended too.)
+    expect(await quorum.intake.inbound.extendSeries(later)).toMatchObject({ failed: 0 });
+    const extended = await sessionsOf('rolling-1');
+    expect(extended.map((s) => s.startsAt).sort()).toEqual([slot(0), slot(1), slot(2), moved, slot(5)].map((d) => d.toISOString()));
+    expect(extended.filter((s) => first.some((f) => f.id === s.id))).toHaveLength(4);
+    expect(extended.every((s) => s.state === 'scheduled' && s.requestedBy === 'ada@acme.example')).toBe(true);
+    // Running again plans nothing twice; a cancelled series is not extended.
+    expect(await quorum.intake.inbound.extendSeries(later)).toMatchObject({ planned: 0 });
+    await send({ ...spec, method: 'CANCEL', sequence: 2 }, { from: 'ada@acme.example' });
+    expect(await quorum.intake.inbound.extendSeries(new Date(Date.now() + 42 * DAY))).toMatchObject({ planned: 0 });
+    expect((await sessionsOf('rolling-1')).filter((s) => s.state === 'scheduled')).toHaveLength(0);
+  });
+
   it('malformed mail and a broken calendar are kept raw, rejected clearly and answered, without a crash', async () => {
     const broken = inviteMail({ uid: 'broken-1', start: inMs(DAY), organizer: 'ada@acme.example', summary: 'Broken' }, { from: 'ada@acme.example', to: ASSISTANT }).replace('BEGIN:VEVENT', 'BEGIN:VEVENT\r\nDTSTART;TZID=Nowhere:garbage').replace(/END:VCALENDAR/, '');
     const raw = Buffer.from(broken);
