@@ -17,7 +17,7 @@ export interface JoinPlanner {
 }
 
 /** The records applying reads and writes: the stores themselves, or one invite's batch of writes (InviteWrites). */
-export type MeetingRecords = Pick<MeetingsStore, 'meeting' | 'meetings' | 'occurrences' | 'putMeeting' | 'putOccurrence' | 'moveSession'>;
+export type MeetingRecords = Pick<MeetingsStore, 'meetings' | 'occurrences' | 'putMeeting' | 'putOccurrence' | 'moveSession'>;
 export type SessionRecords = Pick<SessionStore, 'get' | 'create' | 'note'>;
 
 export interface ApplyDeps {
@@ -149,9 +149,11 @@ export async function applyEvent(deps: ApplyDeps, invite: InviteContext, event: 
   const recurrenceId = event.recurrenceId ?? '';
   const cancelled = invite.method === 'CANCEL' || event.status === 'CANCELLED';
   const base = { uid, ...(recurrenceId ? { recurrenceId } : {}), ...(event.summary ? { title: event.summary } : {}), sequence: event.sequence };
-  const current = await deps.store.meeting(invite.companyId, uid, recurrenceId);
+  // One read for the UID's master and overrides: the version stored, the series, and the overrides planning needs.
+  const stored = await deps.store.meetings(invite.companyId, uid);
+  const current = stored.find((m) => m.recurrenceId === recurrenceId);
   // An override seen for the first time is stale only against its series.
-  const against = current ?? (recurrenceId ? await deps.store.meeting(invite.companyId, uid, '') : undefined);
+  const against = current ?? (recurrenceId ? stored.find((m) => m.recurrenceId === '') : undefined);
   const order = current ? ordering(event, current) : against && event.sequence < against.sequence ? 'lower' : 'apply';
   if (against && order === 'apply' && !mayChange(against, invite)) {
     deps.log.warn({ uid, requester: invite.requesterEmail }, 'update from someone who neither asked for nor organizes the meeting');
@@ -165,7 +167,8 @@ export async function applyEvent(deps: ApplyDeps, invite: InviteContext, event: 
     return { ...base, result, currentSequence: against?.sequence ?? event.sequence, occurrences: mine.map((row) => outcomeOf(row, 'unchanged')) };
   }
   await deps.store.putMeeting(meetingRow(event, invite, uid, recurrenceId, cancelled));
-  const occurrences = cancelled ? await cancelEvent(deps, invite, uid, event) : await planEvent(deps, invite, uid, event);
+  const overrides = recurrenceId ? [] : stored.filter((m) => m.recurrenceId !== '');
+  const occurrences = cancelled ? await cancelEvent(deps, invite, uid, event) : await planEvent(deps, invite, uid, event, overrides);
   return { ...base, result: cancelled ? 'cancelled' : 'applied', occurrences };
 }
 
@@ -195,9 +198,8 @@ async function cancelOccurrence(deps: ApplyDeps, row: MeetingOccurrence): Promis
 }
 
 /** The occurrences an applied REQUEST/PUBLISH wants, with slots the new version dropped cancelled. */
-async function planEvent(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent): Promise<OccurrenceOutcome[]> {
+async function planEvent(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent, overrides: Meeting[]): Promise<OccurrenceOutcome[]> {
   const stored = new Map((await deps.store.occurrences(invite.companyId, uid)).map((row) => [row.occurrence, row]));
-  const overrides = event.recurrenceId ? [] : (await deps.store.meetings(invite.companyId, uid)).filter((m) => m.recurrenceId !== '');
   const outcomes: OccurrenceOutcome[] = [];
   const wanted = new Set<string>();
   for (const occurrence of event.occurrences) {

@@ -63,7 +63,6 @@ export class InviteWrites {
   private records(): MeetingRecords {
     const store = this.base.store;
     return {
-      meeting: async (companyId, uid, recurrenceId = '') => this.meetings.get(keyOf(companyId, uid, recurrenceId)) ?? store.meeting(companyId, uid, recurrenceId),
       meetings: async (companyId, uid) => {
         const rows = new Map((await store.meetings(companyId, uid)).map((m) => [keyOf(m.companyId, m.uid, m.recurrenceId), m]));
         for (const [key, m] of this.meetings) if (m.companyId === companyId && (uid === undefined || m.uid === uid)) rows.set(key, m);

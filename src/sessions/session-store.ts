@@ -260,7 +260,8 @@ export async function insertSession(trx: Transaction<Database>, row: SessionTabl
   await trx.insertInto('sessions').values(row).execute();
   await insertAttempt(trx, row.id, 1, 'first', row.created_at);
   const event = await insertEvent(trx, row.id, 1, null, 'scheduled', 'created', { joinAt: row.join_at });
-  return { session: await mustGet(trx, row.id), event };
+  // The row as written is the row as stored (every column is given, all of them text or integer).
+  return { session: toSession(row), event };
 }
 
 function parseCursor(cursor: string): { createdAt: string; id: string } | undefined {
