@@ -27,6 +27,7 @@ import { ArtifactStore } from './sessions/artifacts.js';
 import { SessionStore } from './sessions/session-store.js';
 import type { Store } from './store/database.js';
 import { ZoomCloud, type ZoomCloudOptions } from './zoom/index.js';
+import { providerEntry } from './companies/provider-entry.js';
 
 export interface Quorum {
   url: string;
@@ -162,11 +163,7 @@ function botSettings(config: Config, companies: CompanyStore) {
       return typeof name === 'string' && name.length > 0 ? name : config.QUORUM_BOT_NAME;
     },
     // The adapter's own provider settings (Zoom's SDK credentials); the core does not read them.
-    providerSettings: async (session: { companyId: string; provider: string }) => {
-      const providers = (await companies.get(session.companyId))?.settings['providers'];
-      const entry = typeof providers === 'object' && providers !== null ? (providers as Record<string, unknown>)[session.provider] : undefined;
-      return typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined;
-    },
+    providerSettings: async (session: { companyId: string; provider: string }) => providerEntry((await companies.get(session.companyId))?.settings, session.provider),
     waitingRoomTimeoutMs: config.QUORUM_WAITING_ROOM_TIMEOUT_SECONDS * 1000,
     stepTimeoutMs: config.QUORUM_STEP_TIMEOUT_SECONDS * 1000,
     noAudioAfterMs: 60_000,

@@ -12,6 +12,7 @@ import type { Session } from '../sessions/session.js';
 import { SessionError } from '../sessions/session-error.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { Database } from '../store/schema.js';
+import { providerEntry } from '../companies/provider-entry.js';
 
 /** End codes an anonymous bot meets that a signed-in bot gets past; the next attempt then signs in. */
 export const signInWalls: readonly EndCode[] = ['blocked_by_captcha', 'sign_in_required'];
@@ -186,9 +187,7 @@ export class SignedInBots {
 
   private async authenticatedBot(session: Session) {
     const company = await this.options.companies.get(session.companyId);
-    const providers = company?.settings['providers'];
-    const entry = typeof providers === 'object' && providers !== null ? (providers as Record<string, unknown>)[session.provider] : undefined;
-    const raw = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)['authenticatedBot'] : undefined;
+    const raw = providerEntry(company?.settings, session.provider)?.['authenticatedBot'];
     if (raw === undefined) return undefined;
     const parsed = authenticatedBotSchema.safeParse(raw);
     // Unusable credentials count as missing ones; the parse error is not logged, it may quote the password.

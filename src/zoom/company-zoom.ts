@@ -1,4 +1,5 @@
 import { zoomSettingsSchema } from '../eligibility/settings.js';
+import { providerEntry } from '../companies/provider-entry.js';
 import type { CompanyStore } from '../companies/company-store.js';
 import type { ZoomApiCredentials } from './api-client.js';
 
@@ -7,9 +8,7 @@ export type ZoomSettings = ReturnType<typeof zoomSettingsSchema.parse>;
 /** A company's Zoom settings, or undefined when it has none that parse (the settings API validated them on save). */
 export async function zoomSettingsOf(companies: Pick<CompanyStore, 'get'>, companyId: string): Promise<ZoomSettings | undefined> {
   const company = await companies.get(companyId);
-  const providers = company?.settings['providers'];
-  const raw = typeof providers === 'object' && providers !== null ? (providers as Record<string, unknown>)['zoom'] : undefined;
-  const parsed = zoomSettingsSchema.safeParse(raw);
+  const parsed = zoomSettingsSchema.safeParse(providerEntry(company?.settings, 'zoom'));
   return parsed.success ? parsed.data : undefined;
 }
 
