@@ -80,6 +80,11 @@ export function uidOf(event: ParsedEvent): string {
   return `quorum-no-uid-${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`;
 }
 
+/** The key one meeting's changes are serialized by (KeyedLock): company + UID; an override shares its series' key. */
+export function meetingKey(companyId: string, uid: string): string {
+  return `${companyId}\u0000${uid}`;
+}
+
 /**
  * RFC 5546 §2.1.5: a higher SEQUENCE wins; an equal one wins only with a newer DTSTAMP (otherwise it is the same
  * invite again, e.g. forwarded twice); a lower one is stale.

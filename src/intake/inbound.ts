@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionStore } from '../sessions/session-store.js';
-import { applyEvent, previewEvent } from './apply.js';
+import { applyEvent, meetingKey, previewEvent, uidOf } from './apply.js';
 import type { ApplyDeps, EventOutcome, InviteContext } from './apply.js';
 import type { DnsResolver } from './dns.js';
 import type { ParsedInviteEmail } from './email.js';
@@ -10,6 +10,7 @@ import { inlineReader } from './parse-pool.js';
 import type { MailReader } from './parse-pool.js';
 import { GroupCommit } from './group-commit.js';
 import { InviteWrites } from './invite-writes.js';
+import { KeyedLock } from './keyed-lock.js';
 import type { MeetingsStore, Transport } from './meetings-store.js';
 import type { CompanyDirectory } from './planner.js';
 import { composeReply } from './reply.js';
@@ -62,6 +63,8 @@ export class InboundMail {
   private readonly pending = new Set<Promise<void>>();
   private readonly group: GroupCommit;
   private readonly reader: MailReader;
+  /** Held per company + UID from the first read of a meeting until its writes are committed. */
+  private readonly meetingLocks = new KeyedLock();
 
   constructor(private readonly deps: InboundDeps) {
     this.group = new GroupCommit(deps.store);
@@ -79,10 +82,11 @@ export class InboundMail {
     await this.group.run(async (store) => void (await store.saveRaw({ transport: mail.transport, raw: mail.raw, ...mail.envelope }, id)));
     let result: InboundResult;
     let parsed: ParsedInviteEmail | undefined;
+    let unlock: (() => void) | undefined;
     try {
       // Everything the message changes, and its outcome, is committed at once (see InviteWrites).
       const writes = new InviteWrites(this.deps, this.group);
-      ({ result, parsed } = await this.process(id, mail, writes.deps));
+      ({ result, parsed, unlock } = await this.process(id, mail, writes.deps));
       const outcome = result;
       await writes.commit((store) =>
         store.finishMessage(id, {
@@ -98,6 +102,8 @@ export class InboundMail {
       const message = 'Quorum hit an unexpected error reading this invite; the message is kept and an operator can look at it.';
       result = { id, status: 'failed', rejection: { code: 'internal_error', message }, events: [] };
       await this.deps.store.finishMessage(id, { status: 'failed', error: `internal_error: ${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined);
+    } finally {
+      unlock?.();
     }
     this.track(this.reply(mail, result, parsed));
     return result;
@@ -105,7 +111,7 @@ export class InboundMail {
 
   /** Plans the occurrences of recurring meetings that the planning horizon has reached since they arrived. */
   extendSeries(now: Date = this.deps.now?.() ?? new Date()): Promise<ExtensionResult> {
-    return extendSeries(this.deps, this.group, now);
+    return extendSeries(this.deps, this.group, this.meetingLocks, now);
   }
 
   /** Waits for replies still being sent (shutdown, tests). */
@@ -113,7 +119,7 @@ export class InboundMail {
     await Promise.allSettled([...this.pending]);
   }
 
-  private async process(id: string, mail: ReceivedMail, apply: ApplyDeps): Promise<{ result: InboundResult; parsed?: ParsedInviteEmail }> {
+  private async process(id: string, mail: ReceivedMail, apply: ApplyDeps): Promise<{ result: InboundResult; parsed?: ParsedInviteEmail; unlock?: () => void }> {
     const now = this.deps.now?.() ?? new Date();
     const read = await this.reader.read(mail.raw, { horizonDays: this.deps.horizonDays, now, maxBytes: this.deps.maxBytes }, mail.envelope);
     const parsed = read.parsed;
@@ -133,6 +139,9 @@ export class InboundMail {
     const companyId = await this.companyIdFor(assistantAddress, requester);
     const base = { now, companyId, assistantAddress, requesterEmail: requester, senderAuthenticated, messageId: id };
     const events: EventOutcome[] = [];
+    // Two copies of one invite arriving together (a forward and the invite itself) must not both plan it: the
+    // second reads what the first committed. The caller releases the meetings once this message is committed.
+    const unlock = senderAuthenticated ? await this.meetingLocks.acquire(meetingKeys(companyId, parsed)) : undefined;
     for (const calendar of parsed.calendars) {
       const method = calendar.method ?? 'REQUEST';
       if (NOT_INVITES.has(method)) continue;
@@ -142,7 +151,7 @@ export class InboundMail {
     const result: InboundResult = { id, status: 'processed', ...(companyId ? { companyId } : {}), assistantAddress, requester, auth: { authenticated: senderAuthenticated, summary: auth.summary }, events };
     if (events.length === 0) result.rejection = { code: 'no_invite', message: 'The calendar holds only attendee answers (REPLY, COUNTER), no invite; forward the invite itself.' };
     if (!senderAuthenticated || events.length === 0) result.status = 'rejected';
-    return { result, parsed };
+    return { result, parsed, ...(unlock ? { unlock } : {}) };
   }
 
   /** The SMTP recipient that is an assistant address; over HTTP, the first such address in the headers. */
@@ -185,6 +194,11 @@ export class InboundMail {
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise));
   }
+}
+
+/** The lock keys of the meetings a message carries: company + UID (an override shares its series' key). */
+function meetingKeys(companyId: string, parsed: ParsedInviteEmail): string[] {
+  return parsed.calendars.flatMap((calendar) => calendar.events.map((event) => meetingKey(companyId, uidOf(event))));
 }
 
 /** A header of the raw message, unfolded; read without a MIME parser so it works on mail that failed parsing. */

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AccountLeases } from '../scheduler/account-lease.js';
-import { planNewOccurrences, uidOf } from './apply.js';
+import { meetingKey, planNewOccurrences, uidOf } from './apply.js';
 import type { InviteContext } from './apply.js';
 import { parseInviteEmail } from './email.js';
 import type { ParsedInviteEmail } from './email.js';
 import type { GroupCommit } from './group-commit.js';
 import type { InboundDeps } from './inbound.js';
 import { InviteWrites } from './invite-writes.js';
+import type { KeyedLock } from './keyed-lock.js';
 import type { Meeting } from './meetings-store.js';
 
 export interface ExtensionResult {
@@ -33,7 +34,7 @@ const leaseKey = 'intake:series-extension';
  * each open series with today's date and plans the occurrences that have come into the horizon, through
  * the same eligibility check and with the same requester; nothing already planned is touched.
  */
-export async function extendSeries(deps: InboundDeps, group: GroupCommit, now: Date): Promise<ExtensionResult> {
+export async function extendSeries(deps: InboundDeps, group: GroupCommit, locks: KeyedLock, now: Date): Promise<ExtensionResult> {
   const assistants = new Map((await deps.companies.list()).map((company) => [company.id, company.assistantAddress]));
   const open = await deps.store.openSeries(now.toISOString());
   const mails = new Map<string, Promise<StoredMail | undefined>>();
@@ -42,7 +43,13 @@ export async function extendSeries(deps: InboundDeps, group: GroupCommit, now: D
     const assistant = assistants.get(meeting.companyId);
     if (!assistant) continue;
     try {
-      result.planned += await extendOne(deps, group, meeting, assistant, now, mails);
+      // The same lock as incoming mail: an update to this meeting arriving now waits, and so does this.
+      const unlock = await locks.acquire([meetingKey(meeting.companyId, meeting.uid)]);
+      try {
+        result.planned += await extendOne(deps, group, meeting, assistant, now, mails);
+      } finally {
+        unlock();
+      }
     } catch (error) {
       result.failed += 1;
       deps.log.error({ err: error, uid: meeting.uid, companyId: meeting.companyId }, 'could not plan further occurrences of a recurring meeting');

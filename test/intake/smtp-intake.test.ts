@@ -106,6 +106,13 @@ describe('invites by e-mail through SMTP', () => {
     expect((await quorum.intake.meetings.meeting('acme', 'fwd-1'))?.status).toBe('cancelled');
   });
 
+  it('two copies of one invite arriving at the same moment schedule one session', async () => {
+    const spec: InviteSpec = { uid: 'together-1', start: inMs(2 * DAY), organizer: 'carol@partner.example', link: meetLink('tog-ethe-rrr'), summary: 'Together' };
+    await Promise.all([send(spec, { from: 'ada@acme.example', forward: true }), send(spec, { from: 'ada@acme.example' }), send(spec, { from: 'ada@acme.example', forward: true })]);
+    const sessions = (await quorum.sessions.list({ companyId: 'acme' })).filter((s) => s.title === 'Together');
+    expect(sessions.filter((s) => s.state === 'scheduled')).toHaveLength(1);
+  });
+
   it('a spoofed From (DMARC fail) schedules nothing, stores no meeting and is answered with sender_not_authenticated', async () => {
     const start = inMs(2 * DAY);
     const unsigned = await send({ uid: 'spoof-1', start, organizer: 'ada@acme.example', link: meetLink('spo-ofed-aaa'), summary: 'Spoofed one' }, { from: 'ada@acme.example', sign: false });
