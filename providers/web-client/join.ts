@@ -25,6 +25,9 @@ interface Flow {
   actions: Map<string, number>;
   passwordSubmitted: boolean;
   signInStarted: number;
+  /** When the bot last clicked "Sign in", and whether the identity provider's page has shown since. */
+  signInClickedAt: number;
+  loginSeen: boolean;
 }
 
 /**
@@ -41,7 +44,7 @@ export async function joinWebClient(ctx: JoinContext, ui: WebClientUi): Promise<
   }
   await openMeetingPage(ctx);
   const now = Date.now();
-  const flow: Flow = { startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, actions: new Map(), passwordSubmitted: false, signInStarted: 0 };
+  const flow: Flow = { startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, actions: new Map(), passwordSubmitted: false, signInStarted: 0, signInClickedAt: 0, loginSeen: false };
   for (;;) {
     if (ctx.signal.aborted) return abortJoin(ctx, ui, flow);
     const snapshot = await snapshotOrFail(ctx, ui);
@@ -81,6 +84,8 @@ async function act(ctx: JoinContext, ui: WebClientUi, flow: Flow, state: WebClie
   switch (state.kind) {
     case 'wall':
       // A wall seen anonymously is the answer; signed in, it means the stored sign-in lapsed: sign in once.
+      // Right after the click on "Sign in" the wall is still on screen until the browser navigates: not an answer yet.
+      if (ctx.authenticated && flow.signInStarted >= 1 && !flow.loginSeen && Date.now() - flow.signInClickedAt < ctx.stepTimeoutMs) return false;
       if (!ctx.authenticated || flow.signInStarted >= 1 || s.signInLink < 0) throw failure(ctx, ui, { ...state, step: 'open' });
       return startSignIn(ctx, ui, flow, s);
     case 'login':
@@ -105,12 +110,14 @@ async function act(ctx: JoinContext, ui: WebClientUi, flow: Flow, state: WebClie
 
 async function startSignIn(ctx: JoinContext, ui: WebClientUi, flow: Flow, s: PageSnapshot): Promise<boolean> {
   flow.signInStarted += 1;
+  flow.signInClickedAt = Date.now();
   ctx.log.info('signing in to the bot account');
   return once(ctx, flow, 'sign in', () => ctx.page.locator(ui.signInLinks[s.signInLink] ?? '').first().click({ timeout: clickTimeoutMs }));
 }
 
 async function loginPage(ctx: JoinContext, ui: WebClientUi, flow: Flow, s: PageSnapshot): Promise<boolean> {
   if (!ctx.authenticated) throw new SessionError('sign_in_required', 'open', `${ui.name} sent the anonymous bot to a sign-in page`);
+  flow.loginSeen = true;
   const key = s.login.staySignedIn ? 'stay signed in' : s.login.password >= 0 ? 'password' : 'email';
   return once(ctx, flow, `login ${key}`, async () => {
     const done = await loginStep(ctx, ui, s);

@@ -37,9 +37,15 @@ export function captchaPage(signInHref: string): string {
 <a class="button" href="${escapeHtml(signInHref)}">Sign in</a>`);
 }
 
+/**
+ * Teams routes to the sign-in page in script, some time after the click: the wall stays on screen meanwhile,
+ * and a bot must not read it as the answer to its click.
+ */
+const slowRoute = "event.preventDefault(); var to = this.href; setTimeout(function () { location.href = to; }, 800);";
+
 export function signInWallPage(signInHref: string): string {
   return page(`<h1>Due to org policy, you need to sign in or use Teams on the web to join this meeting.</h1>
-<a class="button" href="${escapeHtml(signInHref)}" data-tid="signin-button">Sign in</a>`);
+<a class="button" href="${escapeHtml(signInHref)}" data-tid="signin-button" onclick="${slowRoute}">Sign in</a>`);
 }
 
 export function prejoinPage(options: PrejoinOptions, script: ParsedWebMeetingScript): string {
