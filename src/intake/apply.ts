@@ -202,6 +202,11 @@ async function cancelOccurrence(deps: ApplyDeps, row: MeetingOccurrence): Promis
   return outcomeOf(cancelled, 'cancelled');
 }
 
+/** A separately received override at least as new as this series version keeps its own time (or cancellation). */
+function ownedByOverride(overrides: Meeting[], occurrence: string, event: ParsedEvent): boolean {
+  return overrides.some((m) => m.recurrenceId === occurrence && m.sequence >= event.sequence);
+}
+
 /** The occurrences an applied REQUEST/PUBLISH wants, with slots the new version dropped cancelled. */
 async function planEvent(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent, overrides: Meeting[]): Promise<OccurrenceOutcome[]> {
   const stored = new Map((await deps.store.occurrences(invite.companyId, uid)).map((row) => [row.occurrence, row]));
@@ -210,9 +215,7 @@ async function planEvent(deps: ApplyDeps, invite: InviteContext, uid: string, ev
   for (const occurrence of event.occurrences) {
     const key = keyOf(occurrence);
     wanted.add(key);
-    // A separately received override newer than this series version keeps its own time (or cancellation).
-    const override = overrides.find((m) => m.recurrenceId === key && m.sequence >= event.sequence);
-    if (override) {
+    if (ownedByOverride(overrides, key, event)) {
       const row = stored.get(key);
       if (row) outcomes.push(outcomeOf(row, 'unchanged'));
       continue;
@@ -229,7 +232,7 @@ async function planEvent(deps: ApplyDeps, invite: InviteContext, uid: string, ev
     for (const row of stored.values()) {
       // A slot the new version no longer has (EXDATE added, rule changed); past slots are history, left alone.
       if (wanted.has(row.occurrence) || row.status === 'cancelled' || row.endsAt <= nowIso) continue;
-      if (overrides.some((m) => m.recurrenceId === row.occurrence && m.sequence >= event.sequence)) continue;
+      if (ownedByOverride(overrides, row.occurrence, event)) continue;
       outcomes.push(await cancelOccurrence(deps, row));
     }
   }
@@ -247,7 +250,7 @@ export async function planNewOccurrences(deps: ApplyDeps, invite: InviteContext,
   for (const occurrence of event.occurrences) {
     const key = keyOf(occurrence);
     if (stored.has(key) || occurrence.override?.status === 'CANCELLED') continue;
-    if (overrides.some((m) => m.recurrenceId === key && m.sequence >= event.sequence)) continue;
+    if (ownedByOverride(overrides, key, event)) continue;
     outcomes.push(await planOccurrence(deps, invite, uid, event, occurrence, undefined));
   }
   return outcomes;

@@ -111,14 +111,14 @@ export interface SeriesExtension {
  */
 export function startSeriesExtension(extend: () => Promise<ExtensionResult>, leases: AccountLeases, log: Logger, everyMs = extensionIntervalMs): SeriesExtension {
   const holder = `series-extension:${randomUUID()}`;
-  const stopped = new AbortController();
   let running: Promise<void> | undefined;
   const run = (): void => {
     running ??= (async () => {
-      let release: (() => Promise<void>) | undefined;
-      try {
-        release = await leases.acquire(leaseKey, holder, stopped.signal, new Date());
-      } catch {
+      const release = await leases.tryAcquire(leaseKey, holder).catch((error: unknown) => {
+        log.error({ err: error }, 'could not take the series-extension lease');
+        return undefined;
+      });
+      if (!release) {
         log.debug('another process is extending recurring meetings');
         return;
       }
@@ -141,7 +141,6 @@ export function startSeriesExtension(extend: () => Promise<ExtensionResult>, lea
     async stop() {
       clearTimeout(first);
       clearInterval(timer);
-      stopped.abort();
       await running;
     },
   };

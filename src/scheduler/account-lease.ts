@@ -51,6 +51,16 @@ export class AccountLeases {
       }
       await this.nextChance(key, signal, Math.min(waitMs, this.options.pollMs ?? 1000));
     }
+    return this.held(key, holder);
+  }
+
+  /** Takes `key` if it is free now, without waiting; undefined when someone else holds it. */
+  async tryAcquire(key: string, holder: string): Promise<(() => Promise<void>) | undefined> {
+    return (await this.tryTake(key, holder)) ? this.held(key, holder) : undefined;
+  }
+
+  /** Keeps a taken lease renewed until the returned function releases it. */
+  private held(key: string, holder: string): () => Promise<void> {
     const renew = setInterval(() => void this.renew(key, holder), this.ttlMs / 3);
     renew.unref();
     let released = false;
