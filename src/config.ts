@@ -27,6 +27,8 @@ export const configSchema = z.object({
   /** Sender of replies when the company's assistant address cannot be used. */
   QUORUM_MAIL_FROM: z.email().default('quorum@localhost.localdomain'),
   /** Recurring invites are expanded into one planned session per occurrence this many days ahead. */
+  /** How long DNS answers for SPF, DKIM and DMARC are kept; 0 asks every time. */
+  QUORUM_DNS_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   QUORUM_RECURRENCE_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(30),
   /** Retired generic assistant addresses (comma-separated): still accepted, answered with the company's own address. */
   QUORUM_RETIRED_ASSISTANT_ADDRESSES: z

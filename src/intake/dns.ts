@@ -57,3 +57,36 @@ export function mergeTables(...tables: DnsTable[]): DnsTable {
   }
   return merged;
 }
+
+export interface DnsCacheOptions {
+  ttlMs: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+/** Answers that say the name has no such record: cached like an answer (RFC 2308), unlike a failing server. */
+const NEGATIVE = new Set(['ENOTFOUND', 'ENODATA']);
+
+/**
+ * Keeps answers (and "no such record") for `ttlMs`: a company's mail arrives from the same few domains,
+ * and every message asks for the same SPF, DKIM key and DMARC records. Timeouts and server failures are
+ * not kept. Node's resolver reports no TTLs for TXT, so one short lifetime serves all records.
+ */
+export function cachingResolver(resolver: DnsResolver, options: DnsCacheOptions): DnsResolver {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { until: number; answer: Promise<string[][] | string[]> }>();
+  return (name, rrtype) => {
+    const key = `${rrtype.toUpperCase()} ${name.toLowerCase().replace(/\.$/, '')}`;
+    const cached = cache.get(key);
+    if (cached && cached.until > now()) return cached.answer;
+    const answer = resolver(name, rrtype);
+    const entry = { until: now() + options.ttlMs, answer };
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+    cache.set(key, entry);
+    answer.catch((error: unknown) => {
+      if (!NEGATIVE.has(String((error as { code?: unknown }).code)) && cache.get(key) === entry) cache.delete(key);
+    });
+    return answer;
+  };
+}

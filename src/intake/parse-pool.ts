@@ -1,14 +1,21 @@
 import { existsSync } from 'node:fs';
+import { promises as dnsPromises } from 'node:dns';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { cachingResolver } from './dns.js';
 import type { DnsResolver } from './dns.js';
 import { parseInviteEmail } from './email.js';
 import type { InviteEmailOptions, ParsedInviteEmail } from './email.js';
 import { authenticateSender } from './mail-auth.js';
 import type { Envelope, SenderAuth } from './mail-auth.js';
 import type { ParseError } from './types.js';
+
+/** What a pool thread is started with. */
+export interface PoolThreadData {
+  dnsCacheMs: number;
+}
 
 /** Messages to a pool thread. */
 export type PoolRequest =
@@ -42,10 +49,20 @@ export async function readMail(raw: Buffer, options: InviteEmailOptions, envelop
   return { parsed, auth };
 }
 
+/** The system resolver (what mailauth uses when given none), so it can be cached like any other. */
+export const systemResolver: DnsResolver = (name, rrtype) => dnsPromises.resolve(name, rrtype) as Promise<string[][] | string[]>;
+
+/** `resolver` (else the system's) with its answers kept `cacheMs`; 0 keeps nothing. */
+export function cachedResolver(resolver: DnsResolver | undefined, cacheMs: number): DnsResolver {
+  const base = resolver ?? systemResolver;
+  return cacheMs > 0 ? cachingResolver(base, { ttlMs: cacheMs }) : base;
+}
+
 /** On the calling thread: for a process run from the TypeScript sources (tests), where no built thread script exists. */
-export function inlineReader(resolver?: DnsResolver): MailReader {
+export function inlineReader(resolver?: DnsResolver, dnsCacheMs = 0): MailReader {
+  const cached = cachedResolver(resolver, dnsCacheMs);
   return {
-    read: (raw, options, envelope) => readMail(raw, options, envelope, resolver),
+    read: (raw, options, envelope) => readMail(raw, options, envelope, cached),
     close: () => Promise.resolve(),
   };
 }
@@ -66,7 +83,7 @@ export class ParsePool implements MailReader {
 
   constructor(
     private readonly script: URL,
-    private readonly options: { size: number; resolver?: DnsResolver; log: Logger; execArgv?: string[] },
+    private readonly options: { size: number; resolver?: DnsResolver; dnsCacheMs: number; log: Logger; execArgv?: string[] },
   ) {}
 
   read(raw: Buffer, options: InviteEmailOptions, envelope: Envelope): Promise<ReadMail> {
@@ -91,7 +108,8 @@ export class ParsePool implements MailReader {
   private thread(): Thread {
     const idle = this.threads.reduce<Thread | undefined>((best, thread) => (!best || thread.busy < best.busy ? thread : best), undefined);
     if (idle && (idle.busy === 0 || this.threads.length >= this.options.size)) return idle;
-    const worker = new Worker(this.script, { ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}) });
+    const workerData: PoolThreadData = { dnsCacheMs: this.options.dnsCacheMs };
+    const worker = new Worker(this.script, { workerData, ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}) });
     const thread: Thread = { worker, busy: 0 };
     worker.on('message', (answer: PoolAnswer) => this.answer(thread, answer));
     worker.on('error', (error) => this.lost(thread, error));
@@ -142,9 +160,9 @@ export class ParsePool implements MailReader {
  * The pool when this module runs built (dist/…/parse-worker.js exists beside it), else the inline reader.
  * One thread per core beyond the main thread's, at least one.
  */
-export function mailReader(log: Logger, resolver?: DnsResolver): MailReader {
+export function mailReader(log: Logger, resolver: DnsResolver | undefined, dnsCacheMs: number): MailReader {
   const script = new URL('./parse-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(script))) return inlineReader(resolver);
+  if (!existsSync(fileURLToPath(script))) return inlineReader(resolver, dnsCacheMs);
   const size = Math.max(1, Math.min(4, availableParallelism() - 1));
-  return new ParsePool(script, { size, log, ...(resolver ? { resolver } : {}) });
+  return new ParsePool(script, { size, log, dnsCacheMs, ...(resolver ? { resolver } : {}) });
 }

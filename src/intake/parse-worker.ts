@@ -1,15 +1,15 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { DnsResolver } from './dns.js';
-import { readMail } from './parse-pool.js';
-import type { PoolAnswer, PoolRequest } from './parse-pool.js';
+import { cachedResolver, readMail } from './parse-pool.js';
+import type { PoolAnswer, PoolRequest, PoolThreadData } from './parse-pool.js';
 
 /**
  * A parse-pool thread: MIME and iCalendar parsing and sender authentication (RSA verification of DKIM),
  * the CPU-heavy part of intake, away from the main thread. DNS questions go back to the main thread's
  * resolver when it has one (tests and the demo answer from a table), else to the system resolver here.
  */
-function serve(port: MessagePort): void {
+function serve(port: MessagePort, data: PoolThreadData): void {
   const asked = new Map<number, { resolve: (value: string[][] | string[]) => void; reject: (error: unknown) => void }>();
   let nextQuestion = 0;
   const proxied: DnsResolver = (name, rrtype) =>
@@ -18,6 +18,9 @@ function serve(port: MessagePort): void {
       asked.set(id, { resolve, reject });
       port.postMessage({ kind: 'dns', id, name, rrtype } satisfies PoolAnswer);
     });
+  // Kept here, so a cached answer costs no trip to the main thread.
+  const viaMain = cachedResolver(proxied, data.dnsCacheMs);
+  const system = cachedResolver(undefined, data.dnsCacheMs);
   port.on('message', (request: PoolRequest) => {
     if (request.kind === 'dns-answer') {
       const waiting = asked.get(request.id);
@@ -26,11 +29,11 @@ function serve(port: MessagePort): void {
       else waiting?.resolve(request.answer ?? []);
       return;
     }
-    readMail(Buffer.from(request.raw), request.options, request.envelope, request.proxyDns ? proxied : undefined).then(
+    readMail(Buffer.from(request.raw), request.options, request.envelope, request.proxyDns ? viaMain : system).then(
       (result) => port.postMessage({ kind: 'done', id: request.id, result } satisfies PoolAnswer),
       (error: unknown) => port.postMessage({ kind: 'done', id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies PoolAnswer),
     );
   });
 }
 
-if (parentPort) serve(parentPort);
+if (parentPort) serve(parentPort, workerData as PoolThreadData);

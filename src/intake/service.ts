@@ -42,7 +42,7 @@ export interface Intake {
 export async function startIntake(config: Config, deps: IntakeDeps, options: { smtp: boolean }): Promise<Intake> {
   const log = deps.logger.child({ component: 'intake' });
   const meetings = new MeetingsStore(deps.db);
-  const reader = mailReader(log, deps.dnsResolver);
+  const reader = mailReader(log, deps.dnsResolver, config.QUORUM_DNS_CACHE_SECONDS * 1000);
   const replier = deps.replier ?? (config.QUORUM_SMTP_RELAY_URL ? relayReplier(config.QUORUM_SMTP_RELAY_URL, log) : undefined);
   const inbound = new InboundMail({
     store: meetings,

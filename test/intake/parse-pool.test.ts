@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mergeTables, tableResolver } from '../../src/intake/dns.js';
+import type { DnsResolver } from '../../src/intake/dns.js';
 import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
 import { inlineReader, ParsePool } from '../../src/intake/parse-pool.js';
 import { inviteMail } from './mail.js';
@@ -18,8 +19,13 @@ const corpus = readdirSync(CORPUS).filter((name) => name.endsWith('.eml'));
 const key = createDkimKey('acme.example');
 const other = createDkimKey('acme.example');
 // An SPF record that fails loopback, so only DKIM can pass: the DNS answers (and a missing name's error) cross threads.
-const resolver = tableResolver(mergeTables(key.dns, { txt: { 'acme.example': ['v=spf1 ip4:192.0.2.1 -all'] } }));
-const pool = new ParsePool(script, { size: 2, resolver, log: pino({ level: 'silent' }), execArgv });
+const table = tableResolver(mergeTables(key.dns, { txt: { 'acme.example': ['v=spf1 ip4:192.0.2.1 -all'] } }));
+const asked: string[] = [];
+const resolver: DnsResolver = (name, rrtype) => {
+  asked.push(`${rrtype} ${name}`);
+  return table(name, rrtype);
+};
+const pool = new ParsePool(script, { size: 1, resolver, dnsCacheMs: 60_000, log: pino({ level: 'silent' }), execArgv });
 const inline = inlineReader(resolver);
 
 afterAll(() => pool.close());
@@ -50,5 +56,20 @@ describe('the intake parse pool', () => {
     expect(good).toEqual(await inline.read(signed, options, envelope));
     expect(bad.auth).toMatchObject({ authenticated: false, dmarc: 'fail' });
     expect(bad).toEqual(await inline.read(spoofed, options, envelope));
+  });
+
+  it('keeps DNS answers in the thread: ten messages from one domain ask the main thread once per record', async () => {
+    const envelope = { remoteIp: '127.0.0.1', helo: 'mail.acme.example', mailFrom: 'ada@acme.example' };
+    const options = { horizonDays: 30, now: new Date('2026-03-01T12:00:00Z') };
+    const mails = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => signMessage(inviteMail({ uid: `dns-${n}`, start: new Date('2026-03-02T15:00:00Z'), organizer: 'ada@acme.example', link: 'https://meet.google.com/abc-defg-hij' }, { from: 'ada@acme.example', to: 'assistant@acme.example' }), key)),
+    );
+    const before = asked.length;
+    const reads = await Promise.all(mails.map((mail) => pool.read(mail, options, envelope)));
+    expect(reads.every((read) => 'authenticated' in read.auth && read.auth.authenticated)).toBe(true);
+    // SPF, the DKIM key and DMARC: at most once each (the earlier tests may have asked already).
+    const questions = asked.slice(before);
+    expect(questions.length).toBeLessThanOrEqual(3);
+    expect(new Set(questions).size).toBe(questions.length);
   });
 });
