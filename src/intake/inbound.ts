@@ -7,9 +7,9 @@ import type { ParsedInviteEmail } from './email.js';
 import { aligned } from './mail-auth.js';
 import type { Envelope, SenderAuth } from './mail-auth.js';
 import { inlineReader } from './parse-pool.js';
-import type { MailReader } from './parse-pool.js';
+import type { MailReader, ReadMail } from './parse-pool.js';
 import { GroupCommit } from './group-commit.js';
-import { InviteWrites } from './invite-writes.js';
+import { InviteWrites, StaleMeetingError } from './invite-writes.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { MeetingsStore, Transport } from './meetings-store.js';
 import type { CompanyDirectory } from './planner.js';
@@ -52,6 +52,16 @@ export interface InboundResult {
   events: EventOutcome[];
 }
 
+/** What applying a message gave, and the meetings it holds until its writes are committed. */
+interface Processed {
+  result: InboundResult;
+  parsed?: ParsedInviteEmail;
+  unlock?: () => void;
+}
+
+/** A message is decided again when another process changed its meeting meanwhile; this often, then it fails. */
+const MAX_ATTEMPTS = 5;
+
 /** iTIP methods that carry an attendee's answer, not an invite: nothing to record. */
 const NOT_INVITES = new Set(['REPLY', 'COUNTER', 'DECLINECOUNTER', 'REFRESH']);
 
@@ -82,31 +92,39 @@ export class InboundMail {
     await this.group.run(async (store) => void (await store.saveRaw({ transport: mail.transport, raw: mail.raw, ...mail.envelope }, id)));
     let result: InboundResult;
     let parsed: ParsedInviteEmail | undefined;
-    let unlock: (() => void) | undefined;
     try {
-      // Everything the message changes, and its outcome, is committed at once (see InviteWrites).
-      const writes = new InviteWrites(this.deps, this.group);
-      ({ result, parsed, unlock } = await this.process(id, mail, writes.deps));
-      const outcome = result;
-      await writes.commit((store) =>
-        store.finishMessage(id, {
-          status: outcome.status,
-          ...(outcome.rejection ? { error: `${outcome.rejection.code}: ${outcome.rejection.message}` } : {}),
-          ...(outcome.companyId ? { companyId: outcome.companyId } : {}),
-          ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
-          outcome: { auth: outcome.auth, requester: outcome.requester, events: outcome.events },
-        }),
-      );
+      const now = this.deps.now?.() ?? new Date();
+      const read = await this.reader.read(mail.raw, { horizonDays: this.deps.horizonDays, now, maxBytes: this.deps.maxBytes }, mail.envelope);
+      ({ result, parsed } = await this.applyRead(id, mail, read, now));
     } catch (error) {
       this.deps.log.error({ err: error, messageId: id }, 'inbound mail failed');
       const message = 'Quorum hit an unexpected error reading this invite; the message is kept and an operator can look at it.';
       result = { id, status: 'failed', rejection: { code: 'internal_error', message }, events: [] };
       await this.deps.store.finishMessage(id, { status: 'failed', error: `internal_error: ${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined);
-    } finally {
-      unlock?.();
     }
     this.track(this.reply(mail, result, parsed));
     return result;
+  }
+
+  /**
+   * Applies a read message and commits everything it changes with its outcome, at once (see InviteWrites).
+   * When another process changed one of its meetings after it was read, nothing was committed: it is decided again.
+   */
+  private async applyRead(id: string, mail: ReceivedMail, read: ReadMail, now: Date): Promise<Processed> {
+    for (let attempt = 1; ; attempt += 1) {
+      const writes = new InviteWrites(this.deps, this.group);
+      let processed: Processed | undefined;
+      try {
+        processed = await this.process(id, mail, read, now, writes.deps);
+        await writes.commit(finish(id, processed));
+        return processed;
+      } catch (error) {
+        if (!(error instanceof StaleMeetingError) || attempt >= MAX_ATTEMPTS) throw error;
+        this.deps.log.info({ messageId: id, uid: error.uid, attempt }, 'a meeting changed in another process meanwhile; applying the message again');
+      } finally {
+        processed?.unlock?.();
+      }
+    }
   }
 
   /** Plans the occurrences of recurring meetings that the planning horizon has reached since they arrived. */
@@ -119,9 +137,7 @@ export class InboundMail {
     await Promise.allSettled([...this.pending]);
   }
 
-  private async process(id: string, mail: ReceivedMail, apply: ApplyDeps): Promise<{ result: InboundResult; parsed?: ParsedInviteEmail; unlock?: () => void }> {
-    const now = this.deps.now?.() ?? new Date();
-    const read = await this.reader.read(mail.raw, { horizonDays: this.deps.horizonDays, now, maxBytes: this.deps.maxBytes }, mail.envelope);
+  private async process(id: string, mail: ReceivedMail, read: ReadMail, now: Date, apply: ApplyDeps): Promise<Processed> {
     const parsed = read.parsed;
     if ('error' in parsed) {
       return { result: { id, status: 'rejected', rejection: { code: parsed.error, message: `${parsed.message}. Send the meeting invite itself (with its calendar attachment) to the assistant address.` }, events: [] } };
@@ -142,11 +158,16 @@ export class InboundMail {
     // Two copies of one invite arriving together (a forward and the invite itself) must not both plan it: the
     // second reads what the first committed. The caller releases the meetings once this message is committed.
     const unlock = senderAuthenticated ? await this.meetingLocks.acquire(meetingKeys(companyId, parsed)) : undefined;
-    for (const calendar of parsed.calendars) {
-      const method = calendar.method ?? 'REQUEST';
-      if (NOT_INVITES.has(method)) continue;
-      const invite: InviteContext = { ...base, method, ...(parsed.bodyText ? { bodyText: parsed.bodyText } : {}), ...(parsed.bodyHtml ? { bodyHtml: parsed.bodyHtml } : {}) };
-      for (const event of calendar.events) events.push(senderAuthenticated ? await applyEvent(apply, invite, event) : await previewEvent(apply, invite, event));
+    try {
+      for (const calendar of parsed.calendars) {
+        const method = calendar.method ?? 'REQUEST';
+        if (NOT_INVITES.has(method)) continue;
+        const invite: InviteContext = { ...base, method, ...(parsed.bodyText ? { bodyText: parsed.bodyText } : {}), ...(parsed.bodyHtml ? { bodyHtml: parsed.bodyHtml } : {}) };
+        for (const event of calendar.events) events.push(senderAuthenticated ? await applyEvent(apply, invite, event) : await previewEvent(apply, invite, event));
+      }
+    } catch (error) {
+      unlock?.();
+      throw error;
     }
     const result: InboundResult = { id, status: 'processed', ...(companyId ? { companyId } : {}), assistantAddress, requester, auth: { authenticated: senderAuthenticated, summary: auth.summary }, events };
     if (events.length === 0) result.rejection = { code: 'no_invite', message: 'The calendar holds only attendee answers (REPLY, COUNTER), no invite; forward the invite itself.' };
@@ -194,6 +215,18 @@ export class InboundMail {
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise));
   }
+}
+
+/** The message's outcome, written with its last commit. */
+function finish(id: string, { result, parsed }: Processed): (store: MeetingsStore) => Promise<void> {
+  return (store) =>
+    store.finishMessage(id, {
+      status: result.status,
+      ...(result.rejection ? { error: `${result.rejection.code}: ${result.rejection.message}` } : {}),
+      ...(result.companyId ? { companyId: result.companyId } : {}),
+      ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
+      outcome: { auth: result.auth, requester: result.requester, events: result.events },
+    });
 }
 
 /** The lock keys of the meetings a message carries: company + UID (an override shares its series' key). */

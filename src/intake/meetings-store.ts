@@ -234,6 +234,32 @@ export class MeetingsStore {
       .execute();
   }
 
+  /** The meeting's change counter (MeetingVersionTable): read before the meeting itself, claimed at commit. */
+  async version(companyId: string, uid: string): Promise<number> {
+    const row = await this.db.selectFrom('meeting_versions').select('version').where('company_id', '=', companyId).where('uid', '=', uid).executeTakeFirst();
+    return row?.version ?? 0;
+  }
+
+  /** Moves the counter on from `expected`; false when another writer moved it since it was read. */
+  async claimVersion(companyId: string, uid: string, expected: number): Promise<boolean> {
+    if (expected === 0) {
+      const inserted = await this.db
+        .insertInto('meeting_versions')
+        .values({ company_id: companyId, uid, version: 1 })
+        .onConflict((oc) => oc.columns(['company_id', 'uid']).doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+    }
+    const updated = await this.db
+      .updateTable('meeting_versions')
+      .set({ version: expected + 1 })
+      .where('company_id', '=', companyId)
+      .where('uid', '=', uid)
+      .where('version', '=', expected)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) > 0;
+  }
+
   async occurrences(companyId: string, uid: string): Promise<MeetingOccurrence[]> {
     const rows = await this.db
       .selectFrom('meeting_occurrences')

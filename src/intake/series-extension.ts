@@ -7,7 +7,7 @@ import { parseInviteEmail } from './email.js';
 import type { ParsedInviteEmail } from './email.js';
 import type { GroupCommit } from './group-commit.js';
 import type { InboundDeps } from './inbound.js';
-import { InviteWrites } from './invite-writes.js';
+import { InviteWrites, StaleMeetingError } from './invite-writes.js';
 import type { KeyedLock } from './keyed-lock.js';
 import type { Meeting } from './meetings-store.js';
 
@@ -51,6 +51,8 @@ export async function extendSeries(deps: InboundDeps, group: GroupCommit, locks:
         unlock();
       }
     } catch (error) {
+      // Mail about it was applied by another process meanwhile, and planned the horizon as it stands now.
+      if (error instanceof StaleMeetingError) continue;
       result.failed += 1;
       deps.log.error({ err: error, uid: meeting.uid, companyId: meeting.companyId }, 'could not plan further occurrences of a recurring meeting');
     }

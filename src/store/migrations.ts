@@ -241,6 +241,19 @@ const accountLeases: Migration = {
   },
 };
 
+/** A change counter per meeting (schema.ts `MeetingVersionTable`); a meeting without a row is at 0. */
+const meetingVersions: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('meeting_versions')
+      .addColumn('company_id', 'text', (c) => c.notNull())
+      .addColumn('uid', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('meeting_versions_pk', ['company_id', 'uid'])
+      .execute();
+  },
+};
+
 /**
  * Zoom webhooks: each delivery once (keyed by its content, so Zoom's retries are recognised), each signature
  * once (a replayed request is refused), and each cloud-recording file once per session.
@@ -277,5 +290,5 @@ const zoom: Migration = {
 };
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions };
 }

@@ -15,6 +15,7 @@ export interface Database {
   inbound_messages: InboundMessageTable;
   meetings: MeetingTable;
   meeting_occurrences: MeetingOccurrenceTable;
+  meeting_versions: MeetingVersionTable;
   consent_links: ConsentLinkTable;
   consent_choices: ConsentChoiceTable;
   api_tokens: ApiTokenTable;
@@ -186,6 +187,17 @@ export interface MeetingOccurrenceTable {
   session_id: string | null;
   decision: string | null;
   updated_at: string;
+}
+
+/**
+ * How many times a meeting (company + UID, its overrides included) has been changed by intake. A writer
+ * moves it on from the value it read before deciding; finding it moved, it decides again on fresh reads,
+ * so two processes receiving mail about one meeting never both act on what they read before the other's commit.
+ */
+export interface MeetingVersionTable {
+  company_id: string;
+  uid: string;
+  version: number;
 }
 
 /**
