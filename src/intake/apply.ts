@@ -160,13 +160,17 @@ export async function applyEvent(deps: ApplyDeps, invite: InviteContext, event: 
   // An override seen for the first time is stale only against its series.
   const against = current ?? (recurrenceId ? stored.find((m) => m.recurrenceId === '') : undefined);
   const order = current ? ordering(event, current) : against && event.sequence < against.sequence ? 'lower' : 'apply';
-  if (against && order === 'apply' && !mayChange(against, invite)) {
+  if (against && order === 'apply' && !mayChange(against, invite) && !(await unclaimed(deps, invite, uid, cancelled))) {
     deps.log.warn({ uid, requester: invite.requesterEmail }, 'update from someone who neither asked for nor organizes the meeting');
     return { ...base, result: 'not_authorized', currentSequence: against.sequence, occurrences: [] };
   }
   if (order !== 'apply') {
-    const stored = await deps.store.occurrences(invite.companyId, uid);
-    const mine = stored.filter((row) => !recurrenceId || row.occurrence === recurrenceId);
+    const rows = await deps.store.occurrences(invite.companyId, uid);
+    const mine = rows.filter((row) => !recurrenceId || row.occurrence === recurrenceId);
+    if (order === 'duplicate' && current && anotherRequester(current, invite) && mine.some((row) => row.status === 'rejected')) {
+      const overrides = recurrenceId ? [] : stored.filter((m) => m.recurrenceId !== '');
+      return { ...base, ...(await requestAgain(deps, invite, event, current, mine, overrides)) };
+    }
     deps.log.info({ uid, recurrenceId, sequence: event.sequence, current: against?.sequence, order }, 'invite version not applied');
     const result = order === 'lower' ? 'ignored_lower_sequence' : 'duplicate';
     return { ...base, result, currentSequence: against?.sequence ?? event.sequence, occurrences: mine.map((row) => outcomeOf(row, 'unchanged')) };
@@ -175,6 +179,44 @@ export async function applyEvent(deps: ApplyDeps, invite: InviteContext, event: 
   const overrides = recurrenceId ? [] : stored.filter((m) => m.recurrenceId !== '');
   const occurrences = cancelled ? await cancelEvent(deps, invite, uid, event) : await planEvent(deps, invite, uid, event, overrides);
   return { ...base, result: cancelled ? 'cancelled' : 'applied', occurrences };
+}
+
+/**
+ * A meeting with nothing planned is no one's recording yet: a version from someone else that does not cancel it
+ * is their request (a colleague forwarding what an external organizer sent, turned down for the organizer).
+ */
+async function unclaimed(deps: ApplyDeps, invite: InviteContext, uid: string, cancelled: boolean): Promise<boolean> {
+  if (cancelled) return false;
+  return !(await deps.store.occurrences(invite.companyId, uid)).some((row) => row.status === 'planned');
+}
+
+function anotherRequester(current: Meeting, invite: InviteContext): boolean {
+  return invite.requesterEmail.toLowerCase() !== (current.requestedBy ?? '').toLowerCase();
+}
+
+/**
+ * The same version of an invite from someone else, e.g. a colleague forwarding what an external organizer sent
+ * the assistant: a new request, decided for the occurrences that were turned down. When it plans one, the
+ * meeting becomes theirs (later occurrences of a series are planned for them).
+ */
+async function requestAgain(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, current: Meeting, rows: MeetingOccurrence[], overrides: Meeting[]): Promise<Pick<EventOutcome, 'result' | 'currentSequence' | 'occurrences'>> {
+  const byKey = new Map(rows.map((row) => [row.occurrence, row]));
+  const occurrences: OccurrenceOutcome[] = [];
+  for (const occurrence of event.occurrences) {
+    const key = keyOf(occurrence);
+    const row = byKey.get(key);
+    byKey.delete(key);
+    if (!row || row.status !== 'rejected' || ownedByOverride(overrides, key, event)) {
+      if (row) occurrences.push(outcomeOf(row, 'unchanged'));
+      continue;
+    }
+    occurrences.push(await planOccurrence(deps, invite, current.uid, event, occurrence, row));
+  }
+  occurrences.push(...[...byKey.values()].map((row) => outcomeOf(row, 'unchanged')));
+  const planned = occurrences.some((outcome) => outcome.change === 'new');
+  if (planned) await deps.store.putMeeting({ ...current, requestedBy: invite.requesterEmail, messageId: invite.messageId });
+  deps.log.info({ uid: current.uid, requester: invite.requesterEmail, planned }, 'same invite from another requester decided for them');
+  return { result: planned ? 'applied' : 'duplicate', currentSequence: current.sequence, occurrences };
 }
 
 async function cancelEvent(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent): Promise<OccurrenceOutcome[]> {

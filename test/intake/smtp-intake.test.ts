@@ -113,6 +113,26 @@ describe('invites by e-mail through SMTP', () => {
     expect(sessions.filter((s) => s.state === 'scheduled')).toHaveLength(1);
   });
 
+  it('an invite turned down for one requester is recorded when a colleague with a seat forwards it, and is theirs from then on', async () => {
+    const dtstamp = new Date(Date.now() - HOUR);
+    for (const [uid, second] of [['again-1', dtstamp], ['again-2', new Date()]] as const) {
+      // The same version again (duplicate) and a copy with a newer DTSTAMP (Outlook regenerates it on forward).
+      const spec: InviteSpec = { uid, start: inMs(2 * DAY), organizer: 'carol@partner.example', link: meetLink(uid === 'again-1' ? 'aga-inaa-one' : 'aga-inaa-two'), summary: `Asked again ${uid}`, dtstamp };
+      await send(spec, { from: 'mallory@evil.example', forward: true, sign: 'evil' });
+      expect(await sessionsOf(uid)).toHaveLength(0);
+      await send({ ...spec, dtstamp: second }, { from: 'ada@acme.example', forward: true });
+      const sessions = await sessionsOf(uid);
+      expect(sessions.map((s) => [s.state, s.requestedBy])).toEqual([['scheduled', 'ada@acme.example']]);
+      expect((await quorum.intake.meetings.meeting('acme', uid))?.requestedBy).toBe('ada@acme.example');
+      // Planned now, so the outsider can no longer change it.
+      await send({ ...spec, sequence: 1, start: inMs(4 * DAY) }, { from: 'mallory@evil.example', forward: true, sign: 'evil' });
+      expect((await sessionsOf(uid)).map((s) => s.startsAt)).toEqual([spec.start.toISOString()]);
+      expect((await replyTo('mallory@evil.example', new RegExp(`Asked again ${uid}`))).text).toBeDefined();
+    }
+    const outsider = sink.mails.filter((mail) => JSON.stringify(mail.to).includes('mallory@evil.example') && /again-1/.test(mail.subject ?? ''));
+    expect(outsider.map((mail) => mail.text).join('\n')).toContain('did not come from the meeting\'s organizer');
+  });
+
   it('a spoofed From (DMARC fail) schedules nothing, stores no meeting and is answered with sender_not_authenticated', async () => {
     const start = inMs(2 * DAY);
     const unsigned = await send({ uid: 'spoof-1', start, organizer: 'ada@acme.example', link: meetLink('spo-ofed-aaa'), summary: 'Spoofed one' }, { from: 'ada@acme.example', sign: false });
