@@ -85,8 +85,10 @@ export function createDkimKey(domain: string, selector = 'quorum'): DkimKey {
 /** Prepends a DKIM-Signature made with `key` to a raw message. */
 export async function signMessage(raw: Buffer | string, key: DkimKey): Promise<Buffer> {
   const signer = { signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey };
-  // mailauth reads the keys from `signatureData`; its typings want them at the top level as well.
-  const signed = await dkimSign(raw, { ...signer, signatureData: [signer] });
+  // mailauth reads the keys from `signatureData`; its typings want them at the top level as well. Without
+  // `signTime` it reads the clock twice, for the signed t= and the written one, and about one signature in
+  // 2,500 (a rounding to the next second in between) could never verify.
+  const signed = await dkimSign(raw, { ...signer, signatureData: [signer], signTime: new Date() });
   if (signed.errors.length > 0 || signed.signatures.trim() === '') throw new Error(`DKIM signing failed: ${JSON.stringify(signed.errors)}`);
   return Buffer.concat([Buffer.from(signed.signatures), Buffer.isBuffer(raw) ? raw : Buffer.from(raw)]);
 }
