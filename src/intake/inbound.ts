@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Decision } from '../eligibility/check.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import { applyEvent, meetingKey, previewEvent, uidOf } from './apply.js';
-import type { ApplyDeps, EventOutcome, InviteContext } from './apply.js';
+import type { ApplyDeps, EventOutcome, InviteContext, OccurrenceOutcome } from './apply.js';
 import type { DnsResolver } from './dns.js';
 import type { ParsedInviteEmail } from './email.js';
 import { aligned } from './mail-auth.js';
@@ -225,8 +226,21 @@ function finish(id: string, { result, parsed }: Processed): (store: MeetingsStor
       ...(result.rejection ? { error: `${result.rejection.code}: ${result.rejection.message}` } : {}),
       ...(result.companyId ? { companyId: result.companyId } : {}),
       ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
-      outcome: { auth: result.auth, requester: result.requester, events: result.events },
+      outcome: { auth: result.auth, requester: result.requester, events: result.events.map(brief) },
     });
+}
+
+/**
+ * An event's outcome as kept with the message: each decision without its checks and request (the full decision is
+ * stored with the occurrence and its session), so the message still says what was decided and why not.
+ */
+function brief(event: EventOutcome): Omit<EventOutcome, 'occurrences'> & { occurrences: Array<Omit<OccurrenceOutcome, 'decision'> & { decision?: Omit<Decision, 'checks' | 'request'> }> } {
+  const occurrences = event.occurrences.map(({ decision, ...occurrence }) => {
+    if (!decision) return occurrence;
+    const { checks: _checks, request: _request, ...rest } = decision;
+    return { ...occurrence, decision: rest };
+  });
+  return { ...event, occurrences };
 }
 
 /** The lock keys of the meetings a message carries: company + UID (an override shares its series' key). */

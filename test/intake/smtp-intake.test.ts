@@ -118,8 +118,13 @@ describe('invites by e-mail through SMTP', () => {
     for (const [uid, second] of [['again-1', dtstamp], ['again-2', new Date()]] as const) {
       // The same version again (duplicate) and a copy with a newer DTSTAMP (Outlook regenerates it on forward).
       const spec: InviteSpec = { uid, start: inMs(2 * DAY), organizer: 'carol@partner.example', link: meetLink(uid === 'again-1' ? 'aga-inaa-one' : 'aga-inaa-two'), summary: `Asked again ${uid}`, dtstamp };
-      await send(spec, { from: 'mallory@evil.example', forward: true, sign: 'evil' });
+      const refused = await send(spec, { from: 'mallory@evil.example', forward: true, sign: 'evil' });
       expect(await sessionsOf(uid)).toHaveLength(0);
+      // The message keeps what was decided and why not; the full decision (every check) is the occurrence's.
+      const stored = await quorum.intake.meetings.message(/queued as (\S+)/.exec(refused)?.[1] ?? '');
+      const decision = (stored?.outcome as { events: Array<{ occurrences: Array<{ decision: Record<string, unknown> }> }> }).events[0]?.occurrences[0]?.decision;
+      expect(decision).toMatchObject({ eligible: false, reasons: [expect.objectContaining({ code: 'requester_unknown' })] });
+      expect(decision).not.toHaveProperty('checks');
       await send({ ...spec, dtstamp: second }, { from: 'ada@acme.example', forward: true });
       const sessions = await sessionsOf(uid);
       expect(sessions.map((s) => [s.state, s.requestedBy])).toEqual([['scheduled', 'ada@acme.example']]);
