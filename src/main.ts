@@ -125,7 +125,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   });
   await scheduler.start();
   await zoomCloud.start();
-  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, planner: tenancy.planner, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
+  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, planner: tenancy.planner, metrics: metrics.intake, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
   const intake = await startIntake(config, intakeDeps, { smtp: options.api !== false });
   const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy, zoom: { cloud: zoomCloud, windowSeconds: config.QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS } });
   const url = options.api === false ? '' : await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });

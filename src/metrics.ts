@@ -6,6 +6,38 @@ export interface Metrics {
   joinLatency: Histogram;
   activeBots: Gauge;
   failures: Counter<'end_code'>;
+  intake: IntakeMetrics;
+}
+
+/** Invite e-mail: every message by how it ended, the time to its answer, and each event it carried by result. */
+export interface IntakeMetrics {
+  messages: Counter<'transport' | 'status' | 'code'>;
+  seconds: Histogram<'transport'>;
+  events: Counter<'result'>;
+}
+
+function intakeMetrics(registry: Registry): IntakeMetrics {
+  return {
+    messages: new Counter({
+      name: 'quorum_inbound_messages_total',
+      help: 'Invite e-mails received, by transport, status (processed, rejected, failed) and rejection code (none when processed)',
+      labelNames: ['transport', 'status', 'code'],
+      registers: [registry],
+    }),
+    seconds: new Histogram({
+      name: 'quorum_inbound_seconds',
+      help: 'From a message received to its changes committed (what an SMTP sender waits for its 250)',
+      labelNames: ['transport'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'quorum_inbound_events_total',
+      help: 'Calendar events in invite e-mails, by result (applied, cancelled, duplicate, ignored_lower_sequence, not_authorized, rejected)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+  };
 }
 
 /** Prometheus metrics; the sessions-by-state gauge is read from the store at scrape time. */
@@ -36,5 +68,6 @@ export function createMetrics(countByState: () => Promise<Record<string, number>
       labelNames: ['end_code'],
       registers: [registry],
     }),
+    intake: intakeMetrics(registry),
   };
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { IntakeMetrics } from '../metrics.js';
 import type { Decision } from '../eligibility/check.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import { applyEvent, meetingKey, previewEvent, uidOf } from './apply.js';
@@ -32,6 +34,7 @@ export interface InboundDeps extends ApplyDeps {
   /** Where parsing and sender authentication run; unset: on this thread (with `resolver`). */
   reader?: MailReader;
   replier?: Replier;
+  metrics?: IntakeMetrics;
   now?: () => Date;
 }
 
@@ -89,6 +92,7 @@ export class InboundMail {
   }
 
   async receive(mail: ReceivedMail): Promise<InboundResult> {
+    const started = performance.now();
     const id = randomUUID();
     await this.group.run(async (store) => void (await store.saveRaw({ transport: mail.transport, raw: mail.raw, ...mail.envelope }, id)));
     let result: InboundResult;
@@ -103,8 +107,20 @@ export class InboundMail {
       result = { id, status: 'failed', rejection: { code: 'internal_error', message }, events: [] };
       await this.deps.store.finishMessage(id, { status: 'failed', error: `internal_error: ${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined);
     }
+    this.count(mail.transport, result, (performance.now() - started) / 1000);
     this.track(this.reply(mail, result, parsed));
     return result;
+  }
+
+  private count(transport: Transport, result: InboundResult, seconds: number): void {
+    const metrics = this.deps.metrics;
+    if (!metrics) return;
+    // A sender that failed authentication has its events previewed, not applied: that is the message's rejection.
+    const unauthenticated = result.auth?.authenticated === false ? 'sender_not_authenticated' : undefined;
+    const code = result.status === 'processed' ? 'none' : (result.rejection?.code ?? unauthenticated ?? 'none');
+    metrics.messages.inc({ transport, status: result.status, code });
+    metrics.seconds.observe({ transport }, seconds);
+    for (const event of result.events) metrics.events.inc({ result: event.result });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { IntakeMetrics } from '../metrics.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { Database } from '../store/schema.js';
@@ -28,6 +29,7 @@ export interface IntakeDeps {
   /** Another request path's planner; unset: the eligibility check with the company's settings. */
   planner?: IntakePlanner;
   replier?: Replier;
+  metrics?: IntakeMetrics;
 }
 
 export interface Intake {
@@ -60,6 +62,7 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
     ...(deps.dnsResolver ? { resolver: deps.dnsResolver } : {}),
     reader,
     ...(replier ? { replier } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const smtp = options.smtp
     ? await startSmtpServer(inbound, {

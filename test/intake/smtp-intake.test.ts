@@ -242,4 +242,15 @@ describe('invites by e-mail through SMTP', () => {
     expect(spoofed.status).toBe(422);
     expect(JSON.stringify(await spoofed.json())).toContain('sender_not_authenticated');
   });
+
+  it('counts every message by how it ended, the time to its answer and its events by result on /metrics', async () => {
+    const text = await (await fetch(`${quorum.url}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).text();
+    const value = (series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? 0);
+    expect(value('quorum_inbound_messages_total{transport="smtp",status="processed",code="none"}')).toBeGreaterThan(5);
+    expect(value('quorum_inbound_messages_total{transport="smtp",status="rejected",code="sender_not_authenticated"}')).toBeGreaterThan(0);
+    expect(value('quorum_inbound_messages_total{transport="http",status="rejected",code="sender_not_authenticated"}')).toBe(1);
+    expect(value('quorum_inbound_events_total{result="duplicate"}')).toBeGreaterThan(0);
+    expect(value('quorum_inbound_events_total{result="ignored_lower_sequence"}')).toBeGreaterThan(0);
+    expect(value('quorum_inbound_seconds_count{transport="smtp"}')).toBeGreaterThan(5);
+  });
 });
