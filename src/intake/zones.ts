@@ -48,11 +48,28 @@ function ianaName(name: string): string | undefined {
   return formatter(name) ? name : undefined;
 }
 
-function ianaOffsetMs(utcMs: number, zone: string): number {
+const QUARTER_HOUR_MS = 900_000;
+/** Since 1973 every zone's offset is a whole number of quarter hours and changes at a quarter hour (UTC). */
+const QUARTER_HOURS_FROM = Date.UTC(1973, 0, 1);
+const offsets = new Map<string, number>();
+
+function formattedOffsetMs(utcMs: number, zone: string): number {
   const parts = formatter(zone)?.formatToParts(new Date(utcMs)) ?? [];
   const field = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   const wall = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
   return wall - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** The zone's offset at `utcMs`, kept per quarter hour: Intl's formatToParts was the costliest step of reading an invite. */
+function ianaOffsetMs(utcMs: number, zone: string): number {
+  if (utcMs < QUARTER_HOURS_FROM) return formattedOffsetMs(utcMs, zone);
+  const key = `${zone} ${Math.floor(utcMs / QUARTER_HOUR_MS)}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const offset = formattedOffsetMs(utcMs, zone);
+  if (offsets.size >= 100_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 }
 
 /**
@@ -60,8 +77,9 @@ function ianaOffsetMs(utcMs: number, zone: string): number {
  * spring-forward gap is read with the offset in force before the gap (02:30 becomes 03:30 daylight time).
  */
 function ianaToUtc(wallMs: number, zone: string): number {
-  const before = ianaOffsetMs(wallMs - 12 * HOUR_MS, zone);
-  const after = ianaOffsetMs(wallMs + 12 * HOUR_MS, zone);
+  // The instant lies within [wall - 14 h, wall + 12 h] (offsets run from -12:00 to +14:00): probe a day past each end.
+  const before = ianaOffsetMs(wallMs - 38 * HOUR_MS, zone);
+  const after = ianaOffsetMs(wallMs + 36 * HOUR_MS, zone);
   const valid = [wallMs - before, wallMs - after].filter((utc) => ianaOffsetMs(utc, zone) === wallMs - utc);
   return valid.length > 0 ? Math.min(...valid) : wallMs - before;
 }
@@ -87,13 +105,12 @@ export function wallToUtc(wall: WallTime, zone: Zone): number {
   }
 }
 
+const windowsByName = new Map(Object.entries(WINDOWS_ZONES).map(([windows, iana]) => [windows.toLowerCase(), iana]));
+
 function lookupWindows(name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const [windows, iana] of Object.entries(WINDOWS_ZONES)) {
-    // "FLE" (Domino) is the Windows key without its " Standard Time" suffix.
-    if (windows.toLowerCase() === lower || windows.toLowerCase() === `${lower} standard time`) return iana;
-  }
-  return undefined;
+  // "FLE" (Domino) is the Windows key without its " Standard Time" suffix.
+  return windowsByName.get(lower) ?? windowsByName.get(`${lower} standard time`);
 }
 
 /** "(UTC-05:00) Eastern Time (US & Canada)" / "(GMT+10:00) Canberra, Melbourne, Sydney" (OWA, no VTIMEZONE). */
