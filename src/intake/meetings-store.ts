@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, MeetingOccurrenceTable, MeetingTable } from '../store/schema.js';
+import { decisionFromJson, decisionToJson } from '../eligibility/stored-decision.js';
 
 export type Transport = 'smtp' | 'http';
 export type MessageStatus = 'received' | 'processed' | 'rejected' | 'failed';
@@ -88,7 +89,7 @@ function toOccurrence(row: MeetingOccurrenceTable): MeetingOccurrence {
     endsAt: row.ends_at,
     status: row.status as MeetingOccurrence['status'],
     sessionId: row.session_id,
-    decision: row.decision === null ? null : (JSON.parse(row.decision) as unknown),
+    decision: row.decision === null ? null : decisionFromJson(row.decision),
   };
 }
 
@@ -277,7 +278,7 @@ export class MeetingsStore {
       ends_at: occurrence.endsAt,
       status: occurrence.status,
       session_id: occurrence.sessionId,
-      decision: occurrence.decision === null || occurrence.decision === undefined ? null : JSON.stringify(occurrence.decision),
+      decision: occurrence.decision === null || occurrence.decision === undefined ? null : decisionToJson(occurrence.decision),
       updated_at: now(),
     };
     await this.db
@@ -299,7 +300,7 @@ export class MeetingsStore {
         ends_at: times.endsAt.toISOString(),
         join_at: times.joinAt.toISOString(),
         meeting_url: times.meetingUrl,
-        decision: JSON.stringify(times.decision),
+        decision: decisionToJson(times.decision),
         updated_at: now(),
       })
       .where('id', '=', sessionId)

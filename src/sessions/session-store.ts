@@ -5,6 +5,7 @@ import type { Database, SessionTable } from '../store/schema.js';
 import type { EndCode } from './end-codes.js';
 import { toSession, type Attempt, type Plan, type Session, type TimelineEvent } from './session.js';
 import { activeStates, canTransition, isEnded, type SessionState } from './states.js';
+import { decisionToJson } from '../eligibility/stored-decision.js';
 
 export interface NewSession {
   companyId: string;
@@ -244,7 +245,7 @@ export function newSessionRow(id: string, input: NewSession, now: string): Sessi
     state: 'scheduled',
     end_code: null,
     attempt: 1,
-    decision: input.decision === undefined ? null : JSON.stringify(input.decision),
+    decision: input.decision === undefined ? null : decisionToJson(input.decision),
     worker_id: null,
     lease_until: null,
     created_at: now,

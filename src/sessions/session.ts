@@ -1,6 +1,7 @@
 import type { SessionTable } from '../store/schema.js';
 import type { EndCode } from './end-codes.js';
 import type { SessionState } from './states.js';
+import { decisionFromJson } from '../eligibility/stored-decision.js';
 
 export type Plan = 'bot' | 'zoom_cloud';
 
@@ -61,7 +62,7 @@ export function toSession(row: SessionTable): Session {
     state: row.state as SessionState,
     endCode: row.end_code as EndCode | null,
     attempt: row.attempt,
-    decision: row.decision === null ? null : (JSON.parse(row.decision) as unknown),
+    decision: row.decision === null ? null : decisionFromJson(row.decision),
     workerId: row.worker_id,
     leaseUntil: row.lease_until,
     createdAt: row.created_at,
