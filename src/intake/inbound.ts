@@ -136,8 +136,8 @@ export class InboundMail {
         await writes.commit(finish(id, processed));
         return processed;
       } catch (error) {
-        if (!(error instanceof StaleMeetingError) || attempt >= MAX_ATTEMPTS) throw error;
-        this.deps.log.info({ messageId: id, uid: error.uid, attempt }, 'a meeting changed in another process meanwhile; applying the message again');
+        if (!decideAgain(error) || attempt >= MAX_ATTEMPTS) throw error;
+        this.deps.log.info({ messageId: id, attempt, reason: error instanceof Error ? error.message : String(error) }, 'applying the message again');
       } finally {
         processed?.unlock?.();
       }
@@ -232,6 +232,17 @@ export class InboundMail {
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise));
   }
+}
+
+/**
+ * Failures after which nothing of the message was committed and deciding it again can succeed: another process
+ * changed one of its meetings, or PostgreSQL gave up the shared commit to break a deadlock between two processes
+ * claiming the same meetings in another order (40P01) or a serialization conflict (40001).
+ */
+function decideAgain(error: unknown): boolean {
+  if (error instanceof StaleMeetingError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 /** The message's outcome, written with its last commit. */

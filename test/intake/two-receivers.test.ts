@@ -46,6 +46,24 @@ class GatedMeetings extends MeetingsStore {
   }
 }
 
+/** Fails the commit numbered `failing` as PostgreSQL does when it breaks a deadlock between two processes. */
+class DeadlockOnce extends MeetingsStore {
+  private commits = 0;
+
+  constructor(
+    db: Store['db'],
+    private readonly failing: number,
+  ) {
+    super(db);
+  }
+
+  override transaction<T>(work: Parameters<MeetingsStore['transaction']>[0]): Promise<T> {
+    this.commits += 1;
+    if (this.commits === this.failing) return Promise.reject(Object.assign(new Error('deadlock detected'), { code: '40P01' }));
+    return super.transaction(work) as Promise<T>;
+  }
+}
+
 /**
  * Two `quorum serve` processes behind one MX: each its own intake (its own in-process meeting locks) on
  * its own database connection. Only the store can keep them from acting on what they read before the
@@ -57,10 +75,10 @@ describe.each(dialects)('two processes receiving mail about one meeting, on %s',
   let receivers: InboundMail[];
   const planned: Session[] = [];
 
-  function receiver(db: Store['db'], gate: () => Promise<void>): InboundMail {
+  function receiver(db: Store['db'], gate: () => Promise<void>, store: MeetingsStore = new GatedMeetings(db, gate)): InboundMail {
     const companies = new CompanyStore(db);
     return new InboundMail({
-      store: new GatedMeetings(db, gate),
+      store,
       sessions: new SessionStore(db, t.bus),
       scheduler: { plan: async (session) => void planned.push(session), abort: (id) => t.sessions.get(id) as Promise<Session> },
       planner: eligibilityPlanner({ companies, retiredAssistantAddresses: [] }),
@@ -113,5 +131,15 @@ describe.each(dialects)('two processes receiving mail about one meeting, on %s',
     await Promise.all([deliver(receivers[0] as InboundMail, spec, false), deliver(receivers[1] as InboundMail, moved, false)]);
     const sessions = (await t.sessions.list({ companyId: 'acme' })).filter((s) => s.title === 'Moved along');
     expect(sessions.map((s) => [s.state, s.startsAt])).toEqual([['scheduled', moved.start.toISOString()]]);
+  });
+
+  it('a commit the database gave up to break a deadlock is decided again, not lost', async () => {
+    // Commit 1 stores the raw mail; commit 2, the message's changes, fails once.
+    const flaky = receiver(t.store.db, async () => undefined, new DeadlockOnce(t.store.db, 2));
+    const spec: InviteSpec = { uid: `deadlock-${dialect}`, start: inDays(2), organizer: 'ada@acme.example', link: 'https://meet.google.com/dea-dloc-kkk', summary: 'Deadlocked' };
+    const result = await deliver(flaky, spec, false);
+    expect(result).toMatchObject({ status: 'processed', events: [{ result: 'applied' }] });
+    const sessions = (await t.sessions.list({ companyId: 'acme' })).filter((s) => s.title === 'Deadlocked');
+    expect(sessions.map((s) => s.state)).toEqual(['scheduled']);
   });
 });
