@@ -167,7 +167,7 @@ export async function applyEvent(deps: ApplyDeps, invite: InviteContext, event: 
   if (order !== 'apply') {
     const rows = await deps.store.occurrences(invite.companyId, uid);
     const mine = rows.filter((row) => !recurrenceId || row.occurrence === recurrenceId);
-    if (order === 'duplicate' && current && anotherRequester(current, invite) && mine.some((row) => row.status === 'rejected')) {
+    if (order === 'duplicate' && current && mine.some((row) => row.status === 'rejected')) {
       const overrides = recurrenceId ? [] : stored.filter((m) => m.recurrenceId !== '');
       return { ...base, ...(await requestAgain(deps, invite, event, current, mine, overrides)) };
     }
@@ -190,14 +190,11 @@ async function unclaimed(deps: ApplyDeps, invite: InviteContext, uid: string, ca
   return !(await deps.store.occurrences(invite.companyId, uid)).some((row) => row.status === 'planned');
 }
 
-function anotherRequester(current: Meeting, invite: InviteContext): boolean {
-  return invite.requesterEmail.toLowerCase() !== (current.requestedBy ?? '').toLowerCase();
-}
-
 /**
- * The same version of an invite from someone else, e.g. a colleague forwarding what an external organizer sent
- * the assistant: a new request, decided for the occurrences that were turned down. When it plans one, the
- * meeting becomes theirs (later occurrences of a series are planned for them).
+ * The same version of an invite again, with occurrences that were turned down: decided again for them, as a new
+ * request. A colleague forwarding what an external organizer sent the assistant, or the requester sending it
+ * again once given a seat. When it plans one, the meeting becomes the requester's (later occurrences of a series
+ * are planned for them).
  */
 async function requestAgain(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, current: Meeting, rows: MeetingOccurrence[], overrides: Meeting[]): Promise<Pick<EventOutcome, 'result' | 'currentSequence' | 'occurrences'>> {
   const byKey = new Map(rows.map((row) => [row.occurrence, row]));

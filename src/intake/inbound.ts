@@ -14,7 +14,7 @@ import type { MailReader, ReadMail } from './parse-pool.js';
 import { GroupCommit } from './group-commit.js';
 import { InviteWrites, StaleMeetingError } from './invite-writes.js';
 import { KeyedLock } from './keyed-lock.js';
-import type { MeetingsStore, Transport } from './meetings-store.js';
+import type { InboundMessage, MeetingsStore, MessageSummary, Transport } from './meetings-store.js';
 import type { CompanyDirectory } from './planner.js';
 import { composeReply } from './reply.js';
 import type { Replier } from './reply.js';
@@ -95,6 +95,28 @@ export class InboundMail {
     const started = performance.now();
     const id = randomUUID();
     await this.group.run(async (store) => void (await store.saveRaw({ transport: mail.transport, raw: mail.raw, ...mail.envelope }, id)));
+    return this.handle(id, mail, started);
+  }
+
+  /**
+   * Runs a stored message through the path again, as received (an operator's retry after an internal error, or
+   * after changing the settings that turned it down); its outcome is replaced and the requester answered again.
+   * Undefined when no such message is stored.
+   */
+  async reprocess(id: string): Promise<InboundResult | undefined> {
+    const started = performance.now();
+    const stored = await this.deps.store.message(id);
+    if (!stored) return undefined;
+    const envelope = {
+      recipients: stored.recipients,
+      ...(stored.mailFrom ? { mailFrom: stored.mailFrom } : {}),
+      ...(stored.remoteIp ? { remoteIp: stored.remoteIp } : {}),
+      ...(stored.helo ? { helo: stored.helo } : {}),
+    };
+    return this.handle(id, { transport: stored.transport, raw: stored.raw, envelope }, started);
+  }
+
+  private async handle(id: string, mail: ReceivedMail, started: number): Promise<InboundResult> {
     let result: InboundResult;
     let parsed: ParsedInviteEmail | undefined;
     try {
@@ -142,6 +164,15 @@ export class InboundMail {
         processed?.unlock?.();
       }
     }
+  }
+
+  /** Stored messages, newest first (the operator's view of what arrived and how it ended). */
+  messages(limit: number, filter: Parameters<MeetingsStore['messages']>[1] = {}): Promise<MessageSummary[]> {
+    return this.deps.store.messages(limit, filter);
+  }
+
+  message(id: string): Promise<InboundMessage | undefined> {
+    return this.deps.store.message(id);
   }
 
   /** Plans the occurrences of recurring meetings that the planning horizon has reached since they arrived. */

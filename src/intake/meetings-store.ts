@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, MeetingOccurrenceTable, MeetingTable } from '../store/schema.js';
+import type { Database, InboundMessageTable, MeetingOccurrenceTable, MeetingTable } from '../store/schema.js';
 import { decisionFromJson, decisionToJson } from '../eligibility/stored-decision.js';
 
 export type Transport = 'smtp' | 'http';
@@ -20,6 +20,10 @@ export interface InboundMessage {
   receivedAt: string;
   transport: Transport;
   recipients: string[];
+  /** The SMTP session's envelope as received (HTTP intake: what the query gave). */
+  mailFrom: string | null;
+  remoteIp: string | null;
+  helo: string | null;
   bytes: number;
   raw: Buffer;
   status: MessageStatus;
@@ -60,6 +64,25 @@ export interface MeetingOccurrence {
 }
 
 const now = () => new Date().toISOString();
+
+export type MessageSummary = Omit<InboundMessage, 'raw' | 'outcome'>;
+
+function toMessageSummary(row: Omit<InboundMessageTable, 'raw' | 'outcome' | 'updated_at'>): MessageSummary {
+  return {
+    id: row.id,
+    receivedAt: row.received_at,
+    transport: row.transport as Transport,
+    recipients: JSON.parse(row.recipients) as string[],
+    mailFrom: row.mail_from,
+    remoteIp: row.remote_ip,
+    helo: row.helo,
+    bytes: row.bytes,
+    status: row.status as MessageStatus,
+    error: row.error,
+    companyId: row.company_id,
+    messageId: row.message_id,
+  };
+}
 
 function toMeeting(row: MeetingTable): Meeting {
   return {
@@ -147,34 +170,21 @@ export class MeetingsStore {
   async message(id: string): Promise<InboundMessage | undefined> {
     const row = await this.db.selectFrom('inbound_messages').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    return {
-      id: row.id,
-      receivedAt: row.received_at,
-      transport: row.transport as Transport,
-      recipients: JSON.parse(row.recipients) as string[],
-      bytes: row.bytes,
-      raw: Buffer.from(row.raw, 'base64'),
-      status: row.status as MessageStatus,
-      error: row.error,
-      companyId: row.company_id,
-      messageId: row.message_id,
-      outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as unknown),
-    };
+    return { ...toMessageSummary(row), raw: Buffer.from(row.raw, 'base64'), outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as unknown) };
   }
 
-  async messages(limit = 100): Promise<Array<Omit<InboundMessage, 'raw' | 'outcome'>>> {
-    const rows = await this.db.selectFrom('inbound_messages').selectAll().orderBy('received_at', 'desc').limit(limit).execute();
-    return rows.map((row) => ({
-      id: row.id,
-      receivedAt: row.received_at,
-      transport: row.transport as Transport,
-      recipients: JSON.parse(row.recipients) as string[],
-      bytes: row.bytes,
-      status: row.status as MessageStatus,
-      error: row.error,
-      companyId: row.company_id,
-      messageId: row.message_id,
-    }));
+  /** Received messages, newest first, without their raw mail and outcome; `before` is the last row of a page. */
+  async messages(limit = 100, filter: { status?: MessageStatus; before?: { receivedAt: string; id: string } } = {}): Promise<MessageSummary[]> {
+    let query = this.db
+      .selectFrom('inbound_messages')
+      .select(['id', 'received_at', 'transport', 'recipients', 'mail_from', 'remote_ip', 'helo', 'bytes', 'status', 'error', 'company_id', 'message_id'])
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    const before = filter.before;
+    if (before) query = query.where((eb) => eb.or([eb('received_at', '<', before.receivedAt), eb.and([eb('received_at', '=', before.receivedAt), eb('id', '<', before.id)])]));
+    return (await query.execute()).map(toMessageSummary);
   }
 
   async meeting(companyId: string, uid: string, recurrenceId = ''): Promise<Meeting | undefined> {

@@ -253,4 +253,34 @@ describe('invites by e-mail through SMTP', () => {
     expect(value('quorum_inbound_events_total{result="ignored_lower_sequence"}')).toBeGreaterThan(0);
     expect(value('quorum_inbound_seconds_count{transport="smtp"}')).toBeGreaterThan(5);
   });
+
+  it('lists what arrived, shows a message with its outcome and raw mail, and runs one again after the settings changed', async () => {
+    const api = (path: string, init: RequestInit = {}) => fetch(`${quorum.url}${path}`, { ...init, headers: { authorization: `Bearer ${adminToken}` } });
+    type Listed = { messages: Array<{ id: string; status: string; transport: string; mailFrom: string | null }>; nextCursor?: string };
+    const spec: InviteSpec = { uid: 'again-later-1', start: inMs(3 * DAY), organizer: 'carol@partner.example', link: meetLink('lat-erre-run'), summary: 'Run again later' };
+    const id = /queued as (\S+)/.exec(await send(spec, { from: 'dave@acme.example', forward: true }))?.[1] ?? '';
+    const page = (await (await api('/v1/inbound/messages?limit=2')).json()) as Listed;
+    expect(page.messages[0]).toMatchObject({ id, status: 'processed', transport: 'smtp', mailFrom: 'dave@acme.example' });
+    const next = (await (await api(`/v1/inbound/messages?limit=2&cursor=${encodeURIComponent(page.nextCursor ?? '')}`)).json()) as Listed;
+    expect(next.messages).toHaveLength(2);
+    expect(next.messages.map((m) => m.id)).not.toContain(id);
+    expect(((await (await api('/v1/inbound/messages?status=rejected&limit=500')).json()) as Listed).messages.every((m) => m.status === 'rejected')).toBe(true);
+    const shown = (await (await api(`/v1/inbound/messages/${id}`)).json()) as { outcome: { events: Array<{ occurrences: Array<{ decision: { reasons: Array<{ code: string }> } }> }> } };
+    expect(shown).not.toHaveProperty('raw');
+    expect(shown.outcome.events[0]?.occurrences[0]?.decision.reasons.map((r) => r.code)).toContain('requester_unknown');
+    const raw = await api(`/v1/inbound/messages/${id}/raw`);
+    expect(raw.headers.get('content-type')).toMatch(/^message\/rfc822/);
+    expect(Buffer.from(await raw.arrayBuffer()).toString()).toContain('UID:again-later-1');
+    expect(await sessionsOf('again-later-1')).toEqual([]);
+    // The operator gives Dave a seat, then runs his message again: it is recorded for him.
+    const company = await quorum.companies.get('acme');
+    if (!company) throw new Error('no company');
+    const users = { ...(company.settings.users as Record<string, unknown>), 'dave@acme.example': { email: 'dave@acme.example', seat: true, permissionProfile: 'admin', recordable: true } };
+    await quorum.companies.put({ ...company, settings: { ...company.settings, users } });
+    const again = await api(`/v1/inbound/messages/${id}/reprocess`, { method: 'POST' });
+    expect(again.status).toBe(200);
+    expect(await sessionsOf('again-later-1')).toMatchObject([{ requestedBy: 'dave@acme.example', state: 'scheduled' }]);
+    expect((await api('/v1/inbound/messages/no-such-id/reprocess', { method: 'POST' })).status).toBe(404);
+    expect((await api('/v1/inbound/messages?limit=0')).status).toBe(400);
+  });
 });
