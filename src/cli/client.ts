@@ -26,7 +26,8 @@ export class ApiClient {
     this.token = token;
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** `acceptStatuses`: error statuses whose body is still the answer (intake's 422 for a rejected message). */
+  async request<T>(method: string, path: string, body?: unknown, options: { acceptStatuses?: number[] } = {}): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -39,7 +40,7 @@ export class ApiClient {
     }
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as unknown) : {};
-    if (!response.ok) {
+    if (!response.ok && !options.acceptStatuses?.includes(response.status)) {
       const message = (parsed as { message?: string }).message ?? response.statusText;
       throw new ApiError(response.status, `${response.status}: ${message}`);
     }

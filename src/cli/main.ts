@@ -7,6 +7,7 @@ import { startQuorum } from '../main.js';
 import { ApiClient, ApiError } from './client.js';
 import { registerClientCommands } from './commands.js';
 import { registerExplainCommand } from './explain.js';
+import { registerInboundCommands } from './inbound.js';
 import { runDemo } from './demo.js';
 
 const program = new Command('quorum').description('Quorum: a self-hosted meeting bot orchestrator').showHelpAfterError();
@@ -80,6 +81,7 @@ program
 
 registerClientCommands(program, () => new ApiClient(loadConfig()));
 registerExplainCommand(program, () => new ApiClient(loadConfig()));
+registerInboundCommands(program, () => new ApiClient(loadConfig()));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof ApiError) {
