@@ -60,8 +60,9 @@ export function consoleApiRoutes(app: FastifyInstance, deps: ApiDeps, scope: Com
     return company ? [company] : [];
   };
 
-  // The vocabularies the filters and labels use, from the same tables the server validates against.
-  app.get('/console/api/meta', () => ({ states: sessionStates, endCodes, providers: providerIds }));
+  // The vocabularies the filters and labels use, from the same tables the server validates against; `admin`
+  // tells the console whether to offer the operator-only views (received invite e-mails).
+  app.get('/console/api/meta', (request) => ({ states: sessionStates, endCodes, providers: providerIds, admin: scope(request) === undefined }));
 
   app.get('/console/api/companies', async (request) => {
     const { companyId } = parse(companyQuery, request.query);

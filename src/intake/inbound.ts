@@ -137,9 +137,7 @@ export class InboundMail {
   private count(transport: Transport, result: InboundResult, seconds: number): void {
     const metrics = this.deps.metrics;
     if (!metrics) return;
-    // A sender that failed authentication has its events previewed, not applied: that is the message's rejection.
-    const unauthenticated = result.auth?.authenticated === false ? 'sender_not_authenticated' : undefined;
-    const code = result.status === 'processed' ? 'none' : (result.rejection?.code ?? unauthenticated ?? 'none');
+    const code = result.status === 'processed' ? 'none' : (rejectionOf(result)?.code ?? 'none');
     metrics.messages.inc({ transport, status: result.status, code });
     metrics.seconds.observe({ transport }, seconds);
     for (const event of result.events) metrics.events.inc({ result: event.result });
@@ -276,12 +274,20 @@ function decideAgain(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
+/** Why a message was turned down as a whole; a sender that failed authentication had its events previewed, not applied. */
+function rejectionOf(result: InboundResult): { code: string; message: string } | undefined {
+  if (result.rejection) return result.rejection;
+  if (result.auth?.authenticated === false) return { code: 'sender_not_authenticated', message: result.auth.summary };
+  return undefined;
+}
+
 /** The message's outcome, written with its last commit. */
 function finish(id: string, { result, parsed }: Processed): (store: MeetingsStore) => Promise<void> {
+  const rejection = rejectionOf(result);
   return (store) =>
     store.finishMessage(id, {
       status: result.status,
-      ...(result.rejection ? { error: `${result.rejection.code}: ${result.rejection.message}` } : {}),
+      ...(rejection ? { error: `${rejection.code}: ${rejection.message}` } : {}),
       ...(result.companyId ? { companyId: result.companyId } : {}),
       ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
       outcome: { auth: result.auth, requester: result.requester, events: result.events.map(brief) },

@@ -1,8 +1,9 @@
 /* global document, window, location, URLSearchParams */
-// The console's router: hash routes (#/sessions, #/sessions/<id>, #/overview, #/providers, #/companies),
+// The console's router: hash routes (#/sessions, #/sessions/<id>, #/overview, #/providers, #/companies, #/inbound),
 // so the server serves one data-free page and every view reads the API with the operator's token.
-import { Unauthorized, auth, el } from './lib.js';
+import { Unauthorized, auth, el, loadMeta } from './lib.js';
 import { companiesView, overviewView, providersView } from './admin.js';
+import { inboundView } from './inbound.js';
 import { sessionView } from './session.js';
 import { sessionsView } from './sessions.js';
 
@@ -18,6 +19,7 @@ function route() {
   if (parts[0] === 'overview') return { name: 'overview', render: (root) => overviewView(root, params) };
   if (parts[0] === 'providers') return { name: 'providers', render: (root) => providersView(root, params) };
   if (parts[0] === 'companies') return { name: 'companies', render: (root) => companiesView(root, params) };
+  if (parts[0] === 'inbound') return { name: 'inbound', render: (root) => inboundView(root, params) };
   return { name: 'sessions', render: (root) => sessionsView(root, params) };
 }
 
@@ -55,6 +57,8 @@ async function render() {
   const root = el('div');
   view().replaceChildren(root);
   try {
+    // Received invite e-mails are the operator's (admin token) alone.
+    document.getElementById('nav-inbound').hidden = !(await loadMeta()).admin;
     current = await next.render(root);
   } catch (error) {
     if (error instanceof Unauthorized) {

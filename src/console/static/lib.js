@@ -121,9 +121,13 @@ export function liveSocket(path, onMessage, { label = 'Live' } = {}) {
 }
 
 let meta;
-/** States, end codes (with their messages) and providers, fetched once. */
+let metaToken;
+/** States, end codes (with their messages), providers and whether the token is the operator's, fetched once per token. */
 export async function loadMeta() {
-  meta ??= await api('/console/api/meta');
+  if (!meta || metaToken !== auth.token) {
+    meta = await api('/console/api/meta');
+    metaToken = auth.token;
+  }
   return meta;
 }
 

@@ -1,0 +1,121 @@
+/* global location, URLSearchParams */
+// Invites view (admin token): the invite e-mails Quorum received, how each ended and why, its raw mail, and
+// running one through intake again after a fix (POST /v1/inbound/messages/:id/reprocess).
+import { api, el, fmtTime, option, withToken } from './lib.js';
+
+const statuses = ['received', 'processed', 'rejected', 'failed'];
+
+function filtersForm(status) {
+  const apply = (event) => {
+    event.preventDefault();
+    const value = event.target.status.value;
+    location.hash = `#/inbound${value ? `?${new URLSearchParams({ status: value })}` : ''}`;
+  };
+  return el(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter invite e-mails', onsubmit: apply },
+    el('label', {}, 'Status', el('select', { name: 'status', id: 'inbound-status' }, option('', 'any'), statuses.map((s) => option(s, s, status)))),
+    el('button', { type: 'submit' }, 'Apply'),
+  );
+}
+
+/** Each event's result, then each occurrence: planned (with its session) or the reasons it was not. */
+function outcomeList(events) {
+  if (!events || events.length === 0) return el('p', { class: 'muted' }, 'No calendar events were applied.');
+  return el(
+    'ul',
+    { class: 'outcome' },
+    events.map((event) =>
+      el(
+        'li',
+        { dataset: { result: event.result } },
+        `${event.title ?? event.uid}: ${event.result.replaceAll('_', ' ')}`,
+        el(
+          'ul',
+          {},
+          event.occurrences.map((o) =>
+            el(
+              'li',
+              { dataset: { change: o.change } },
+              `${fmtTime(o.startsAt)} · ${o.change}`,
+              o.sessionId ? [' · ', el('a', { href: `#/sessions/${encodeURIComponent(o.sessionId)}` }, 'session')] : '',
+              (o.decision?.reasons ?? []).flatMap((r) => [' · ', el('code', {}, r.code), ` ${r.message}`]),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function details(id, cell) {
+  const message = await api(`/v1/inbound/messages/${encodeURIComponent(id)}`);
+  const status = el('p', { role: 'status' });
+  const rerun = el('button', {
+    type: 'button',
+    onclick: async () => {
+      rerun.disabled = true;
+      status.textContent = 'Running it again…';
+      try {
+        const result = await api(`/v1/inbound/messages/${encodeURIComponent(id)}/reprocess`, { method: 'POST' }).catch((error) => ({ error }));
+        status.textContent = result.error ? `Could not run it again: ${result.error.message}` : 'Done.';
+        await details(id, cell);
+      } finally {
+        rerun.disabled = false;
+      }
+    },
+  }, 'Run again');
+  cell.replaceChildren(
+    el('dl', {}, el('dt', {}, 'To'), el('dd', {}, message.recipients.join(', ') || '—'), el('dt', {}, 'Sent by'), el('dd', {}, `${message.mailFrom ?? '—'} from ${message.remoteIp ?? 'unknown'}`), el('dt', {}, 'Error'), el('dd', {}, message.error ?? '—')),
+    outcomeList(message.outcome?.events),
+    el('p', {}, el('a', { href: withToken(`/v1/inbound/messages/${encodeURIComponent(id)}/raw`), download: `${id}.eml` }, 'Raw mail'), ' ', rerun),
+    status,
+  );
+}
+
+function row(message) {
+  const cell = el('td', { colspan: '5' });
+  const more = el('tr', { class: 'inbound-details', hidden: true }, cell);
+  const toggle = el('button', {
+    type: 'button',
+    'aria-expanded': 'false',
+    onclick: async () => {
+      const open = more.hidden;
+      more.hidden = !open;
+      toggle.setAttribute('aria-expanded', String(open));
+      if (open) await details(message.id, cell).catch((error) => cell.replaceChildren(el('p', { class: 'error', role: 'alert' }, error.message)));
+    },
+  }, 'Details');
+  const main = el(
+    'tr',
+    { dataset: { messageId: message.id, status: message.status } },
+    el('td', {}, fmtTime(message.receivedAt)),
+    el('td', {}, el('span', { class: `state state-${message.status}` }, message.status)),
+    el('td', {}, message.mailFrom ?? '—'),
+    el('td', {}, message.error ?? ''),
+    el('td', {}, toggle),
+  );
+  return [main, more];
+}
+
+export async function inboundView(root, params) {
+  const status = params.get('status') ?? '';
+  const cursor = params.get('cursor') ?? '';
+  const query = new URLSearchParams({ limit: '50', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
+  const { messages, nextCursor } = await api(`/v1/inbound/messages?${query}`);
+  const next = nextCursor ? el('a', { href: `#/inbound?${new URLSearchParams({ ...(status ? { status } : {}), cursor: nextCursor })}` }, 'Older') : '';
+  root.append(
+    el('h1', {}, 'Invites'),
+    el('p', { class: 'muted' }, 'The invite e-mails Quorum received, newest first: how each ended, why, and its raw mail.'),
+    filtersForm(status),
+    messages.length === 0
+      ? el('p', { class: 'muted' }, 'No invite e-mails.')
+      : el(
+          'table',
+          { class: 'inbound' },
+          el('thead', {}, el('tr', {}, ['Received', 'Status', 'Envelope sender', 'Why', ''].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', { id: 'inbound-body' }, messages.flatMap(row)),
+        ),
+    el('nav', { 'aria-label': 'Pages' }, next),
+  );
+}

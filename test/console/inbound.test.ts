@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseChromiumArgs } from '../../providers/browser/flags.js';
+import { defaultCompanySettings } from '../../src/eligibility/settings.js';
+import { tableResolver } from '../../src/intake/dns.js';
+import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
+import { startQuorum, type Quorum } from '../../src/main.js';
+import { inviteMail } from '../intake/mail.js';
+import { adminToken, api, testConfig } from '../helpers/quorum.js';
+import { chromiumPath } from '../sim/helpers.js';
+
+const screenshots = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const wait = { timeout: 30_000 };
+const ASSISTANT = 'assistant@acme.example';
+const key = createDkimKey('acme.example');
+
+/** The console's Invites view in a real Chromium: what arrived, why it ended so, and running one again. */
+describe('ops console: invite e-mails', () => {
+  let quorum: Quorum;
+  let browser: Browser;
+  let page: Page;
+  let turnedDown: string;
+
+  async function post(raw: Buffer): Promise<string> {
+    const response = await fetch(`${quorum.url}/v1/inbound/email?ip=127.0.0.1`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'message/rfc822' }, body: new Uint8Array(raw) });
+    return ((await response.json()) as { id: string }).id;
+  }
+
+  beforeAll(async () => {
+    quorum = await startQuorum(testConfig(), { dnsResolver: tableResolver(key.dns) });
+    await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: ASSISTANT, settings: defaultCompanySettings({ adminEmail: 'ada@acme.example' }) });
+    const start = new Date(Math.floor((Date.now() + 2 * 86_400_000) / 60_000) * 60_000);
+    const invite = (uid: string, summary: string) => inviteMail({ uid, start, organizer: 'carol@partner.example', link: 'https://meet.google.com/inv-itee-mls', summary }, { from: 'erin@acme.example', to: ASSISTANT, forward: true });
+    await post(Buffer.from(invite('console-spoofed', 'Spoofed sync')));
+    turnedDown = await post(await signMessage(invite('console-erin', 'Partner sync'), key));
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...baseChromiumArgs] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    mkdirSync(screenshots, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await quorum?.close();
+  });
+
+  it('lists what arrived, filters by status, shows why one was turned down, and runs it again after a fix', async () => {
+    await page.goto(`${quorum.url}/console/#/inbound`);
+    await page.fill('#token', adminToken);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('h1', { hasText: 'Invites' }).waitFor(wait);
+    expect(await page.locator('#inbound-body tr[data-message-id]').count()).toBe(2);
+    await page.selectOption('#inbound-status', 'rejected');
+    await page.click('form[aria-label="Filter invite e-mails"] button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#inbound-body tr[data-message-id]').length === 1, undefined, wait);
+    await page.locator('#inbound-body tr[data-status="rejected"] td', { hasText: 'sender_not_authenticated' }).waitFor(wait);
+
+    await page.goto(`${quorum.url}/console/#/inbound`);
+    const row = page.locator(`tr[data-message-id="${turnedDown}"]`);
+    await row.getByRole('button', { name: 'Details' }).click();
+    const details = page.locator('tr.inbound-details:not([hidden])');
+    await details.locator('code', { hasText: 'requester_unknown' }).waitFor(wait);
+    expect(await details.getByRole('link', { name: 'Raw mail' }).getAttribute('href')).toContain(`/v1/inbound/messages/${turnedDown}/raw?token=`);
+    await page.screenshot({ path: `${screenshots}console-inbound.png`, fullPage: true });
+
+    // The operator gives Erin a seat, then runs the message again: it plans a session, linked from the outcome.
+    const company = await quorum.companies.get('acme');
+    if (!company) throw new Error('no company');
+    const users = { ...(company.settings.users as Record<string, unknown>), 'erin@acme.example': { email: 'erin@acme.example', seat: true, permissionProfile: 'admin', recordable: true } };
+    await quorum.companies.put({ ...company, settings: { ...company.settings, users } });
+    await details.getByRole('button', { name: 'Run again' }).click();
+    await details.locator('li[data-change="new"] a', { hasText: 'session' }).waitFor(wait);
+    expect((await quorum.sessions.list({ companyId: 'acme' })).map((s) => [s.title, s.requestedBy])).toEqual([['Partner sync', 'erin@acme.example']]);
+  });
+
+  it('offers the view to the operator alone: a company token neither sees the link nor reads the messages', async () => {
+    const token = (await api<{ token: string }>(quorum, 'POST', '/v1/companies/acme/tokens', { name: 'ops' })).body.token;
+    expect((await api<{ admin: boolean }>(quorum, 'GET', '/console/api/meta', undefined, token)).body.admin).toBe(false);
+    expect((await api<{ admin: boolean }>(quorum, 'GET', '/console/api/meta')).body.admin).toBe(true);
+    expect((await api(quorum, 'GET', '/v1/inbound/messages', undefined, token)).status).toBe(403);
+    await page.goto(`${quorum.url}/console/#/sessions`);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
+    await page.fill('#token', token);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('h1', { hasText: 'Sessions' }).waitFor(wait);
+    expect(await page.locator('#nav-inbound').isHidden()).toBe(true);
+  });
+});
