@@ -3,13 +3,9 @@ import type { LogLine } from '../logging/session-log.js';
 import type { Session, TimelineEvent } from '../sessions/session.js';
 import { isEnded } from '../sessions/states.js';
 import type { ApiClient } from './client.js';
-import { formatEvent, formatLogLine, formatSessionRow } from './format.js';
+import { formatEvent, formatLogLine, formatSessionRow, print } from './format.js';
 
-type ClientFactory = () => ApiClient;
-
-const print = (value: unknown, json: boolean, human: () => string) => {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
-};
+export type ClientFactory = () => ApiClient;
 
 /** The commands that talk to a running Quorum over its HTTP API. */
 export function registerClientCommands(program: Command, client: ClientFactory): void {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Decision } from '../eligibility/check.js';
 import type { ApiClient } from './client.js';
+import { print } from './format.js';
 
 /** The human form of a Decision: the verdict, what to change, then every rule with its outcome. */
 export function formatDecision(decision: Decision): string {
@@ -35,7 +36,7 @@ export function registerExplainCommand(program: Command, client: () => ApiClient
     .action(async (target: string, opts: { company: string; requester?: string; at?: string; until?: string; json?: boolean }) => {
       const body = { company: opts.company, ...requestSource(target), requesterEmail: opts.requester, startsAt: opts.at, endsAt: opts.until };
       const { decision } = await client().request<{ decision: Decision }>('POST', '/v1/explain', body);
-      process.stdout.write(opts.json ? `${JSON.stringify(decision, null, 2)}\n` : `${formatDecision(decision)}\n`);
+      print(decision, Boolean(opts.json), () => formatDecision(decision));
       // Scripts can tell the answer from the exit code: 0 eligible, 2 not eligible (1 stays for errors).
       if (!decision.eligible) process.exitCode = 2;
     });

@@ -31,3 +31,8 @@ export function formatSessionRow(session: Session): string {
   ];
   return cells.join('  ');
 }
+
+/** A command's answer: its JSON with `--json`, else the human lines. */
+export function print(value: unknown, json: boolean, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}

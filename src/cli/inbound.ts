@@ -2,13 +2,8 @@ import type { Command } from 'commander';
 import type { EventOutcome } from '../intake/apply.js';
 import type { InboundResult } from '../intake/inbound.js';
 import type { MessageSummary } from '../intake/meetings-store.js';
-import type { ApiClient } from './client.js';
-
-type ClientFactory = () => ApiClient;
-
-const print = (value: unknown, json: boolean, human: () => string) => {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
-};
+import type { ClientFactory } from './commands.js';
+import { print } from './format.js';
 
 function messageRow(message: MessageSummary): string {
   return [message.id, message.receivedAt.slice(0, 19).replace('T', ' '), message.status.padEnd(9), message.mailFrom ?? '-', message.error ?? ''].join('  ').trimEnd();
