@@ -6,7 +6,8 @@ import type { ClientFactory } from './commands.js';
 import { print } from './format.js';
 
 function messageRow(message: MessageSummary): string {
-  return [message.id, message.receivedAt.slice(0, 19).replace('T', ' '), message.status.padEnd(9), message.mailFrom ?? '-', message.error ?? ''].join('  ').trimEnd();
+  const cells = [message.id, message.receivedAt.slice(0, 19).replace('T', ' '), message.status.padEnd(9), message.from ?? message.mailFrom ?? '-', message.subject ?? '-', message.error ?? ''];
+  return cells.join('  ').trimEnd();
 }
 
 /** One line per event and occurrence: what was applied and, for each occurrence, planned or why not. */

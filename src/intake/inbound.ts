@@ -127,7 +127,8 @@ export class InboundMail {
       this.deps.log.error({ err: error, messageId: id }, 'inbound mail failed');
       const message = 'Quorum hit an unexpected error reading this invite; the message is kept and an operator can look at it.';
       result = { id, status: 'failed', rejection: { code: 'internal_error', message }, events: [] };
-      await this.deps.store.finishMessage(id, { status: 'failed', error: `internal_error: ${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined);
+      const failure = `internal_error: ${error instanceof Error ? error.message : String(error)}`;
+      await this.deps.store.finishMessage(id, { status: 'failed', ...headersOf(mail.raw, undefined), error: failure }).catch(() => undefined);
     }
     this.count(mail.transport, result, (performance.now() - started) / 1000);
     this.track(this.reply(mail, result, parsed));
@@ -153,7 +154,7 @@ export class InboundMail {
       let processed: Processed | undefined;
       try {
         processed = await this.process(id, mail, read, now, writes.deps);
-        await writes.commit(finish(id, processed));
+        await writes.commit(finish(id, mail.raw, processed));
         return processed;
       } catch (error) {
         if (!decideAgain(error) || attempt >= MAX_ATTEMPTS) throw error;
@@ -282,11 +283,12 @@ function rejectionOf(result: InboundResult): { code: string; message: string } |
 }
 
 /** The message's outcome, written with its last commit. */
-function finish(id: string, { result, parsed }: Processed): (store: MeetingsStore) => Promise<void> {
+function finish(id: string, raw: Buffer, { result, parsed }: Processed): (store: MeetingsStore) => Promise<void> {
   const rejection = rejectionOf(result);
   return (store) =>
     store.finishMessage(id, {
       status: result.status,
+      ...headersOf(raw, parsed),
       ...(rejection ? { error: `${rejection.code}: ${rejection.message}` } : {}),
       ...(result.companyId ? { companyId: result.companyId } : {}),
       ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
@@ -305,6 +307,14 @@ function brief(event: EventOutcome): Omit<EventOutcome, 'occurrences'> & { occur
     return { ...occurrence, decision: rest };
   });
   return { ...event, occurrences };
+}
+
+/** Subject and From as the operator's list shows them: decoded when the mail parsed, else read off the raw headers. */
+function headersOf(raw: Buffer, parsed: ParsedInviteEmail | undefined): { subject?: string; from?: string } {
+  const fallback = parsed ? {} : fallbackHeaders(raw);
+  const subject = parsed?.subject ?? fallback.subject;
+  const from = parsed?.from?.email ?? fallback.from;
+  return { ...(subject ? { subject } : {}), ...(from ? { from } : {}) };
 }
 
 /** The lock keys of the meetings a message carries: company + UID (an override shares its series' key). */

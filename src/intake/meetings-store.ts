@@ -20,6 +20,9 @@ export interface InboundMessage {
   receivedAt: string;
   transport: Transport;
   recipients: string[];
+  subject: string | null;
+  /** The From header's address. */
+  from: string | null;
   /** The SMTP session's envelope as received (HTTP intake: what the query gave). */
   mailFrom: string | null;
   remoteIp: string | null;
@@ -73,6 +76,8 @@ function toMessageSummary(row: Omit<InboundMessageTable, 'raw' | 'outcome' | 'up
     receivedAt: row.received_at,
     transport: row.transport as Transport,
     recipients: JSON.parse(row.recipients) as string[],
+    subject: row.subject,
+    from: row.from_address,
     mailFrom: row.mail_from,
     remoteIp: row.remote_ip,
     helo: row.helo,
@@ -146,13 +151,15 @@ export class MeetingsStore {
         company_id: null,
         message_id: null,
         outcome: null,
+        subject: null,
+        from_address: null,
         updated_at: at,
       })
       .execute();
     return id;
   }
 
-  async finishMessage(id: string, update: { status: MessageStatus; error?: string; companyId?: string; messageId?: string; outcome?: unknown }): Promise<void> {
+  async finishMessage(id: string, update: { status: MessageStatus; error?: string; companyId?: string; messageId?: string; subject?: string; from?: string; outcome?: unknown }): Promise<void> {
     await this.db
       .updateTable('inbound_messages')
       .set({
@@ -160,6 +167,8 @@ export class MeetingsStore {
         error: update.error ?? null,
         company_id: update.companyId ?? null,
         message_id: update.messageId ?? null,
+        subject: update.subject ?? null,
+        from_address: update.from ?? null,
         outcome: update.outcome === undefined ? null : JSON.stringify(update.outcome),
         updated_at: now(),
       })
@@ -177,7 +186,7 @@ export class MeetingsStore {
   async messages(limit = 100, filter: { status?: MessageStatus; before?: { receivedAt: string; id: string } } = {}): Promise<MessageSummary[]> {
     let query = this.db
       .selectFrom('inbound_messages')
-      .select(['id', 'received_at', 'transport', 'recipients', 'mail_from', 'remote_ip', 'helo', 'bytes', 'status', 'error', 'company_id', 'message_id'])
+      .select(['id', 'received_at', 'transport', 'recipients', 'subject', 'from_address', 'mail_from', 'remote_ip', 'helo', 'bytes', 'status', 'error', 'company_id', 'message_id'])
       .orderBy('received_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit);

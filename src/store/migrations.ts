@@ -254,6 +254,14 @@ const meetingVersions: Migration = {
   },
 };
 
+/** Each received message's Subject and From, for the operator's list of what arrived. */
+const inboundHeaders: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('inbound_messages').addColumn('subject', 'text').execute();
+    await db.schema.alterTable('inbound_messages').addColumn('from_address', 'text').execute();
+  },
+};
+
 /**
  * Zoom webhooks: each delivery once (keyed by its content, so Zoom's retries are recognised), each signature
  * once (a replayed request is refused), and each cloud-recording file once per session.
@@ -290,5 +298,5 @@ const zoom: Migration = {
 };
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders };
 }

@@ -153,6 +153,9 @@ export interface InboundMessageTable {
   company_id: string | null;
   message_id: string | null;
   outcome: string | null;
+  /** The Subject and From address, so an operator can tell messages apart (read when the message was handled). */
+  subject: string | null;
+  from_address: string | null;
   updated_at: string;
 }
 

@@ -49,6 +49,9 @@ describe('ops console: invite e-mails', () => {
     await page.click('#login-form button[type=submit]');
     await page.locator('h1', { hasText: 'Invites' }).waitFor(wait);
     expect(await page.locator('#inbound-body tr[data-message-id]').count()).toBe(2);
+    // Subject and From as sent, so the operator can tell the messages apart.
+    await page.locator(`tr[data-message-id="${turnedDown}"] td`, { hasText: 'Fwd: Invitation: Partner sync' }).waitFor(wait);
+    await page.locator(`tr[data-message-id="${turnedDown}"] td`, { hasText: 'erin@acme.example' }).waitFor(wait);
     await page.selectOption('#inbound-status', 'rejected');
     await page.click('form[aria-label="Filter invite e-mails"] button[type=submit]');
     await page.waitForFunction(() => document.querySelectorAll('#inbound-body tr[data-message-id]').length === 1, undefined, wait);

@@ -206,6 +206,8 @@ describe('invites by e-mail through SMTP', () => {
     expect(stored?.raw.equals(raw)).toBe(true);
     expect(stored?.status).toBe('rejected');
     expect(stored?.error).toMatch(/^(unparseable|no_vevent|no_vcalendar|no_calendar_in_email)/);
+    // Read off the raw headers, since the mail did not parse: the operator still sees what it was.
+    expect(stored).toMatchObject({ subject: 'Invitation: Broken', from: 'ada@acme.example' });
     const reply = await replyTo('ada@acme.example', /Broken/);
     expect(reply.text).toContain('could not use this invite');
 
@@ -256,11 +258,11 @@ describe('invites by e-mail through SMTP', () => {
 
   it('lists what arrived, shows a message with its outcome and raw mail, and runs one again after the settings changed', async () => {
     const api = (path: string, init: RequestInit = {}) => fetch(`${quorum.url}${path}`, { ...init, headers: { authorization: `Bearer ${adminToken}` } });
-    type Listed = { messages: Array<{ id: string; status: string; transport: string; mailFrom: string | null }>; nextCursor?: string };
+    type Listed = { messages: Array<{ id: string; status: string; transport: string; mailFrom: string | null; subject: string | null }>; nextCursor?: string };
     const spec: InviteSpec = { uid: 'again-later-1', start: inMs(3 * DAY), organizer: 'carol@partner.example', link: meetLink('lat-erre-run'), summary: 'Run again later' };
     const id = /queued as (\S+)/.exec(await send(spec, { from: 'dave@acme.example', forward: true }))?.[1] ?? '';
     const page = (await (await api('/v1/inbound/messages?limit=2')).json()) as Listed;
-    expect(page.messages[0]).toMatchObject({ id, status: 'processed', transport: 'smtp', mailFrom: 'dave@acme.example' });
+    expect(page.messages[0]).toMatchObject({ id, status: 'processed', transport: 'smtp', mailFrom: 'dave@acme.example', from: 'dave@acme.example', subject: 'Fwd: Invitation: Run again later' });
     const next = (await (await api(`/v1/inbound/messages?limit=2&cursor=${encodeURIComponent(page.nextCursor ?? '')}`)).json()) as Listed;
     expect(next.messages).toHaveLength(2);
     expect(next.messages.map((m) => m.id)).not.toContain(id);

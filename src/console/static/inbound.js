@@ -66,7 +66,7 @@ async function details(id, cell) {
     },
   }, 'Run again');
   cell.replaceChildren(
-    el('dl', {}, el('dt', {}, 'To'), el('dd', {}, message.recipients.join(', ') || '—'), el('dt', {}, 'Sent by'), el('dd', {}, `${message.mailFrom ?? '—'} from ${message.remoteIp ?? 'unknown'}`), el('dt', {}, 'Error'), el('dd', {}, message.error ?? '—')),
+    el('dl', {}, el('dt', {}, 'To'), el('dd', {}, message.recipients.join(', ') || '—'), el('dt', {}, 'Envelope'), el('dd', {}, `MAIL FROM ${message.mailFrom ?? '—'}, from ${message.remoteIp ?? 'unknown'}${message.helo ? ` (${message.helo})` : ''}, by ${message.transport}`), el('dt', {}, 'Error'), el('dd', {}, message.error ?? '—')),
     outcomeList(message.outcome?.events),
     el('p', {}, el('a', { href: withToken(`/v1/inbound/messages/${encodeURIComponent(id)}/raw`), download: `${id}.eml` }, 'Raw mail'), ' ', rerun),
     status,
@@ -74,7 +74,7 @@ async function details(id, cell) {
 }
 
 function row(message) {
-  const cell = el('td', { colspan: '5' });
+  const cell = el('td', { colspan: '6' });
   const more = el('tr', { class: 'inbound-details', hidden: true }, cell);
   const toggle = el('button', {
     type: 'button',
@@ -91,7 +91,8 @@ function row(message) {
     { dataset: { messageId: message.id, status: message.status } },
     el('td', {}, fmtTime(message.receivedAt)),
     el('td', {}, el('span', { class: `state state-${message.status}` }, message.status)),
-    el('td', {}, message.mailFrom ?? '—'),
+    el('td', {}, message.subject ?? '—'),
+    el('td', {}, message.from ?? '—'),
     el('td', {}, message.error ?? ''),
     el('td', {}, toggle),
   );
@@ -113,7 +114,7 @@ export async function inboundView(root, params) {
       : el(
           'table',
           { class: 'inbound' },
-          el('thead', {}, el('tr', {}, ['Received', 'Status', 'Envelope sender', 'Why', ''].map((h) => el('th', { scope: 'col' }, h)))),
+          el('thead', {}, el('tr', {}, ['Received', 'Status', 'Subject', 'From', 'Why', ''].map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', { id: 'inbound-body' }, messages.flatMap(row)),
         ),
     el('nav', { 'aria-label': 'Pages' }, next),
