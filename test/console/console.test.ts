@@ -1,15 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseChromiumArgs } from '../../providers/browser/flags.js';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
 import { adminToken, api, startTestQuorum } from '../helpers/quorum.js';
 import { recordSimulated, waitForEnd, waitForState } from '../helpers/sessions.js';
-import { chromiumPath } from '../sim/helpers.js';
-import { seedConsoleFixtures } from './fixtures.js';
+import { consoleBrowser, screenshots, seedConsoleFixtures } from './fixtures.js';
 
-const screenshots = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const wait = { timeout: 60_000 };
 
 /** The ops console in a real Chromium against a running Quorum with the simulator: what an operator sees and does. */
@@ -27,9 +23,7 @@ describe('ops console', () => {
       await waitForEnd(quorum, r.session.id);
       return r;
     });
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...baseChromiumArgs] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    mkdirSync(screenshots, { recursive: true });
+    ({ browser, page } = await consoleBrowser());
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,3 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { baseChromiumArgs } from '../../providers/browser/flags.js';
+import { chromiumPath } from '../sim/helpers.js';
 import { checkEligibility } from '../../src/eligibility/check.js';
 import { acme, facts, links } from '../../src/eligibility/test-fixtures.js';
 import type { Quorum } from '../../src/main.js';
@@ -36,4 +40,15 @@ export async function seedConsoleFixtures(quorum: Quorum): Promise<void> {
   await seed('acme', 'teams', 'Quarterly review', 'waiting_room_timeout', refused);
   await seed('acme', 'teams', 'Customer call (captcha)', 'blocked_by_captcha');
   await seed('globex', 'webex', 'Globex standup');
+}
+
+/** Where the console tests save the screenshots the docs link to. */
+export const screenshots = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+/** The operator's browser for a console test: Chromium with a desktop-sized page; the screenshot folder made. */
+export async function consoleBrowser(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...baseChromiumArgs] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  mkdirSync(screenshots, { recursive: true });
+  return { browser, page };
 }

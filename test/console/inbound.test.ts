@@ -1,16 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseChromiumArgs } from '../../providers/browser/flags.js';
 import { defaultCompanySettings } from '../../src/eligibility/settings.js';
 import { tableResolver } from '../../src/intake/dns.js';
 import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
 import { startQuorum, type Quorum } from '../../src/main.js';
 import { inviteMail } from '../intake/mail.js';
 import { adminToken, api, testConfig } from '../helpers/quorum.js';
-import { chromiumPath } from '../sim/helpers.js';
+import { consoleBrowser, screenshots } from './fixtures.js';
 
-const screenshots = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const wait = { timeout: 30_000 };
 const ASSISTANT = 'assistant@acme.example';
 const key = createDkimKey('acme.example');
@@ -34,9 +31,7 @@ describe('ops console: invite e-mails', () => {
     const invite = (uid: string, summary: string) => inviteMail({ uid, start, organizer: 'carol@partner.example', link: 'https://meet.google.com/inv-itee-mls', summary }, { from: 'erin@acme.example', to: ASSISTANT, forward: true });
     await post(Buffer.from(invite('console-spoofed', 'Spoofed sync')));
     turnedDown = await post(await signMessage(invite('console-erin', 'Partner sync'), key));
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...baseChromiumArgs] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    mkdirSync(screenshots, { recursive: true });
+    ({ browser, page } = await consoleBrowser());
   });
   afterAll(async () => {
     await browser?.close();
