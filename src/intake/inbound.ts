@@ -243,13 +243,12 @@ export class InboundMail {
 
   private async reply(mail: ReceivedMail, result: InboundResult, parsed: ParsedInviteEmail | undefined): Promise<void> {
     const replier = this.deps.replier;
-    const fallback = parsed ? {} : fallbackHeaders(mail.raw);
-    const to = result.requester || parsed?.from?.email || fallback.from || mail.envelope.mailFrom;
+    const headers = headersOf(mail.raw, parsed);
+    const to = result.requester || headers.from || mail.envelope.mailFrom;
     if (!replier || !to || (await this.knows(to)) || autoSubmitted(mail.raw)) return;
     const address = result.assistantAddress ?? mail.envelope.recipients[0];
     const company = address ? await this.deps.companies.byAssistantAddress(address) : undefined;
-    const originalSubject = parsed?.subject ?? fallback.subject;
-    const inReplyTo = parsed?.messageId ?? fallback.messageId;
+    const { subject: originalSubject, messageId: inReplyTo } = headers;
     const { subject, text } = composeReply({ ...(originalSubject ? { subject: originalSubject } : {}), ...(result.rejection ? { rejection: result.rejection } : {}), events: result.events });
     try {
       await replier.send({ from: company?.assistantAddress ?? this.deps.mailFrom, to, subject, text, ...(inReplyTo ? { inReplyTo } : {}) });
@@ -291,7 +290,6 @@ function finish(id: string, raw: Buffer, { result, parsed }: Processed): (store:
       ...headersOf(raw, parsed),
       ...(rejection ? { error: `${rejection.code}: ${rejection.message}` } : {}),
       ...(result.companyId ? { companyId: result.companyId } : {}),
-      ...(parsed?.messageId ? { messageId: parsed.messageId } : {}),
       outcome: { auth: result.auth, requester: result.requester, events: result.events.map(brief) },
     });
 }
@@ -309,12 +307,13 @@ function brief(event: EventOutcome): Omit<EventOutcome, 'occurrences'> & { occur
   return { ...event, occurrences };
 }
 
-/** Subject and From as the operator's list shows them: decoded when the mail parsed, else read off the raw headers. */
-function headersOf(raw: Buffer, parsed: ParsedInviteEmail | undefined): { subject?: string; from?: string } {
+/** Subject, From and Message-ID: decoded when the mail parsed, else read off the raw headers (for the reply and the operator's list). */
+function headersOf(raw: Buffer, parsed: ParsedInviteEmail | undefined): { subject?: string; from?: string; messageId?: string } {
   const fallback = parsed ? {} : fallbackHeaders(raw);
   const subject = parsed?.subject ?? fallback.subject;
   const from = parsed?.from?.email ?? fallback.from;
-  return { ...(subject ? { subject } : {}), ...(from ? { from } : {}) };
+  const messageId = parsed?.messageId ?? fallback.messageId;
+  return { ...(subject ? { subject } : {}), ...(from ? { from } : {}), ...(messageId ? { messageId } : {}) };
 }
 
 /** The lock keys of the meetings a message carries: company + UID (an override shares its series' key). */

@@ -14,6 +14,7 @@ export interface InviteWritesDeps extends ApplyDeps {
 }
 
 const keyOf = (...parts: string[]) => parts.join('\u0000');
+const byMeetingKey = (a: Meeting, b: Meeting) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : a.recurrenceId < b.recurrenceId ? -1 : a.recurrenceId > b.recurrenceId ? 1 : 0);
 
 /**
  * Another process (a second `quorum serve`) committed a change to a meeting after this message read it:
@@ -34,7 +35,6 @@ interface ReadVersion {
   uid: string;
   version: number;
 }
-const byMeetingKey = (a: Meeting, b: Meeting) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : a.recurrenceId < b.recurrenceId ? -1 : a.recurrenceId > b.recurrenceId ? 1 : 0);
 
 /**
  * One invite e-mail's writes (meeting, occurrences, new sessions with their attempt and timeline event, and
