@@ -6,16 +6,14 @@ import { CompanyStore } from '../../src/companies/company-store.js';
 import { defaultCompanySettings } from '../../src/eligibility/settings.js';
 import type { EventOutcome } from '../../src/intake/apply.js';
 import { tableResolver } from '../../src/intake/dns.js';
-import { InboundMail } from '../../src/intake/inbound.js';
 import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
 import { MeetingsStore } from '../../src/intake/meetings-store.js';
-import { eligibilityPlanner } from '../../src/intake/planner.js';
 import { relayReplier } from '../../src/intake/reply.js';
 import { startSmtpServer, type RunningSmtp } from '../../src/intake/smtp-server.js';
 import type { Session } from '../../src/sessions/session.js';
 import { until } from '../helpers/net.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
-import { sendSmtp, startSink, type Sink } from './mail.js';
+import { sendSmtp, startSink, storeInbound, type Sink } from './mail.js';
 
 /**
  * Invites written for Quorum (test/fixtures/invites, README.md there says what each is), shaped like Google
@@ -65,22 +63,15 @@ beforeAll(async () => {
   const companies = new CompanyStore(t.store.db);
   await companies.put({ id: 'acme', name: 'Acme', assistantAddress: ASSISTANT, settings });
   meetings = new MeetingsStore(t.store.db);
-  const inbound = new InboundMail({
+  const inbound = storeInbound(t.store.db, {
     store: meetings,
     sessions: t.sessions,
     // The scheduler's part for planned sessions (its queue is tested with the scheduler): cancel one when asked.
     scheduler: { plan: async () => undefined, abort: (id, endCode, reason) => t.sessions.transition(id, 'cancelled', { code: endCode, endCode, details: { reason } }) },
-    planner: eligibilityPlanner({ companies, retiredAssistantAddresses: [] }),
-    companies,
-    retiredAssistantAddresses: [],
     leadSeconds: LEAD_SECONDS,
-    horizonDays: 30,
-    maxBytes: 10 * 1024 * 1024,
-    mailFrom: 'quorum@localhost',
     resolver: tableResolver(key.dns),
     replier: relayReplier(sink.url, log),
     now: () => NOW,
-    log,
   });
   smtp = await startSmtpServer(inbound, { host: '127.0.0.1', port: 0, maxBytes: 10 * 1024 * 1024, log });
 });

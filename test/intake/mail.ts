@@ -1,3 +1,9 @@
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { CompanyStore } from '../../src/companies/company-store.js';
+import { InboundMail, type InboundDeps } from '../../src/intake/inbound.js';
+import { eligibilityPlanner } from '../../src/intake/planner.js';
+import type { Database } from '../../src/store/schema.js';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
@@ -131,4 +137,23 @@ export function inviteMail(spec: InviteSpec, mail: { from: string; to: string; f
     `--${boundary}--`,
     '',
   ].join('\r\n');
+}
+
+/**
+ * Intake on a store without the rest of Quorum, for tests that run two receivers on one store or set the clock:
+ * the eligibility check with the store's companies, DNS from `resolver`, no replies unless given a replier.
+ */
+export function storeInbound(db: Kysely<Database>, deps: Pick<InboundDeps, 'store' | 'sessions' | 'scheduler' | 'resolver'> & Partial<InboundDeps>): InboundMail {
+  const companies = new CompanyStore(db);
+  return new InboundMail({
+    planner: eligibilityPlanner({ companies, retiredAssistantAddresses: [] }),
+    companies,
+    retiredAssistantAddresses: [],
+    leadSeconds: 60,
+    horizonDays: 30,
+    maxBytes: 10 * 1024 * 1024,
+    mailFrom: 'quorum@localhost',
+    log: pino({ level: 'silent' }),
+    ...deps,
+  });
 }

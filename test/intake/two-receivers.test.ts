@@ -1,18 +1,16 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CompanyStore } from '../../src/companies/company-store.js';
 import { defaultCompanySettings } from '../../src/eligibility/settings.js';
 import { tableResolver } from '../../src/intake/dns.js';
-import { InboundMail } from '../../src/intake/inbound.js';
+import type { InboundMail } from '../../src/intake/inbound.js';
 import type { InboundResult } from '../../src/intake/inbound.js';
 import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
 import { MeetingsStore } from '../../src/intake/meetings-store.js';
-import { eligibilityPlanner } from '../../src/intake/planner.js';
 import { SessionStore } from '../../src/sessions/session-store.js';
 import type { Session } from '../../src/sessions/session.js';
 import { openSqliteStore, type Store } from '../../src/store/database.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/store.js';
-import { inviteMail, type InviteSpec } from './mail.js';
+import { inviteMail, storeInbound, type InviteSpec } from './mail.js';
 
 const ASSISTANT = 'assistant@acme.example';
 const key = createDkimKey('acme.example');
@@ -76,20 +74,12 @@ describe.each(dialects)('two processes receiving mail about one meeting, on %s',
   const planned: Session[] = [];
 
   function receiver(db: Store['db'], gate: () => Promise<void>, store: MeetingsStore = new GatedMeetings(db, gate)): InboundMail {
-    const companies = new CompanyStore(db);
-    return new InboundMail({
+    return storeInbound(db, {
       store,
       sessions: new SessionStore(db, t.bus),
       scheduler: { plan: async (session) => void planned.push(session), abort: (id) => t.sessions.get(id) as Promise<Session> },
-      planner: eligibilityPlanner({ companies, retiredAssistantAddresses: [] }),
-      companies,
-      retiredAssistantAddresses: [],
-      leadSeconds: 60,
-      horizonDays: 30,
       maxBytes: 1_000_000,
-      mailFrom: 'quorum@localhost',
       resolver: tableResolver(key.dns),
-      log: pino({ level: 'silent' }),
     });
   }
 
