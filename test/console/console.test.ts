@@ -167,6 +167,41 @@ describe('ops console', () => {
     await page.screenshot({ path: `${screenshots}console-companies.png`, fullPage: true });
   });
 
+  it('closes the live feed of a view the operator left before it finished loading', async () => {
+    const tab = await browser.newPage();
+    try {
+      // Every socket the console opens, kept where the test can read its state.
+      await tab.addInitScript((token) => {
+        sessionStorage.setItem('quorum.token', token);
+        const Native = WebSocket;
+        const opened: WebSocket[] = [];
+        Object.assign(window, { opened });
+        window.WebSocket = class extends Native {
+          constructor(...args: ConstructorParameters<typeof WebSocket>) {
+            super(...args);
+            opened.push(this);
+          }
+        };
+      }, adminToken);
+      // A slow sessions page: the view has opened its feed and still waits for its rows when the operator moves on.
+      await tab.route(/\/v1\/sessions\?/, async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        await request.continue().catch(() => undefined);
+      });
+      await tab.goto(`${quorum.url}/console/#/sessions`);
+      await tab.locator('h1', { hasText: 'Sessions' }).waitFor(wait);
+      await tab.evaluate(() => (location.hash = '#/companies'));
+      await tab.locator('h1', { hasText: 'Companies' }).waitFor(wait);
+      const sockets = () => tab.evaluate(() => (window as unknown as { opened: WebSocket[] }).opened.map((socket) => socket.readyState));
+      expect(await sockets()).toHaveLength(1);
+      // Once the sessions page has answered, the view it belonged to closes its feed instead of keeping it open.
+      await expect.poll(sockets, wait).toEqual([3]); // WebSocket.CLOSED
+      expect(await tab.locator('#live-status').textContent()).toBe('');
+    } finally {
+      await tab.close();
+    }
+  });
+
   it('keeps the data behind the token: /console/api and the live socket refuse requests without one', async () => {
     expect((await fetch(`${quorum.url}/console/api/companies`)).status).toBe(401);
     expect((await fetch(`${quorum.url}/console/`)).status).toBe(200);

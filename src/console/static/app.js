@@ -9,6 +9,8 @@ import { sessionsView } from './sessions.js';
 
 const view = () => document.getElementById('view');
 let current;
+/** Counts renders, so a view that finishes loading after the operator moved on is closed, not kept. */
+let renders = 0;
 
 function route() {
   const hash = location.hash.replace(/^#/, '') || '/sessions';
@@ -24,6 +26,7 @@ function route() {
 }
 
 function showLogin(message) {
+  renders += 1;
   current?.dispose?.();
   current = undefined;
   document.getElementById('nav').hidden = true;
@@ -42,6 +45,7 @@ function showLogin(message) {
 async function render() {
   if (!auth.token) return showLogin();
   current?.dispose?.();
+  current = undefined;
   // A view that opens no live feed must not show the previous view's connection state.
   const status = document.getElementById('live-status');
   status.textContent = '';
@@ -56,11 +60,16 @@ async function render() {
   }
   const root = el('div');
   view().replaceChildren(root);
+  const mine = (renders += 1);
   try {
     // Received invite e-mails are the operator's (admin token) alone.
     document.getElementById('nav-inbound').hidden = !(await loadMeta()).admin;
-    current = await next.render(root);
+    const shown = await next.render(root);
+    // Another render started while this one loaded: its view is on screen, and this one's live feed must not stay open.
+    if (mine !== renders) return shown?.dispose?.();
+    current = shown;
   } catch (error) {
+    if (mine !== renders) return;
     if (error instanceof Unauthorized) {
       auth.clear();
       return showLogin('That token was refused. Check it and sign in again.');
