@@ -51,6 +51,16 @@ describe('parseInviteEmail', () => {
     });
   });
 
+  it('names the sender, never the SENT-BY it wrote, when the organizer sends the invite', async () => {
+    const delegated = calendarText.replace(/ORGANIZER[^\r\n]*(?:\r\n[ \t][^\r\n]*)*/, 'ORGANIZER;SENT-BY="mailto:boss@example.com":mailto:sender@example.com');
+    expect(delegated).toContain('SENT-BY');
+    const raw = message(['From: sender@example.com', 'To: assistant@acme.com', 'Subject: Invitation'], [`Content-Type: text/calendar; method=REQUEST\r\n\r\n${delegated}`]);
+    expect(await parseInviteEmail(raw, options)).toMatchObject({ forwarded: false, requester: { email: 'sender@example.com', via: 'organizer' } });
+    // The delegate sending for the organizer asks for it themself.
+    const byDelegate = message(['From: boss@example.com', 'To: assistant@acme.com', 'Subject: Invitation'], [`Content-Type: text/calendar; method=REQUEST\r\n\r\n${delegated}`]);
+    expect(await parseInviteEmail(byDelegate, options)).toMatchObject({ forwarded: false, requester: { email: 'boss@example.com', via: 'organizer' } });
+  });
+
   it('returns reasons, not throws, for mail without a usable calendar', async () => {
     const plain = Buffer.from('From: a@b.c\r\nSubject: hi\r\n\r\nno calendar here\r\n');
     expect(await parseInviteEmail(plain, options)).toMatchObject({ error: 'no_calendar_in_email' });

@@ -124,7 +124,8 @@ function dedupe(found: FoundCalendar[]): FoundCalendar[] {
 
 /**
  * A forward when the calendar arrived inside an attached message, the subject says so, or the sender is neither
- * the organizer nor the organizer's SENT-BY delegate. The requester is then the sender; otherwise the organizer.
+ * the organizer nor the organizer's SENT-BY delegate. The requester is then the sender; otherwise the organizer
+ * or delegate who sent it, which is the From: SENT-BY is written by the sender, so it never names someone else.
  */
 function requesterOf(from: Person | undefined, subject: string | undefined, found: FoundCalendar[]): { forwarded: boolean; requester?: Requester } {
   const organizer = found.flatMap(({ calendar }) => calendar.events).find((event) => event.organizer)?.organizer;
@@ -132,7 +133,7 @@ function requesterOf(from: Person | undefined, subject: string | undefined, foun
   const notOrganizer = from !== undefined && organizer !== undefined && from.email !== organizer.email && from.email !== organizer.sentBy;
   const forwarded = found.some(({ nested }) => nested) || FORWARD_SUBJECT.test(subject ?? '') || (organizerMail && notOrganizer);
   if (forwarded && from) return { forwarded, requester: { email: from.email, via: 'forward' } };
-  if (organizer && organizerMail) return { forwarded, requester: { email: organizer.sentBy ?? organizer.email, via: 'organizer' } };
+  if (organizer && organizerMail) return { forwarded, requester: { email: from?.email ?? organizer.email, via: 'organizer' } };
   return { forwarded, ...(from ? { requester: { email: from.email, via: 'sender' as const } } : {}) };
 }
 

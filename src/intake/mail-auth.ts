@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { authenticate, dkimSign } from 'mailauth';
+import { getDomain } from 'tldts';
 import type { DnsResolver, DnsTable } from './dns.js';
 
 /** What the SMTP session knew about the sender; HTTP intake has none of it and trusts Received instead. */
@@ -21,11 +22,19 @@ export interface SenderAuth {
   summary: string;
 }
 
-/** Relaxed alignment (RFC 7489 §3.1): same organizational domain, approximated by the last two labels. */
+/** The organizational domain (RFC 7489 §3.2): the registrable domain under the public suffix list. */
+function organizational(domain: string): string {
+  const name = domain.toLowerCase().replace(/\.$/, '');
+  return getDomain(name, { allowPrivateDomains: true }) ?? name;
+}
+
+/**
+ * Relaxed alignment (RFC 7489 §3.1): the same organizational domain. Two names under one public suffix
+ * (evil.co.uk, acme.co.uk) are two organizations, not one: the last two labels are not enough.
+ */
 export function aligned(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b) return false;
-  const org = (domain: string) => domain.toLowerCase().split('.').slice(-2).join('.');
-  return org(a) === org(b);
+  return organizational(a) === organizational(b);
 }
 
 /**
