@@ -222,11 +222,14 @@ export class InboundMail {
     return { result, parsed, ...(unlock ? { unlock } : {}) };
   }
 
-  /** The SMTP recipient that is an assistant address; over HTTP, the first such address in the headers. */
+  /**
+   * The SMTP recipient that is an assistant address; over HTTP, the first such address in the headers. A
+   * company's own address wins over a retired one: an invite sent to both reached the address it should.
+   */
   private async assistantAddressOf(mail: ReceivedMail, parsed: ParsedInviteEmail): Promise<string | undefined> {
-    const candidates = [...mail.envelope.recipients, ...parsed.to.map((p) => p.email), ...parsed.cc.map((p) => p.email)];
-    for (const candidate of candidates) if (await this.knows(candidate)) return candidate.toLowerCase();
-    return undefined;
+    const candidates = [...mail.envelope.recipients, ...parsed.to.map((p) => p.email), ...parsed.cc.map((p) => p.email)].map((c) => c.toLowerCase());
+    for (const candidate of candidates) if ((await this.deps.companies.byAssistantAddress(candidate)) !== undefined) return candidate;
+    return candidates.find((candidate) => this.deps.retiredAssistantAddresses.includes(candidate));
   }
 
   private async companyIdFor(address: string, requester: string): Promise<string> {

@@ -224,6 +224,10 @@ describe('invites by e-mail through SMTP', () => {
     expect(reply.text).toContain('assistant_address_retired');
     expect(reply.text).toContain(ASSISTANT);
     expect(await sessionsOf('retired-1')).toHaveLength(0);
+    // Sent to both, the retired one first: the company's own address got it, and it is recorded.
+    const both = await signMessage(inviteMail({ uid: 'retired-2', start: inMs(2 * DAY), organizer: 'ada@acme.example', link: meetLink('ret-ired-bbb'), summary: 'To both addresses' }, { from: 'ada@acme.example', to: RETIRED }), acmeKey);
+    expect(await sendSmtp(port, { from: 'ada@acme.example', to: [RETIRED, ASSISTANT] }, both)).toMatch(/^250/);
+    expect(await until('the session for both addresses', async () => (await sessionsOf('retired-2'))[0], 20_000)).toMatchObject({ provider: 'meet' });
   });
 
   it('POST /v1/inbound/email takes the same path as SMTP', async () => {
