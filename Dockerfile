@@ -21,7 +21,7 @@ COPY --from=build /app/src/console/static ./src/console/static
 COPY package.json ./
 RUN useradd --create-home --uid 10001 quorum && mkdir /data && chown quorum /data
 USER quorum
-ENV QUORUM_DATA_DIR=/data QUORUM_HTTP_HOST=0.0.0.0 CHROMIUM_PATH=/usr/bin/chromium
+ENV QUORUM_DATA_DIR=/data QUORUM_HTTP_HOST=0.0.0.0 QUORUM_SMTP_HOST=0.0.0.0 CHROMIUM_PATH=/usr/bin/chromium
 VOLUME /data
 EXPOSE 8080 2525
 ENTRYPOINT ["/usr/bin/tini", "--"]
