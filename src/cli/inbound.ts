@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { EventOutcome } from '../intake/apply.js';
+import type { EventOutcome } from '../intake/outcomes.js';
 import type { InboundResult } from '../intake/inbound.js';
 import type { MessageSummary } from '../intake/meetings-store.js';
 import type { ClientFactory } from './commands.js';

@@ -8,6 +8,7 @@ import { detectLinks } from './links.js';
 import { urlMatchers } from './matchers.js';
 import type { Meeting, MeetingOccurrence, MeetingsStore } from './meetings-store.js';
 import type { IntakePlanner } from './planner.js';
+import type { EventOutcome, OccurrenceChange, OccurrenceOutcome } from './outcomes.js';
 import type { Occurrence, ParsedEvent } from './types.js';
 
 /** What applying needs from the scheduler: (re)plan a join, or cancel one. */
@@ -43,32 +44,6 @@ export interface InviteContext {
   method: string;
   bodyText?: string;
   bodyHtml?: string;
-}
-
-export type OccurrenceChange = 'new' | 'moved' | 'unchanged' | 'cancelled' | 'rejected' | 'started';
-
-export interface OccurrenceOutcome {
-  occurrence: string;
-  startsAt: string;
-  endsAt: string;
-  status: MeetingOccurrence['status'];
-  change: OccurrenceChange;
-  sessionId?: string;
-  provider?: string;
-  decision?: Decision;
-}
-
-export type EventResult = 'applied' | 'cancelled' | 'ignored_lower_sequence' | 'duplicate' | 'not_authorized' | 'rejected';
-
-export interface EventOutcome {
-  uid: string;
-  recurrenceId?: string;
-  title?: string;
-  sequence: number;
-  result: EventResult;
-  /** For an ignored or duplicate version: the sequence already applied. */
-  currentSequence?: number;
-  occurrences: OccurrenceOutcome[];
 }
 
 const keyOf = (occurrence: Occurrence) => occurrence.recurrenceId ?? '';
@@ -379,16 +354,18 @@ async function updatePlanned(deps: ApplyDeps, invite: InviteContext, next: Meeti
     await deps.store.putOccurrence({ ...next, status: 'planned' });
     return outcomeOf({ ...next, status: 'planned' }, 'started', session);
   }
-  if (!decision.eligible || !decision.joinUrl) {
+  if (!decision.eligible || decision.plan === 'none' || !decision.provider || !decision.joinUrl) {
     await deps.scheduler.abort(session.id, 'meeting_cancelled', `the updated invite is no longer eligible: ${decision.reasons.map((r) => r.code).join(', ')}`);
     await deps.store.putOccurrence(next);
     return outcomeOf(next, 'rejected');
   }
-  const same = session.startsAt === times.startsAt.toISOString() && session.endsAt === times.endsAt.toISOString() && session.meetingUrl === decision.joinUrl;
+  const route = { meetingUrl: decision.joinUrl, provider: decision.provider, plan: decision.plan };
+  const same = session.startsAt === times.startsAt.toISOString() && session.endsAt === times.endsAt.toISOString() && session.meetingUrl === route.meetingUrl && session.provider === route.provider && session.plan === route.plan;
   if (!same) {
     const joinAt = joinAtFor(deps, invite, times.startsAt);
-    if (await deps.store.moveSession(session.id, { ...times, joinAt, meetingUrl: decision.joinUrl, decision })) {
-      await deps.sessions.note(session.id, 'rescheduled', { from: session.startsAt, to: times.startsAt.toISOString(), joinAt: joinAt.toISOString() });
+    if (await deps.store.moveSession(session.id, { ...times, ...route, joinAt, decision })) {
+      const switched = session.provider === route.provider ? {} : { provider: { from: session.provider, to: route.provider } };
+      await deps.sessions.note(session.id, 'rescheduled', { from: session.startsAt, to: times.startsAt.toISOString(), joinAt: joinAt.toISOString(), ...switched });
       const moved = await deps.sessions.get(session.id);
       if (moved) await deps.scheduler.plan(moved);
     }

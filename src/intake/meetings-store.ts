@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, InboundMessageTable, MeetingOccurrenceTable, MeetingTable } from '../store/schema.js';
 import { decisionFromJson, decisionToJson } from '../eligibility/stored-decision.js';
+import type { Plan } from '../sessions/session.js';
 
 export type Transport = 'smtp' | 'http';
 export type MessageStatus = 'received' | 'processed' | 'rejected' | 'failed';
@@ -308,10 +309,11 @@ export class MeetingsStore {
   }
 
   /**
-   * Moves a planned (not yet dispatched) session to new times. Only `scheduled` sessions move: the state is
-   * untouched, so this is no transition; the caller re-enqueues the join, which moves the queued job.
+   * Moves a planned (not yet dispatched) session to new times, link, provider and plan (a meeting moved from
+   * Zoom to Meet is joined by Meet's bot). Only `scheduled` sessions move: the state is untouched, so this is
+   * no transition; the caller re-enqueues the join, which moves the queued job.
    */
-  async moveSession(sessionId: string, times: { startsAt: Date; endsAt: Date; joinAt: Date; meetingUrl: string; decision: unknown }): Promise<boolean> {
+  async moveSession(sessionId: string, times: { startsAt: Date; endsAt: Date; joinAt: Date; meetingUrl: string; provider: string; plan: Plan; decision: unknown }): Promise<boolean> {
     const result = await this.db
       .updateTable('sessions')
       .set({
@@ -319,6 +321,8 @@ export class MeetingsStore {
         ends_at: times.endsAt.toISOString(),
         join_at: times.joinAt.toISOString(),
         meeting_url: times.meetingUrl,
+        provider: times.provider,
+        plan: times.plan,
         decision: decisionToJson(times.decision),
         updated_at: now(),
       })

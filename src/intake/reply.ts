@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Decision } from '../eligibility/check.js';
-import type { EventOutcome, OccurrenceOutcome } from './apply.js';
+import type { EventOutcome, OccurrenceOutcome } from './outcomes.js';
 
 export interface ReplyMail {
   from: string;

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompanyStore } from '../../src/companies/company-store.js';
 import { defaultCompanySettings } from '../../src/eligibility/settings.js';
-import type { EventOutcome } from '../../src/intake/apply.js';
+import type { EventOutcome } from '../../src/intake/outcomes.js';
 import { tableResolver } from '../../src/intake/dns.js';
 import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
 import { MeetingsStore } from '../../src/intake/meetings-store.js';

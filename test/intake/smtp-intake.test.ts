@@ -106,6 +106,26 @@ describe('invites by e-mail through SMTP', () => {
     expect((await quorum.intake.meetings.meeting('acme', 'fwd-1'))?.status).toBe('cancelled');
   });
 
+  it('an update that moves the meeting to another provider re-plans the same session for that provider', async () => {
+    const settings = defaultCompanySettings({ adminEmail: 'ada@acme.example' });
+    await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: ASSISTANT, settings: { ...settings, providers: { ...settings.providers, webex: { enabled: true, site: 'acme', authenticatedBot: { enabled: false } } } } });
+    try {
+      const spec: InviteSpec = { uid: 'switch-1', start: inMs(3 * DAY), organizer: 'ada@acme.example', link: meetLink('swi-tchx-mee'), summary: 'Moved to Webex', dtstamp: new Date(Date.now() - HOUR) };
+      await send(spec, { from: 'ada@acme.example' });
+      const [first] = await sessionsOf('switch-1');
+      expect(first).toMatchObject({ provider: 'meet', plan: 'bot' });
+      const webex = 'https://acme.webex.com/meet/ada';
+      await send({ ...spec, sequence: 1, link: webex, dtstamp: new Date() }, { from: 'ada@acme.example' });
+      const [after, ...others] = await sessionsOf('switch-1');
+      expect(others).toHaveLength(0);
+      expect(after).toMatchObject({ id: first?.id, state: 'scheduled', provider: 'webex', plan: 'bot', meetingUrl: webex });
+      const rescheduled = (await quorum.sessions.timeline(after?.id ?? '')).find((e) => e.code === 'rescheduled');
+      expect(rescheduled?.details).toMatchObject({ provider: { from: 'meet', to: 'webex' } });
+    } finally {
+      await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: ASSISTANT, settings: defaultCompanySettings({ adminEmail: 'ada@acme.example' }) });
+    }
+  });
+
   it('two copies of one invite arriving at the same moment schedule one session', async () => {
     const spec: InviteSpec = { uid: 'together-1', start: inMs(2 * DAY), organizer: 'carol@partner.example', link: meetLink('tog-ethe-rrr'), summary: 'Together' };
     await Promise.all([send(spec, { from: 'ada@acme.example', forward: true }), send(spec, { from: 'ada@acme.example' }), send(spec, { from: 'ada@acme.example', forward: true })]);
