@@ -123,21 +123,41 @@ export class Scheduler {
     const { sessions, log } = this.options;
     const session = await sessions.get(job.sessionId);
     if (!session || session.state !== 'scheduled' || session.attempt !== job.attempt) return;
-    if (session.plan === 'zoom_cloud') {
-      if (!(await this.gate(session))) await this.awaitCloudRecording(session);
-      return;
-    }
     const controller = new AbortController();
     this.running.set(session.id, controller);
     try {
+      if (session.plan === 'zoom_cloud') {
+        if (!(await this.gate(session))) await this.awaitCloudRecording(session);
+        return;
+      }
       await sessions.lease(session.id, this.options.workerId, new Date(Date.now() + this.leaseMs));
       const dispatched = await sessions.transition(session.id, 'dispatching', { code: 'dispatched', details: { worker: this.options.workerId } });
       const ended = (await this.gate(dispatched)) ?? (await this.options.runBot(dispatched, controller.signal));
       await this.applyRetry(ended);
     } catch (error) {
       log.error({ err: error, sessionId: session.id }, 'join job failed outside the bot run');
+      await this.failOutsideRun(session.id, error);
     } finally {
       this.running.delete(session.id);
+    }
+  }
+
+  /**
+   * An error outside the bot run (the store failing during the join-time check, settings that cannot be
+   * decrypted) must not leave the session active: this worker keeps renewing its lease, so recovery would never
+   * take it, and an operator cannot retry a session that has not ended. It fails with `internal_error` and the
+   * retry policy decides whether another attempt follows.
+   */
+  private async failOutsideRun(id: string, error: unknown): Promise<void> {
+    const { sessions, log } = this.options;
+    try {
+      const current = await sessions.get(id);
+      if (!current || isEnded(current.state)) return;
+      const reason = error instanceof Error ? error.message : String(error);
+      const failed = await sessions.transition(id, 'failed', { code: 'failed_outside_run', endCode: 'internal_error', details: { error: reason } });
+      await this.applyRetry(failed);
+    } catch (again) {
+      log.error({ err: again, sessionId: id }, 'could not end the session after the error');
     }
   }
 

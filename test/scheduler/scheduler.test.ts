@@ -50,9 +50,9 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     await t.store.close();
   });
 
-  const start = async (outcomes: Outcome[], workerId = `${hostname()}:${process.pid}:test`) => {
+  const start = async (outcomes: Outcome[], workerId = `${hostname()}:${process.pid}:test`, gate?: (session: Session) => Promise<Session | undefined>) => {
     const bot = scriptedBot(t, outcomes);
-    scheduler = new Scheduler({ sessions: t.sessions, queue: new MemoryQueue(), bus: t.bus, runBot: bot.runBot, workerId, log: pino({ level: 'silent' }), concurrency: 2, backoffSeconds: 0.05 });
+    scheduler = new Scheduler({ sessions: t.sessions, queue: new MemoryQueue(), bus: t.bus, runBot: bot.runBot, workerId, log: pino({ level: 'silent' }), concurrency: 2, backoffSeconds: 0.05, ...(gate ? { gate } : {}) });
     await scheduler.start();
     return bot;
   };
@@ -102,6 +102,21 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     const attempts = await t.sessions.attempts(session.id);
     expect(attempts.map((a) => a.endCode)).toEqual(['worker_lost', 'meeting_ended']);
     expect(bot.calls.map((s) => s.attempt)).toEqual([2]);
+  });
+
+  it('ends an attempt that failed outside the bot run as internal_error and tries again, instead of leaving it dispatching', async () => {
+    let checks = 0;
+    // The join-time check fails once, as a store blip would: the session must not stay active with its lease renewed.
+    const gate = () => (checks++ === 0 ? Promise.reject(new Error('the store went away')) : Promise.resolve(undefined));
+    const bot = await start([], undefined, gate);
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date() }));
+    await scheduler?.plan(session);
+    await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+    const attempts = await t.sessions.attempts(session.id);
+    expect(attempts.map((a) => a.endCode)).toEqual(['internal_error', 'meeting_ended']);
+    expect(bot.calls.map((s) => s.attempt)).toEqual([2]);
+    const failed = (await t.sessions.timeline(session.id)).find((e) => e.code === 'failed_outside_run');
+    expect(failed?.details).toMatchObject({ error: 'the store went away' });
   });
 
   it('lets an operator retry any ended session and stop a running or planned one', async () => {
