@@ -14,6 +14,7 @@ import { createConsent, type Consent } from './consent/index.js';
 import type { Config } from './config.js';
 import { openInfrastructure } from './infrastructure.js';
 import type { DnsResolver } from './intake/dns.js';
+import { ConsentOrigins } from './consent/origins.js';
 import { startIntake, type Intake } from './intake/service.js';
 import { createLogger } from './logging/logger.js';
 import { SessionLogSink } from './logging/session-log.js';
@@ -100,7 +101,9 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     windowMinutes: config.QUORUM_CONSENT_WINDOW_MINUTES,
     ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}),
   });
-  const tenancy = createTenancy({ db: store.db, companies, sessions, consent: consent.service, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES, logger, ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}) });
+  const consentOrigins = new ConsentOrigins(config.QUORUM_PUBLIC_URL);
+  const consentBases = () => consentOrigins.bases();
+  const tenancy = createTenancy({ db: store.db, companies, sessions, consent: consent.service, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES, logger, consentBases, ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}) });
   if (config.QUORUM_COMPANIES_FILE) await applyCompaniesFile(config.QUORUM_COMPANIES_FILE, companiesFile, tenancy.settings);
   const workerId = newWorkerId();
   const zoomCloud = zoomCloudFor(config, { db: store.db, sessions, artifacts, companies, logger, workerId });
@@ -125,10 +128,11 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   });
   await scheduler.start();
   await zoomCloud.start();
-  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, planner: tenancy.planner, metrics: metrics.intake, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
+  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, planner: tenancy.planner, metrics: metrics.intake, consentBases, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
   const intake = await startIntake(config, intakeDeps, { smtp: options.api !== false });
   const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy, zoom: { cloud: zoomCloud, windowSeconds: config.QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS } });
   const url = options.api === false ? '' : await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
+  consentOrigins.listen(url, config.QUORUM_HTTP_HOST);
 
   const close = async () => {
     await app.close();

@@ -45,8 +45,8 @@ export interface RequestDeciderDeps {
   retiredAssistantAddresses: readonly string[];
   consentLink?: (token: string) => Promise<ConsentLink | undefined>;
   consentOutcomes?: (occasion: { companyId: string; meetingUrl: string; startsAt: Date; endsAt: Date }) => Promise<ConsentOutcome[]>;
-  /** Where this installation's consent pages live, so a consent link in a request is recognized. */
-  consentBaseUrl?: string;
+  /** Where this installation's consent pages live (ConsentOrigins), so a consent link in a request is recognized. */
+  consentBases?: () => readonly string[];
 }
 
 export interface DecideInput {
@@ -94,7 +94,8 @@ export class RequestDecider {
 
   /** The meeting a request describes, with every conference link found the way intake finds them. */
   async meetingOf(body: RequestBody, now: Date, consentBaseUrl?: string): Promise<MeetingFacts> {
-    const options = { ...((consentBaseUrl ?? this.deps.consentBaseUrl) ? { consentBaseUrl: consentBaseUrl ?? this.deps.consentBaseUrl } : {}) };
+    // The address this request came in on (where the API issues links) and every other base of ours.
+    const options = { consentBaseUrls: [...(consentBaseUrl ? [consentBaseUrl] : []), ...(this.deps.consentBases?.() ?? [])] };
     let found: DetectedLink[];
     let meeting: Omit<MeetingFacts, 'links'>;
     if (body.ics !== undefined) {

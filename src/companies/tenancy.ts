@@ -25,6 +25,8 @@ export interface TenancyOptions {
   consent: ConsentFacts;
   retiredAssistantAddresses: readonly string[];
   publicUrl?: string;
+  /** Where this installation's consent links live, for requests and the join-time check. */
+  consentBases?: () => readonly string[];
   logger: Logger;
 }
 
@@ -44,7 +46,7 @@ export function createTenancy(options: TenancyOptions): Tenancy {
   return {
     settings: new CompanySettingsService(options.companies, retired),
     tokens: new TokenStore(options.db),
-    decider: new RequestDecider({ retiredAssistantAddresses: retired, consentLink, consentOutcomes, ...(options.publicUrl ? { consentBaseUrl: options.publicUrl } : {}) }),
+    decider: new RequestDecider({ retiredAssistantAddresses: retired, consentLink, consentOutcomes, ...(options.consentBases ? { consentBases: options.consentBases } : {}) }),
     ...publicUrl,
     planner: eligibilityPlanner({ companies: options.companies, retiredAssistantAddresses: retired, consentLink, consentOutcomes }),
     eligibleAtJoin: joinCheck({

@@ -28,7 +28,8 @@ export interface ApplyDeps {
   planner: IntakePlanner;
   leadSeconds: number;
   log: Logger;
-  consentBaseUrl?: string;
+  /** Where this installation's consent links live (ConsentOrigins), read at each invite. */
+  consentBases?: () => readonly string[];
 }
 
 /** One invite e-mail's context, shared by every event it carries. */
@@ -279,7 +280,7 @@ function linksFor(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, oc
     description,
     descriptionHtml: invite.bodyHtml ?? event.descriptionHtml,
   };
-  return detectLinks(sources, urlMatchers, deps.consentBaseUrl ? { consentBaseUrl: deps.consentBaseUrl } : {});
+  return detectLinks(sources, urlMatchers, { consentBaseUrls: deps.consentBases?.() ?? [] });
 }
 
 async function decide(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, occurrence: Occurrence): Promise<Decision> {

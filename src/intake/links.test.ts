@@ -4,7 +4,7 @@ import { urlMatchers } from './matchers.js';
 
 const ZOOM = 'https://acme.zoom.us/j/85012345678?pwd=AbC123';
 const detect = (sources: Parameters<typeof detectLinks>[0], consentBaseUrl?: string) =>
-  detectLinks(sources, urlMatchers, consentBaseUrl ? { consentBaseUrl } : {});
+  detectLinks(sources, urlMatchers, consentBaseUrl ? { consentBaseUrls: [consentBaseUrl] } : {});
 
 describe('detectLinks', () => {
   it('keeps source order and dedupes on the normalized link', () => {

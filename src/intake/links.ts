@@ -12,7 +12,7 @@ export interface DetectedLink {
   ref?: MeetingRef;
   /** A conferencing product Quorum does not join (GoTo, BlueJeans, ...). */
   unsupportedProvider?: string;
-  /** A consent link of this Quorum installation (`<consentBaseUrl>/c/<token>`). */
+  /** A consent link of this Quorum installation (`<base>/c/<token>`, one of `consentBaseUrls`). */
   consentToken?: string;
   /** Another vendor's consent page (Gong) wrapping the real link: consent-gated, not a provider link. */
   externalConsent?: boolean;
@@ -27,8 +27,8 @@ export interface LinkSources {
 }
 
 export interface DetectOptions {
-  /** The public base of this installation's consent pages, e.g. `https://quorum.acme.com`. */
-  consentBaseUrl?: string;
+  /** The bases of this installation's consent pages, e.g. `https://quorum.acme.com` (ConsentOrigins). */
+  consentBaseUrls?: readonly string[];
   /** Cap on returned links: a hostile description with thousands of URLs must not cost more than this. */
   maxLinks?: number;
 }
@@ -60,19 +60,22 @@ const EXTERNAL_CONSENT = /^(?:[a-z0-9-]+\.)*join\.gong\.io$/i;
 const CONSENT_TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
 const DEFAULT_MAX_LINKS = 50;
 
-function consentToken(url: URL, consentBaseUrl: string | undefined): string | undefined {
-  if (!consentBaseUrl || !URL.canParse(consentBaseUrl)) return undefined;
-  const base = new URL(consentBaseUrl);
-  if (url.origin !== base.origin) return undefined;
-  const prefix = `${base.pathname.replace(/\/+$/, '')}/c/`;
-  if (!url.pathname.startsWith(prefix)) return undefined;
-  const token = url.pathname.slice(prefix.length).replace(/\/+$/, '');
-  return CONSENT_TOKEN.test(token) ? token : undefined;
+function consentToken(url: URL, consentBaseUrls: readonly string[] | undefined): string | undefined {
+  for (const consentBaseUrl of consentBaseUrls ?? []) {
+    if (!URL.canParse(consentBaseUrl)) continue;
+    const base = new URL(consentBaseUrl);
+    if (url.origin !== base.origin) continue;
+    const prefix = `${base.pathname.replace(/\/+$/, '')}/c/`;
+    if (!url.pathname.startsWith(prefix)) continue;
+    const token = url.pathname.slice(prefix.length).replace(/\/+$/, '');
+    if (CONSENT_TOKEN.test(token)) return token;
+  }
+  return undefined;
 }
 
 /** Consent links are checked first: a consent page must never be mistaken for the provider link it gates. */
 function classify(url: URL, source: LinkSource, matchers: readonly UrlMatcher[], options: DetectOptions): DetectedLink | undefined {
-  const token = consentToken(url, options.consentBaseUrl);
+  const token = consentToken(url, options.consentBaseUrls);
   if (token) return { url: url.href, source, consentToken: token };
   if (EXTERNAL_CONSENT.test(url.hostname)) return { url: url.href, source, externalConsent: true };
   for (const matcher of matchers) {

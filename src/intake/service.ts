@@ -30,6 +30,8 @@ export interface IntakeDeps {
   planner?: IntakePlanner;
   replier?: Replier;
   metrics?: IntakeMetrics;
+  /** This installation's consent link bases (ConsentOrigins); unset: no link in an invite is taken as ours. */
+  consentBases?: () => readonly string[];
 }
 
 export interface Intake {
@@ -58,7 +60,7 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
     maxBytes: config.QUORUM_SMTP_MAX_BYTES,
     mailFrom: config.QUORUM_MAIL_FROM,
     log,
-    ...(config.QUORUM_PUBLIC_URL ? { consentBaseUrl: config.QUORUM_PUBLIC_URL } : {}),
+    ...(deps.consentBases ? { consentBases: deps.consentBases } : {}),
     ...(deps.dnsResolver ? { resolver: deps.dnsResolver } : {}),
     reader,
     ...(replier ? { replier } : {}),

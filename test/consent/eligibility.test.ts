@@ -45,7 +45,7 @@ describe('consent links in eligibility', () => {
   /** Eve (consent enforced, static Meet links) forwards an invite whose description is `description`. */
   function decide(description: string) {
     const planner = eligibilityPlanner({ companies: new CompanyStore(t.store.db), retiredAssistantAddresses: [], consentLink: consent.consentLink });
-    const links = detectLinks({ structured: [], description }, urlMatchers, { consentBaseUrl: base });
+    const links = detectLinks({ structured: [], description }, urlMatchers, { consentBaseUrls: [base] });
     return planner.decide({
       now: NOW,
       assistantAddress: ACME_ASSISTANT,
