@@ -4,7 +4,7 @@ import { topics, type LiveBus } from '../bus.js';
 import type { Database, SessionTable } from '../store/schema.js';
 import type { EndCode } from './end-codes.js';
 import { toSession, type Attempt, type Plan, type Session, type TimelineEvent } from './session.js';
-import { activeStates, canTransition, isEnded, type SessionState } from './states.js';
+import { activeStates, canTransition, endedStates, isEnded, type SessionState } from './states.js';
 import { decisionToJson } from '../eligibility/stored-decision.js';
 
 export interface NewSession {
@@ -219,6 +219,18 @@ export class SessionStore {
     return rows
       .filter((r) => r.lease_until === null || r.lease_until < iso(now) || (r.worker_id !== null && isWorkerGone(r.worker_id)))
       .map(toSession);
+  }
+
+  /**
+   * The session not yet ended for this company's meeting, if any: one meeting, one bot. The occasion is the
+   * meeting's start, or for a request that names none ("join now") any session whose time holds `during`.
+   */
+  async activeFor(companyId: string, meetingUrl: string, occasion: { startsAt: Date } | { during: Date }): Promise<Session | undefined> {
+    let query = this.db.selectFrom('sessions').selectAll().where('company_id', '=', companyId).where('meeting_url', '=', meetingUrl).where('state', 'not in', endedStates);
+    if ('startsAt' in occasion) query = query.where('starts_at', '=', occasion.startsAt.toISOString());
+    else query = query.where('starts_at', '<=', occasion.during.toISOString()).where('ends_at', '>', occasion.during.toISOString());
+    const row = await query.orderBy('created_at', 'desc').executeTakeFirst();
+    return row ? toSession(row) : undefined;
   }
 
   async scheduled(): Promise<Session[]> {

@@ -262,6 +262,13 @@ const inboundHeaders: Migration = {
   },
 };
 
+/** A repeated recording request finds the session already planned for the same meeting and start. */
+const sessionsByMeeting: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('sessions_company_meeting').on('sessions').columns(['company_id', 'meeting_url', 'starts_at']).execute();
+  },
+};
+
 /**
  * Zoom webhooks: each delivery once (keyed by its content, so Zoom's retries are recognised), each signature
  * once (a replayed request is refused), and each cloud-recording file once per session.
@@ -298,5 +305,5 @@ const zoom: Migration = {
 };
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting };
 }

@@ -43,6 +43,22 @@ describe('HTTP API', () => {
     expect(list.body.counts.scheduled).toBeGreaterThanOrEqual(1);
   });
 
+  it('answers a repeated request for the same meeting with the session already planned, not a second bot', async () => {
+    const startsAt = tomorrow();
+    const request = { meetingUrl: 'https://meet.google.com/dup-abcd-efg', startsAt: startsAt.toISOString() };
+    // Sent together, as a client that timed out and retried would: one of them plans, the other finds it.
+    const [a, b] = await Promise.all([0, 1].map(() => api<{ session: Session; existing?: boolean }>(quorum, 'POST', '/v1/companies/default/recording-requests', request)));
+    expect([a?.status, b?.status].sort()).toEqual([200, 201]);
+    expect(a?.body.session.id).toBe(b?.body.session.id);
+    expect([a, b].find((r) => r?.status === 200)?.body.existing).toBe(true);
+    // Another start is another meeting.
+    const later = await api<{ session: Session }>(quorum, 'POST', '/v1/companies/default/recording-requests', { ...request, startsAt: new Date(startsAt.getTime() + 86_400_000).toISOString() });
+    expect(later.status).toBe(201);
+    // Once the session has ended, asking again plans a new one.
+    expect((await api(quorum, 'POST', `/v1/sessions/${a?.body.session.id ?? ''}/stop`, { reason: 'test' })).status).toBe(202);
+    expect((await api(quorum, 'POST', '/v1/companies/default/recording-requests', request)).status).toBe(201);
+  });
+
   it('explains bad requests with the field and unsupported links with a reason code', async () => {
     const bad = await api<{ message: string }>(quorum, 'POST', '/v1/companies/default/recording-requests', { meetingUrl: 'not a url', startsAt: 'soon' });
     expect(bad.status).toBe(400);

@@ -61,6 +61,19 @@ describe.each(dialects)('session store on %s', (dialect) => {
     ]);
   });
 
+  it('finds the session not yet ended for a meeting, by its start or, for "join now", by the time it holds', async () => {
+    const url = 'https://meet.google.com/fin-dabc-def';
+    const startsAt = new Date(Date.now() - 60_000);
+    const session = await t.sessions.create(newSessionInput({ meetingUrl: url, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }));
+    expect((await t.sessions.activeFor('default', url, { startsAt }))?.id).toBe(session.id);
+    expect((await t.sessions.activeFor('default', url, { during: new Date() }))?.id).toBe(session.id);
+    expect(await t.sessions.activeFor('default', url, { during: new Date(startsAt.getTime() + 7_200_000) })).toBeUndefined();
+    expect(await t.sessions.activeFor('other', url, { startsAt })).toBeUndefined();
+    expect(await t.sessions.activeFor('default', 'https://meet.google.com/oth-erab-cde', { startsAt })).toBeUndefined();
+    await t.sessions.transition(session.id, 'cancelled', { code: 'stopped', endCode: 'stopped_by_operator' });
+    expect(await t.sessions.activeFor('default', url, { startsAt })).toBeUndefined();
+  });
+
   it('lists with filters and counts by state', async () => {
     const a = await t.sessions.create(newSessionInput());
     await t.sessions.create(newSessionInput({ provider: 'zoom' }));

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TenancyError, type TenancyApi } from '../../companies/index.js';
 import { recordingRequestBody } from '../../companies/requests.js';
+import { KeyedLock } from '../../intake/keyed-lock.js';
 import { principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
@@ -13,8 +14,13 @@ const companyParams = z.object({ companyId: z.string().min(1) });
  * `POST /v1/companies/:companyId/recording-requests`: link detection → eligibility → schedule, recording who
  * asked. A refused request answers 422 with the first reason's code and the whole Decision. Consent choices
  * are not read here: a decline before the join is enforced at the join, where the meeting occasion is known.
+ * A meeting (same link, same start; without a start, one whose session is under way) that already has a session
+ * not yet ended gets that session back with 200 and `existing: true`: a client's retry, or a request for a
+ * meeting already forwarded, sends no second bot.
  */
 export function recordingRequestRoutes(app: FastifyInstance, deps: ApiDeps & { tenancy: TenancyApi }): void {
+  // Two identical requests at once must not both find nothing and both plan: one at a time per meeting.
+  const meetings = new KeyedLock();
   app.post('/v1/companies/:companyId/recording-requests', async (request, reply) => {
     const { companyId } = parse(companyParams, request.params);
     const company = await deps.tenancy.settings.read(companyId);
@@ -29,19 +35,28 @@ export function recordingRequestRoutes(app: FastifyInstance, deps: ApiDeps & { t
       return reply.code(422).send({ error: first?.code ?? 'not_eligible', message, decision });
     }
     const startsAt = new Date(decision.request.meeting.startsAt);
-    const session = await deps.sessions.create({
-      companyId,
-      provider: decision.provider,
-      plan: decision.plan,
-      meetingUrl: decision.joinUrl,
-      title: decision.request.meeting.title ?? null,
-      requestedBy: requester ?? 'operator',
-      startsAt,
-      endsAt: new Date(decision.request.meeting.endsAt),
-      joinAt: new Date(Math.max(now.getTime(), startsAt.getTime() - deps.leadSeconds * 1000)),
-      decision,
-    });
-    await deps.scheduler.plan(session);
-    return reply.code(201).send({ session, decision });
+    const joinUrl = decision.joinUrl;
+    const unlock = await meetings.acquire([`${companyId}\n${joinUrl}\n${startsAt.toISOString()}`]);
+    try {
+      const named = body.startsAt !== undefined || body.start !== undefined || body.ics !== undefined;
+      const existing = await deps.sessions.activeFor(companyId, joinUrl, named ? { startsAt } : { during: now });
+      if (existing) return await reply.code(200).send({ session: existing, decision, existing: true });
+      const session = await deps.sessions.create({
+        companyId,
+        provider: decision.provider,
+        plan: decision.plan,
+        meetingUrl: joinUrl,
+        title: decision.request.meeting.title ?? null,
+        requestedBy: requester ?? 'operator',
+        startsAt,
+        endsAt: new Date(decision.request.meeting.endsAt),
+        joinAt: new Date(Math.max(now.getTime(), startsAt.getTime() - deps.leadSeconds * 1000)),
+        decision,
+      });
+      await deps.scheduler.plan(session);
+      return await reply.code(201).send({ session, decision });
+    } finally {
+      unlock();
+    }
   });
 }
