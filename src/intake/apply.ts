@@ -19,7 +19,7 @@ export interface JoinPlanner {
 
 /** The records applying reads and writes: the stores themselves, or one invite's batch of writes (InviteWrites). */
 export type MeetingRecords = Pick<MeetingsStore, 'meetings' | 'occurrences' | 'putMeeting' | 'putOccurrence' | 'moveSession'>;
-export type SessionRecords = Pick<SessionStore, 'get' | 'create' | 'note'>;
+export type SessionRecords = Pick<SessionStore, 'get' | 'create' | 'note' | 'activeFor'>;
 
 export interface ApplyDeps {
   store: MeetingRecords;
@@ -331,6 +331,14 @@ async function planOccurrence(deps: ApplyDeps, invite: InviteContext, uid: strin
   if (!decision.eligible || decision.plan === 'none' || !decision.provider || !decision.joinUrl) {
     await deps.store.putOccurrence(next);
     return outcomeOf(next, 'rejected');
+  }
+  // Already planned for this meeting and start (through the API, or a copy of the invite under another UID):
+  // the occurrence takes that session, since one meeting gets one bot.
+  const existing = await deps.sessions.activeFor(invite.companyId, decision.joinUrl, { startsAt: times.startsAt });
+  if (existing) {
+    const linked = { ...next, sessionId: existing.id };
+    await deps.store.putOccurrence(linked);
+    return outcomeOf(linked, 'new', existing);
   }
   const created = await deps.sessions.create({
     companyId: invite.companyId,

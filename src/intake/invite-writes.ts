@@ -147,6 +147,11 @@ export class InviteWrites {
         await this.commit();
         return sessions.note(id, code, details);
       },
+      activeFor: async (companyId, meetingUrl, occasion) => {
+        const at = 'startsAt' in occasion ? occasion.startsAt.toISOString() : undefined;
+        const pending = [...this.sessions.values()].find((s) => s.companyId === companyId && s.meetingUrl === meetingUrl && s.startsAt === at);
+        return pending ?? sessions.activeFor(companyId, meetingUrl, occasion);
+      },
     };
   }
 

@@ -6,7 +6,7 @@ import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
 import { startQuorum, type Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
 import { until } from '../helpers/net.js';
-import { adminToken, testConfig } from '../helpers/quorum.js';
+import { adminToken, api, testConfig } from '../helpers/quorum.js';
 import { inviteMail, sendSmtp, startSink, type InviteSpec, type Sink } from './mail.js';
 
 const ASSISTANT = 'assistant@acme.example';
@@ -124,6 +124,17 @@ describe('invites by e-mail through SMTP', () => {
     } finally {
       await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: ASSISTANT, settings: defaultCompanySettings({ adminEmail: 'ada@acme.example' }) });
     }
+  });
+
+  it('an invite for a meeting already requested through the API takes that session instead of sending a second bot', async () => {
+    const start = inMs(5 * DAY);
+    const link = meetLink('api-firs-tab');
+    const requested = await api<{ session: Session }>(quorum, 'POST', '/v1/companies/acme/recording-requests', { meetingUrl: link, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 30 * 60_000).toISOString(), requesterEmail: 'ada@acme.example' });
+    expect(requested.status).toBe(201);
+    await send({ uid: 'api-first-1', start, organizer: 'ada@acme.example', link, summary: 'Asked twice' }, { from: 'ada@acme.example' });
+    const sessions = await sessionsOf('api-first-1');
+    expect(sessions.map((s) => s.id)).toEqual([requested.body.session.id]);
+    expect((await quorum.sessions.list({ companyId: 'acme', limit: 1000 })).filter((s) => s.meetingUrl === link)).toHaveLength(1);
   });
 
   it('two copies of one invite arriving at the same moment schedule one session', async () => {
