@@ -65,27 +65,46 @@ export function registerClientCommands(program: Command, client: ClientFactory):
 
   program
     .command('logs <id>')
-    .description("a session's log lines; --follow streams new ones until the session ends")
+    .description("a session's log lines, all of them (fetched page by page); --follow then streams new ones until the session ends")
     .option('--follow', 'keep streaming')
     .option('--level <level>', 'minimum level: debug, info, warn, error')
     .option('--json', 'one JSON line per log line')
     .action(async (id: string, opts: { follow?: boolean; level?: string; json?: boolean }) => {
       const api = client();
-      const show = (line: LogLine) => process.stdout.write(opts.json ? `${JSON.stringify(line)}\n` : `${formatLogLine(line)}\n`);
+      const show = (line: LogLine) => writeOut(opts.json ? `${JSON.stringify(line)}\n` : `${formatLogLine(line)}\n`);
       const levelQuery = opts.level ? `level=${encodeURIComponent(opts.level)}` : '';
-      if (!opts.follow) {
-        const { lines } = await api.request<{ lines: LogLine[] }>('GET', `/v1/sessions/${encodeURIComponent(id)}/logs?${levelQuery}`);
-        lines.forEach(show);
-        return;
-      }
-      await followUntilEnded(api, id, levelQuery, show);
+      const lastId = await printHistory(api, id, levelQuery, show);
+      if (opts.follow) await followUntilEnded(api, id, levelQuery, lastId, (line) => void show(line));
     });
 }
 
-async function followUntilEnded(api: ApiClient, id: string, levelQuery: string, show: (line: LogLine) => void): Promise<void> {
+/** Lines per request when printing a session's history. */
+const historyPage = 5000;
+
+/** Writes to stdout, waiting when the reader is slower than us, so a long log is never held in memory. */
+function writeOut(text: string): Promise<void> | undefined {
+  if (process.stdout.write(text)) return undefined;
+  return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+}
+
+/** Prints every stored line, one page after another (`after=<last id>`); returns the last line's id. */
+async function printHistory(api: ApiClient, id: string, levelQuery: string, show: (line: LogLine) => Promise<void> | undefined): Promise<number> {
+  let after = 0;
+  for (;;) {
+    const query = `after=${after}&limit=${historyPage}${levelQuery ? `&${levelQuery}` : ''}`;
+    const page = await api.request<{ lines: LogLine[]; more?: boolean }>('GET', `/v1/sessions/${encodeURIComponent(id)}/logs?${query}`);
+    for (const line of page.lines) await show(line);
+    after = page.lines.at(-1)?.id ?? after;
+    // `more` is absent from an older server's answer: a full page then means there may be more.
+    if (!(page.more ?? page.lines.length === historyPage)) return after;
+  }
+}
+
+/** Streams the lines after `afterId` (the history already printed) until the session has ended. */
+async function followUntilEnded(api: ApiClient, id: string, levelQuery: string, afterId: number, show: (line: LogLine) => void): Promise<void> {
   const path = `/v1/sessions/${encodeURIComponent(id)}`;
   await api.request<{ session: Session }>('GET', path);
-  const stream = api.followLogs(id, `?after=0${levelQuery ? `&${levelQuery}` : ''}`, (line) => show(line as LogLine));
+  const stream = api.followLogs(id, `?after=${afterId}${levelQuery ? `&${levelQuery}` : ''}`, (line) => show(line as LogLine));
   const watcher = setInterval(() => {
     api
       .request<{ session: Session }>('GET', path)

@@ -9,32 +9,45 @@ import { composeInvite } from '../intake/compose-invite.js';
 import { tableResolver } from '../intake/dns.js';
 import { createDkimKey, signMessage, type DkimKey } from '../intake/mail-auth.js';
 import { startQuorum, type Quorum } from '../main.js';
+import { simSdkApp } from '../../test/sim/zoom/provider.js';
 import type { Artifact } from '../sessions/artifacts.js';
 import type { SessionChange } from '../sessions/session-store.js';
 import type { Session } from '../sessions/session.js';
 import { isEnded } from '../sessions/states.js';
-import { formatEvent } from './format.js';
+import type { SimEvent } from '../../test/sim/index.js';
+import { formatEvent, formatTime } from './format.js';
 
 export interface DemoOptions {
   provider: string;
   json: boolean;
   dataDir?: string;
+  /** Where the human lines and the JSON summary go; default stdout. */
+  out?: (text: string) => void;
 }
 
 interface DemoResult {
   provider: string;
+  /** `bot`: a bot joined and recorded; `zoom_cloud`: Zoom recorded and Quorum fetched the files. */
+  plan: 'bot' | 'zoom_cloud';
   sessionId: string;
   state: string;
   endCode: string | null;
   attempts: number;
   artifacts: Artifact[];
   recorded: boolean;
+  /** From dispatch to recording (the bot in the meeting, admitted and, on Zoom, allowed to record). */
+  joinMs: number | null;
+  audioSeconds: number | null;
+  /** Zoom: the bot's request for recording permission and the simulated host's answer. */
+  permission: { requestedAt: string; answer: 'granted' | 'denied' | null; answeredAt: string | null } | null;
 }
 
-const demoProviders = ['meet', 'teams', 'webex'] as const;
+export const demoProviders = ['meet', 'teams', 'webex', 'zoom'] as const;
 const demoDomain = 'acme.example';
 const demoAssistant = `assistant@${demoDomain}`;
 const demoRequester = `ada@${demoDomain}`;
+/** A second demo company records Zoom in cloud mode (the mode is per company); invites reach it at this address. */
+const cloudCompany = { id: 'acme-cloud', assistant: `recordings@${demoDomain}`, webhookSecret: 'demo-zoom-webhook-secret' };
 
 /**
  * Starts Quorum and the simulator on free ports with the demo company, asks Quorum to record a simulated
@@ -53,40 +66,57 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     QUORUM_LOG_LEVEL: 'silent',
     QUORUM_ALONE_TIMEOUT_SECONDS: 5,
   });
+  const out = options.out ?? ((text: string) => void process.stdout.write(text));
   const say = (line: string) => {
-    if (!options.json) process.stdout.write(`${line}\n`);
+    if (!options.json) out(`${line}\n`);
   };
   say(`Quorum demo: data in ${dataDir}`);
   // The demo company's domain signs its mail with this key; Quorum's DNS answers come from a local table.
   const dkim = createDkimKey(demoDomain);
   const quorum = await startQuorum(config, { dnsResolver: tableResolver(dkim.dns) });
   try {
-    await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: demoAssistant, settings: withDemoProviders(defaultCompanySettings({ adminEmail: demoRequester })) });
+    const settings = withDemoProviders(defaultCompanySettings({ adminEmail: demoRequester }), quorum.simulator?.zoomApi.companySettings());
+    await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: demoAssistant, settings });
+    if (providers.includes('zoom')) await putCloudCompany(quorum);
     say(`Quorum API on ${quorum.url}; SMTP on 127.0.0.1:${quorum.intake.smtp?.port ?? '?'}; simulator on 127.0.0.1:${quorum.simulator?.httpsPort ?? '?'}`);
     const results: DemoResult[] = [];
-    for (const provider of providers) results.push(await demoOne(quorum, provider, say, dkim));
-    if (options.json) process.stdout.write(`${JSON.stringify({ dataDir, results }, null, 2)}\n`);
+    for (const provider of providers) {
+      results.push(await demoOne(quorum, provider, say, dkim));
+      if (provider === 'zoom') results.push(await demoZoomCloud(quorum, say, dkim));
+    }
+    if (options.json) out(`${JSON.stringify({ dataDir, results }, null, 2)}\n`);
     return results.every((r) => r.recorded) ? 0 : 1;
   } finally {
     await quorum.close();
   }
 }
 
-/** The same meeting on every provider: a lobby that admits after 3 s, two speakers, the host ends it after 20 s. */
+const demoSpeakers = [{ name: 'Ada Lovelace' }, { name: 'Grace Hopper', leaveAfterMs: 12_000 }];
+
+/**
+ * The same meeting on every provider: a lobby (Zoom: waiting room) that admits after 3 s, two speakers, the host
+ * ends it 20 s after admission. On Zoom the host, Ada, also grants the bot's request to record 2 s after it asks.
+ */
 function createDemoMeeting(sim: NonNullable<Quorum['simulator']>, provider: string): Promise<{ id: string; joinUrl: string }> {
-  const script = () => ({
-    access: 'lobby' as const,
-    lobby: { outcome: 'admit' as const, afterMs: 3000 },
-    participants: [{ name: 'Ada Lovelace' }, { name: 'Grace Hopper', leaveAfterMs: 12_000 }],
-    endAfterMs: 20_000,
-  });
+  const script = () => ({ access: 'lobby' as const, lobby: { outcome: 'admit' as const, afterMs: 3000 }, participants: demoSpeakers, endAfterMs: 20_000 });
+  if (provider === 'zoom') {
+    return sim.createMeeting('zoom', { waitingRoom: { outcome: 'admit', afterMs: 3000 }, participants: demoSpeakers, permission: { answer: 'granted', afterMs: 2000 }, endAfterMs: 20_000 });
+  }
   if (provider === 'teams' || provider === 'webex') return sim.createMeeting(provider, script());
   return sim.createMeeting('meet', script());
 }
 
-/** The demo company records every demo provider (anonymous bots); `acme` is the simulated Webex site. */
-function withDemoProviders(settings: ReturnType<typeof defaultCompanySettings>): ReturnType<typeof defaultCompanySettings> {
-  const providers = { ...settings.providers, teams: { enabled: true, authenticatedBot: { enabled: false } }, webex: { enabled: true, authenticatedBot: { enabled: false }, site: 'acme' } };
+const meetingStory: Record<string, string> = {
+  zoom: 'waiting room admits after 3 s, the bot asks the host for permission to record and the host grants it 2 s later, host ends it 20 s after admission',
+};
+
+/**
+ * The demo company records every demo provider (anonymous bots); `acme` is the simulated Webex site. Zoom runs in
+ * local mode: a bot with the simulator's Meeting SDK app joins and asks the host for recording permission.
+ */
+function withDemoProviders(settings: ReturnType<typeof defaultCompanySettings>, zoomApi: Record<string, string> | undefined): ReturnType<typeof defaultCompanySettings> {
+  const zoom = { enabled: true, mode: 'local' as const, sdkKey: simSdkApp.key, sdkSecret: simSdkApp.secret, ...zoomApi };
+  const providers = { ...settings.providers, teams: { enabled: true, authenticatedBot: { enabled: false } }, webex: { enabled: true, authenticatedBot: { enabled: false }, site: 'acme' }, zoom };
   return { ...settings, providers };
 }
 
@@ -94,7 +124,7 @@ async function demoOne(quorum: Quorum, provider: string, say: (line: string) => 
   const sim = quorum.simulator;
   if (!sim) throw new Error('the simulator did not start');
   const meeting = await createDemoMeeting(sim, provider);
-  say(`\n[${provider}] simulated meeting ${meeting.joinUrl} (lobby admits after 3 s, host ends it after 20 s)`);
+  say(`\n[${provider}] simulated meeting ${meeting.joinUrl} (${meetingStory[provider] ?? 'lobby admits after 3 s, host ends it 20 s after admission'})`);
   const startsAt = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000);
   // Listen before asking: the join is due at once (the lead time exceeds 5 s), so changes come quickly.
   const follower = followSessions(quorum, (change) => say(`[${provider}] ${formatEvent(change.event)}`));
@@ -109,11 +139,79 @@ async function demoOne(quorum: Quorum, provider: string, say: (line: string) => 
   for (const a of artifacts) say(`[${provider}] ${a.kind}: ${a.path} (${a.bytes} bytes${a.durationMs === null ? '' : `, ${(a.durationMs / 1000).toFixed(1)} s`})`);
   const report = sim.getMeeting(meeting.id);
   if (report?.bot) say(`[${provider}] simulator saw the bot: asked ${report.bot.requestedAt ?? '-'}, admitted ${report.bot.admittedAt ?? '-'}, left ${report.bot.leftAt ?? '-'}`);
-  return { provider, sessionId, state: final.state, endCode: final.endCode, attempts: final.attempt, artifacts, recorded };
+  const permission = permissionOf(report?.events ?? []);
+  const joinMs = await joinLatency(quorum, sessionId);
+  const audioMs = audio.reduce((sum, a) => sum + (a.durationMs ?? 0), 0);
+  const audioSeconds = audio.length > 0 ? Math.round(audioMs / 100) / 10 : null;
+  for (const line of summary(joinMs, audioSeconds, permission)) say(`[${provider}] ${line}`);
+  return { provider, plan: 'bot', sessionId, state: final.state, endCode: final.endCode, attempts: final.attempt, artifacts, recorded, joinMs, audioSeconds, permission };
+}
+
+function permissionOf(events: SimEvent[]): DemoResult['permission'] {
+  const requested = events.find((e) => e.type === 'permission_requested');
+  if (!requested) return null;
+  const answer = events.find((e) => e.type === 'permission_granted' || e.type === 'permission_denied');
+  return { requestedAt: requested.at, answer: answer ? (answer.type === 'permission_granted' ? 'granted' : 'denied') : null, answeredAt: answer?.at ?? null };
+}
+
+/** The `admitted` step's joinMs of the last attempt: dispatch → recording. */
+async function joinLatency(quorum: Quorum, sessionId: string): Promise<number | null> {
+  const timeline = await quorum.sessions.timeline(sessionId);
+  const admitted = timeline.filter((e) => e.code === 'admitted').at(-1);
+  const joinMs = admitted?.details?.['joinMs'];
+  return typeof joinMs === 'number' ? joinMs : null;
+}
+
+/** What happened, in plain words. */
+function summary(joinMs: number | null, audioSeconds: number | null, permission: DemoResult['permission']): string[] {
+  const lines: string[] = [];
+  if (permission) {
+    const waited = permission.answeredAt ? ` ${((Date.parse(permission.answeredAt) - Date.parse(permission.requestedAt)) / 1000).toFixed(1)} s later` : '';
+    const answer = permission.answer === null ? 'never answered' : `${permission.answer} it${waited}`;
+    lines.push(`the bot asked the host for permission to record at ${formatTime(permission.requestedAt)}; the host ${answer}`);
+  }
+  const what = permission ? 'in the meeting with permission to record' : 'in the meeting and recording';
+  lines.push(joinMs === null ? 'the bot never got into the meeting' : `join latency: the bot was ${what} ${(joinMs / 1000).toFixed(1)} s after it was dispatched`);
+  lines.push(audioSeconds === null ? 'no audio was recorded' : `recorded ${audioSeconds.toFixed(1)} s of audio`);
+  return lines;
+}
+
+/** The cloud-mode company: same domain and requester, its own assistant address; Zoom's API is the simulator's. */
+async function putCloudCompany(quorum: Quorum): Promise<void> {
+  const base = defaultCompanySettings({ id: cloudCompany.id, name: 'Acme (Zoom cloud)', adminEmail: demoRequester, assistantAddress: cloudCompany.assistant });
+  const zoom = { enabled: true, mode: 'cloud' as const, webhookSecretToken: cloudCompany.webhookSecret, ...quorum.simulator?.zoomApi.companySettings() };
+  const settings = { ...base, providers: { ...base.providers, zoom } };
+  await quorum.companies.put({ id: cloudCompany.id, name: 'Acme (Zoom cloud)', assistantAddress: cloudCompany.assistant, settings });
+}
+
+/**
+ * Zoom's cloud recording: no bot joins. The simulated Zoom records the meeting, sends a signed
+ * `recording.completed` to Quorum's webhook 4 s after it starts, and Quorum downloads the files.
+ */
+async function demoZoomCloud(quorum: Quorum, say: (line: string) => void, dkim: DkimKey): Promise<DemoResult> {
+  const zoomApi = quorum.simulator?.zoomApi;
+  if (!zoomApi) throw new Error('the simulator did not start');
+  const label = '[zoom cloud]';
+  const startsAt = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000);
+  const webhook = { url: `${quorum.url}/v1/webhooks/zoom/${cloudCompany.id}`, secret: cloudCompany.webhookSecret, afterMs: startsAt.getTime() - Date.now() + 4000 };
+  const meeting = zoomApi.cloudRecording({ startTime: startsAt.toISOString(), topic: 'Quorum demo meeting', webhook });
+  say(`\n${label} Zoom meeting ${meeting.joinUrl} recorded in Zoom's cloud (no bot joins; Zoom sends recording.completed 4 s after the start)`);
+  const follower = followSessions(quorum, (change) => say(`${label} ${formatEvent(change.event)}`));
+  const sessionId = await sendInvite(quorum, meeting.joinUrl, startsAt, dkim, { companyId: cloudCompany.id, assistant: cloudCompany.assistant });
+  say(`${label} invite e-mail from ${demoRequester} to ${cloudCompany.assistant} accepted over SMTP; session ${sessionId} scheduled; meeting starts at ${startsAt.toISOString()}`);
+  const final = await follower.until(sessionId);
+  const artifacts = await quorum.artifacts.list(sessionId);
+  say(`${label} ended: ${final.state} (${final.endCode ?? 'no end code'})`);
+  for (const a of artifacts) say(`${label} ${a.kind}: ${a.path} (${a.bytes} bytes)`);
+  const answer = zoomApi.webhookResults.at(-1)?.status;
+  const delivered = answer === undefined ? 'Zoom sent no webhook' : `Zoom sent a signed recording.completed to Quorum's webhook (answered ${answer})`;
+  say(`${label} ${delivered}; Quorum downloaded ${artifacts.length} file(s): ${artifacts.map((a) => a.kind).join(', ') || 'none'}`);
+  const recorded = final.state === 'done' && artifacts.some((a) => a.kind === 'audio');
+  return { provider: 'zoom', plan: 'zoom_cloud', sessionId, state: final.state, endCode: final.endCode, attempts: final.attempt, artifacts, recorded, joinMs: null, audioSeconds: null, permission: null };
 }
 
 /** Sends a signed calendar invite for the meeting through Quorum's SMTP server, as an organizer's mail system would. */
-async function sendInvite(quorum: Quorum, joinUrl: string, startsAt: Date, dkim: DkimKey): Promise<string> {
+async function sendInvite(quorum: Quorum, joinUrl: string, startsAt: Date, dkim: DkimKey, to = { companyId: 'acme', assistant: demoAssistant }): Promise<string> {
   const port = quorum.intake.smtp?.port;
   if (!port) throw new Error('the SMTP intake did not start');
   const { uid, raw } = composeInvite({
@@ -121,18 +219,18 @@ async function sendInvite(quorum: Quorum, joinUrl: string, startsAt: Date, dkim:
     end: new Date(startsAt.getTime() + 10 * 60_000),
     summary: 'Quorum demo meeting',
     organizer: demoRequester,
-    attendees: [demoRequester, demoAssistant],
+    attendees: [demoRequester, to.assistant],
     joinUrl,
     from: demoRequester,
-    to: demoAssistant,
+    to: to.assistant,
   });
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, name: `mail.${demoDomain}` });
   try {
-    await transport.sendMail({ envelope: { from: demoRequester, to: [demoAssistant] }, raw: await signMessage(raw, dkim) });
+    await transport.sendMail({ envelope: { from: demoRequester, to: [to.assistant] }, raw: await signMessage(raw, dkim) });
   } finally {
     transport.close();
   }
-  const [occurrence] = await quorum.intake.meetings.occurrences('acme', uid);
+  const [occurrence] = await quorum.intake.meetings.occurrences(to.companyId, uid);
   if (!occurrence?.sessionId) throw new Error(`the invite was not scheduled: ${JSON.stringify(occurrence?.decision ?? 'no meeting stored')}`);
   return occurrence.sessionId;
 }

@@ -8,7 +8,7 @@ import { ApiClient, ApiError } from './client.js';
 import { registerClientCommands } from './commands.js';
 import { registerExplainCommand } from './explain.js';
 import { registerInboundCommands } from './inbound.js';
-import { runDemo } from './demo.js';
+import { demoProviders, runDemo } from './demo.js';
 
 const program = new Command('quorum').description('Quorum: a self-hosted meeting bot orchestrator').showHelpAfterError();
 
@@ -72,7 +72,7 @@ program
 program
   .command('demo')
   .description('record a simulated meeting end to end: invite → schedule → join → lobby → record → leave')
-  .option('--provider <provider>', 'meet, teams, webex, or all of them one after the other', 'meet')
+  .option('--provider <provider>', `${demoProviders.join(', ')}, or all of them one after the other (zoom: the bot asks the host for recording permission)`, 'meet')
   .option('--data-dir <dir>', 'keep the demo data here instead of a temporary folder')
   .option('--json', 'print only a JSON summary')
   .action(async (opts: { provider: string; json?: boolean; dataDir?: string }) => {

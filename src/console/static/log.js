@@ -1,5 +1,7 @@
 /* global Blob, URL, document */
 // The live log of a session: the stored tail, then every new line over WebSocket; level filter, follow, download.
+// It shows the newest lines only (the last 200 stored when it opens, at most 2000 on the page) and says so,
+// with how many earlier lines it leaves out: "Download" has all of them.
 import { api, el, liveSocket } from './lib.js';
 
 const levels = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
@@ -19,9 +21,9 @@ async function download(sessionId, level) {
   const chunks = [];
   let after = 0;
   for (;;) {
-    const { lines } = await api(`/v1/sessions/${encodeURIComponent(sessionId)}/logs?limit=10000&after=${after}&level=${level}`);
+    const { lines, more } = await api(`/v1/sessions/${encodeURIComponent(sessionId)}/logs?limit=10000&after=${after}&level=${level}`);
     for (const line of lines) chunks.push(`${JSON.stringify(line.data)}\n`);
-    if (lines.length < 10000) break;
+    if (!(more ?? lines.length === 10000) || lines.length === 0) break;
     after = lines[lines.length - 1].id;
   }
   const url = URL.createObjectURL(new Blob(chunks, { type: 'application/x-ndjson' }));
@@ -36,21 +38,49 @@ export function logPanel(sessionId) {
   let level = 'debug';
   let socket;
   let lastId = 0;
+  // Stored lines before the first one this view received (null: not counted yet), and lines it dropped since.
+  let earlier = null;
+  let dropped = 0;
+  let generation = 0;
   const list = el('ol', { class: 'log', id: 'log-lines', 'aria-label': 'Session log', tabindex: '0' });
   const follow = el('input', { type: 'checkbox', id: 'log-follow', checked: true });
+  const note = el('p', { class: 'hint', id: 'log-note', role: 'status', hidden: true });
+  const showNote = () => {
+    const hidden = (earlier ?? 0) + dropped;
+    note.hidden = hidden === 0;
+    note.textContent = hidden === 0 ? '' : `Showing the last ${list.childElementCount} of ${list.childElementCount + hidden} lines; the ${hidden} earlier ones are not shown. "Download" has every line.`;
+  };
+  const countEarlier = (firstId, current) => {
+    api(`/v1/sessions/${encodeURIComponent(sessionId)}/logs/count?level=${level}&before=${firstId}`)
+      .then(({ count }) => {
+        if (current !== generation) return;
+        earlier = count;
+        showNote();
+      })
+      .catch(() => undefined);
+  };
   const append = (line) => {
     // A reconnect resumes with ?after=, and ids only grow: anything older was already shown.
     if (line.id <= lastId) return;
+    if (lastId === 0) countEarlier(line.id, generation);
     lastId = line.id;
     list.append(el('li', { class: `l${line.level}`, dataset: { level: levelName(line.level) } }, lineText(line)));
-    // Bounded so a chatty bot cannot grow the page without end; "Download" has everything.
-    while (list.childElementCount > 2000) list.firstElementChild.remove();
+    // Bounded so a chatty bot cannot grow the page without end; the note says so and "Download" has everything.
+    while (list.childElementCount > 2000) {
+      list.firstElementChild.remove();
+      dropped += 1;
+    }
+    showNote();
     if (follow.checked) list.scrollTop = list.scrollHeight;
   };
   const connect = () => {
     socket?.close();
     list.replaceChildren();
     lastId = 0;
+    earlier = null;
+    dropped = 0;
+    generation += 1;
+    showNote();
     const path = () => `/v1/sessions/${encodeURIComponent(sessionId)}/logs/live?level=${level}${lastId > 0 ? `&after=${lastId}` : ''}`;
     socket = liveSocket(path, append, { label: 'Live log' });
   };
@@ -70,6 +100,7 @@ export function logPanel(sessionId) {
       el('label', {}, follow, ' Follow'),
       el('button', { type: 'button', class: 'secondary', id: 'log-download', onclick: () => void download(sessionId, level) }, 'Download'),
     ),
+    note,
     list,
   );
   connect();
