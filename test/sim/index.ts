@@ -30,6 +30,7 @@ export type { ZoomScript } from './zoom/script.js';
 export const simAccounts = {
   teams: { provider: 'teams', email: 'notetaker@quorum-sim.onmicrosoft.com', password: 'Sim-Teams-Pa55!', displayName: 'Quorum Bot (Teams)' },
   webex: { provider: 'webex', email: 'notetaker@quorum-sim.example', password: 'Sim-Webex-Pa55!', displayName: 'Quorum Bot (Webex)' },
+  meet: { provider: 'meet', email: 'notetaker@quorum-sim.example', password: 'Sim-Google-Pa55!', displayName: 'Quorum Bot (Meet)' },
 } as const satisfies Record<string, SimAccount>;
 
 export interface SimulatorOptions {
@@ -39,7 +40,7 @@ export interface SimulatorOptions {
   /** 0 or absent: a free port. */
   controlPort?: number;
   log?: Logger;
-  /** Accounts the Microsoft and Webex sign-in pages accept; default `simAccounts`. */
+  /** Accounts the Microsoft, Webex and Google sign-in pages accept; default `simAccounts`. */
   accounts?: readonly SimAccount[];
   /** How long a sign-in session lasts; default one hour. */
   signInTtlMs?: number;
@@ -72,7 +73,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const accounts = new SimAccounts(options.accounts ?? Object.values(simAccounts), options.signInTtlMs ?? 3_600_000);
   const zoomApi = new ZoomApiSim();
   await zoomApi.start();
-  const providers: readonly SimProvider[] = [meetProvider, teamsProvider(accounts), webexProvider(accounts), zoomSimProvider(() => zoomApi)];
+  const providers: readonly SimProvider[] = [meetProvider(accounts), teamsProvider(accounts), webexProvider(accounts), zoomSimProvider(() => zoomApi)];
   const hosts = providers.flatMap((p) => p.hosts);
   const certificate = await createCertificate(hosts);
   let httpsPort = 0;

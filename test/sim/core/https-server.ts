@@ -53,7 +53,7 @@ export async function startHttpsServer(
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (role === 'bot') room.botConnected(ws, name);
+      if (role === 'bot') room.botConnected(ws, name, provider?.recognizesBot?.(req) === true);
       else room.participantConnected(ws, name);
     });
   });

@@ -82,7 +82,7 @@ export class Room {
   }
 
   /** A bot page pressed the join button: it connected its socket. */
-  botConnected(socket: WebSocket, name: string): void {
+  botConnected(socket: WebSocket, name: string, recognized = false): void {
     if (this.bot && this.bot.phase !== 'gone') this.botGone('bot_left');
     const bot: BotSession = { socket, name, phase: 'lobby', selfId: this.nextDeviceId(), mediaReady: false, timers: [] };
     this.bot = bot;
@@ -98,8 +98,10 @@ export class Room {
       bot.phase = 'gone';
       return;
     }
-    if (this.plan.access === 'blocked') return this.reject(bot, 'blocked');
-    if (this.plan.access === 'open') return this.admit(bot);
+    if (this.plan.full) return this.reject(bot, 'full');
+    const access = recognized ? (this.plan.recognizedAccess ?? this.plan.access) : this.plan.access;
+    if (access === 'blocked') return this.reject(bot, 'blocked');
+    if (access === 'open') return this.admit(bot);
     this.showBot(bot, 'lobby');
     const { outcome, afterMs } = this.plan.lobby;
     if (outcome === 'hold') return;
@@ -210,7 +212,7 @@ export class Room {
     }
   }
 
-  private reject(bot: BotSession, view: 'denied' | 'no_response' | 'blocked'): void {
+  private reject(bot: BotSession, view: 'denied' | 'no_response' | 'blocked' | 'full'): void {
     this.showBot(bot, view);
     this.record(view, bot.name);
     bot.phase = 'gone';

@@ -10,6 +10,8 @@ export type SimEventType =
   | 'denied'
   | 'blocked'
   | 'no_response'
+  /** The meeting was at capacity and turned the bot away. */
+  | 'full'
   | 'bot_left'
   | 'bot_removed'
   | 'ended'
@@ -67,6 +69,10 @@ export class SimError extends Error {
  */
 export interface RoomPlan {
   access: 'lobby' | 'open' | 'blocked';
+  /** The access of a bot signed in to an account the provider recognizes (an org member); absent: `access`. */
+  recognizedAccess?: 'lobby' | 'open' | 'blocked';
+  /** The meeting is at capacity: the bot is turned away with the provider's full-meeting page when it asks to join. */
+  full?: boolean;
   lobby: { outcome: 'admit' | 'deny' | 'no_response' | 'hold'; afterMs: number };
   participants: Array<{ name: string; speaks: boolean; leaveAfterMs?: number }>;
   endAfterMs?: number;
@@ -81,6 +87,7 @@ export interface RoomPlan {
 export type BotView =
   | 'lobby'
   | 'blocked'
+  | 'full'
   | 'denied'
   | 'no_response'
   | 'in_meeting'
@@ -107,4 +114,6 @@ export interface SimProvider {
   joinUrl(code: string): string;
   /** Serves the provider's own pages (everything outside `/_sim/`). */
   serve(req: IncomingMessage, res: ServerResponse, url: URL, meetings: MeetingLookup): void;
+  /** Whether the bot's connection is signed in to an account the provider recognizes; absent: never. */
+  recognizesBot?(req: IncomingMessage): boolean;
 }

@@ -5,7 +5,7 @@
  * way the Meet client does. Markup hooks are `data-sim-*` attributes, never provider selectors.
  */
 
-export type WebAppView = 'lobby' | 'in_meeting' | 'denied' | 'blocked' | 'no_response' | 'removed' | 'ended' | 'left';
+export type WebAppView = 'lobby' | 'in_meeting' | 'denied' | 'blocked' | 'full' | 'no_response' | 'removed' | 'ended' | 'left';
 
 export interface WebAppCopy {
   /** HTML of each view the room can push; roster items go into `[data-sim-roster]`. */

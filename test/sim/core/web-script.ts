@@ -15,6 +15,8 @@ export const webMeetingScriptSchema = z
     /** The pre-join page asks "Are you sure you don't want audio or video?" (no device permission). */
     avPrompt: z.boolean().default(true),
     access: z.enum(['lobby', 'open', 'blocked']).default('lobby'),
+    /** The meeting is at capacity: "Join" gets the provider's full-meeting page instead of the lobby or the call. */
+    full: z.boolean().default(false),
     /** `bot_approval`: the 2026 Teams lobby for detected bots, which needs the organizer's approval. */
     lobbyKind: z.enum(['standard', 'bot_approval']).default('standard'),
     /** What an anonymous (not signed-in) visitor meets instead of the pre-join page. */
@@ -36,6 +38,7 @@ export type ParsedWebMeetingScript = z.output<typeof webMeetingScriptSchema>;
 export function webMeetingPlan(script: ParsedWebMeetingScript): RoomPlan {
   return {
     access: script.access,
+    full: script.full,
     lobby: script.lobby,
     participants: script.participants,
     ...(script.endAfterMs === undefined ? {} : { endAfterMs: script.endAfterMs }),

@@ -59,10 +59,12 @@ export const meetClientJs = String.raw`'use strict';
       });
       document.getElementById('device-dialog').remove();
     });
-    if (!input || !join) return;
-    input.addEventListener('input', function () { join.disabled = input.value.trim() === ''; });
+    // Signed in, the page carries the account's name and has no name field.
+    var accountName = document.body.dataset.accountName;
+    if (!join || (!input && !accountName)) return;
+    if (input) input.addEventListener('input', function () { join.disabled = input.value.trim() === ''; });
     join.addEventListener('click', function () {
-      var name = input.value.trim();
+      var name = input ? input.value.trim() : accountName;
       if (!name || view !== 'prejoin') return;
       view = 'joining';
       app.replaceChildren(h('div', { id: 'joining' }, ['Getting ready...']));
@@ -91,6 +93,7 @@ export const meetClientJs = String.raw`'use strict';
 
   var endCopy = {
     blocked: ["You can't join this video call", 'This call is not available to you. Ask the organizer for access.'],
+    full: ["You can't join this video call", 'This video call is full. Try again later or contact the call organizer.'],
     denied: ['Someone in the call denied your request to join', ''],
     no_response: ['No one responded to your request to join the call', ''],
     removed: ["You've been removed from the meeting", 'Someone in the call removed you.'],

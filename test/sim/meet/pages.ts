@@ -22,7 +22,14 @@ function page(title: string, body: string, dataset: Record<string, string> = {})
 <body${attrs}><main id="app">${body}</main><script src="/_sim/meet/client.js"></script></body></html>`;
 }
 
-export function prejoinPage(code: string, deviceDialog: boolean, joinButton: string, apostrophes: string): string {
+export interface PrejoinAccount {
+  /** The signed-in Google account; absent for a visitor who is not signed in. */
+  signedIn: { name: string; email: string } | undefined;
+  /** Google's sign-in page, returning to this meeting. */
+  signInHref: string;
+}
+
+export function prejoinPage(code: string, deviceDialog: boolean, joinButton: string, apostrophes: string, who?: PrejoinAccount): string {
   const dialog = deviceDialog
     ? `<div class="overlay" id="device-dialog"><div role="dialog" aria-modal="true" aria-labelledby="dd-title">
 <h2 id="dd-title">Do you want people to hear you in the meeting?</h2>
@@ -30,19 +37,27 @@ export function prejoinPage(code: string, deviceDialog: boolean, joinButton: str
 <button type="button" data-action="continue-without-devices"><span>Continue without microphone and camera</span></button>
 </div></div>`
     : '';
-  const body = `<div id="prejoin">
+  // Signed in, Meet knows the name and shows the account instead of the name field; an org member joins directly.
+  const panel = who?.signedIn
+    ? `<h2>Ready to join?</h2>
+<div class="account">${escapeHtml(who.signedIn.email)}</div>
+<button type="button" id="join-button"><span>Join now</span></button>`
+    : `<h2>What's your name?</h2>
+<input type="text" aria-label="Your name" placeholder="Your name" maxlength="60" autocomplete="off">
+<button type="button" id="join-button" disabled><span>${escapeHtml(joinButton)}</span></button>`;
+  const signIn = who && !who.signedIn ? `<header><a href="${escapeHtml(who.signInHref)}">Sign in</a></header>\n` : '';
+  const body = `${signIn}<div id="prejoin">
 <div class="preview">
 <div role="button" tabindex="0" data-toggle="microphone" aria-label="Turn off microphone"></div>
 <div role="button" tabindex="0" data-toggle="camera" aria-label="Turn off camera"></div>
 </div>
 <div class="join-panel">
-<h2>What's your name?</h2>
-<input type="text" aria-label="Your name" placeholder="Your name" maxlength="60" autocomplete="off">
-<button type="button" id="join-button" disabled><span>${escapeHtml(joinButton)}</span></button>
+${panel}
 <button type="button" data-action="other-ways"><span>Other ways to join</span></button>
 </div>
 </div>${dialog}`;
-  return page('Meet', body, { 'meeting-code': code, apostrophes });
+  const account: Record<string, string> = who?.signedIn ? { 'account-name': who.signedIn.name } : {};
+  return page('Meet', body, { 'meeting-code': code, apostrophes, ...account });
 }
 
 export function notFoundPage(): string {

@@ -13,6 +13,15 @@ export const meetScriptSchema = z
       .strict()
       .default({ deviceDialog: true, joinButton: 'Ask to join' }),
     access: z.enum(['lobby', 'open', 'blocked']).default('lobby'),
+    /**
+     * What a visitor who is not signed in to Google meets (Workspace admin restrictions, providers.md §6):
+     * `allowed` asks to join like anyone; `sign_in_required` is sent to Google's sign-in page; `blocked` asks and
+     * gets "You can't join this video call". A signed-in account the simulator knows is a member of the host's
+     * organization (Meet's Trusted access): it joins without knocking unless `access` is `blocked`.
+     */
+    guests: z.enum(['allowed', 'sign_in_required', 'blocked']).default('allowed'),
+    /** The call is at capacity: "Ask to join" gets Meet's full-call page instead of the lobby or the call. */
+    full: z.boolean().default(false),
     lobby: z
       .object({ outcome: z.enum(['admit', 'deny', 'no_response', 'hold']), afterMs: ms })
       .strict()
@@ -46,7 +55,9 @@ export function meetPlan(script: ParsedMeetScript): RoomPlan {
   if (script.recordingNotice) dialogs.push(meetDialogs.recording);
   if (script.gotItDialog) dialogs.push(meetDialogs.gotIt);
   return {
-    access: script.access,
+    access: script.guests === 'blocked' ? 'blocked' : script.access,
+    recognizedAccess: script.access === 'blocked' ? 'blocked' : 'open',
+    full: script.full,
     lobby: script.lobby,
     participants: script.participants,
     ...(script.endAfterMs === undefined ? {} : { endAfterMs: script.endAfterMs }),

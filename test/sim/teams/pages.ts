@@ -86,6 +86,7 @@ export function teamsCopy(script: ParsedWebMeetingScript): WebAppCopy {
 ${hangup}</div><div role="tree" aria-label="Attendees" data-sim-roster></div>`,
       denied: endPage('Sorry, but you were denied access to the meeting.'),
       blocked: endPage("Sorry, we couldn't connect you", 'Please try again later.'),
+      full: endPage('This meeting is full', 'The meeting has reached its capacity. Try again later or contact the organizer.'),
       no_response: endPage('Sorry, but no one responded to your request to join this meeting.'),
       removed: endPage("You've been removed from this meeting", 'Someone in the meeting removed you.'),
       ended: endPage('Meeting ended', 'The organizer ended the meeting for everyone.'),

@@ -15,8 +15,9 @@ type WebProvider = 'teams' | 'webex';
 
 /**
  * Quorum end to end against a simulated Teams or Webex: real Chromium bots, real WebRTC audio, the real
- * scheduler, store and retry policy. Three companies: anonymous only, with the authenticated bot, and
- * with a wrong password. Scenarios run side by side in one Quorum.
+ * scheduler, store and retry policy. Companies: anonymous only, with the authenticated bot (every attempt signs
+ * in), with a wrong password (falls back to anonymous), and enabled without credentials. Scenarios run side by
+ * side in one Quorum.
  */
 export function webProviderScenarios(provider: WebProvider): void {
   const account = simAccounts[provider];
@@ -78,6 +79,8 @@ export function webProviderScenarios(provider: WebProvider): void {
       expect(states).toContain('waiting_room');
       const [audio] = (await quorum.artifacts.list(session.id)).filter((a) => a.kind === 'audio');
       if (!audio) throw new Error('no recording');
+      // The authenticated bot is off: the bot joined as a guest under the company's bot name.
+      expect(quorum.simulator?.getMeeting(meetingId)?.events.map((e) => e.type)).not.toContain('bot_signed_in');
       const bot = quorum.simulator?.getMeeting(meetingId)?.bot;
       const inMeetingSeconds = (Date.parse(bot?.leftAt ?? '') - Date.parse(bot?.admittedAt ?? '')) / 1000;
       expect(inMeetingSeconds).toBeGreaterThan(10);
@@ -89,7 +92,6 @@ export function webProviderScenarios(provider: WebProvider): void {
       { name: 'denied by the host', company: 'anon', script: { lobby: { outcome: 'deny', afterMs: 1_500 } }, state: 'failed', endCode: 'admission_denied', attempt: 1 },
       { name: 'CAPTCHA, authenticated bot off', company: 'anon', script: { gate: 'captcha' }, state: 'failed', endCode: 'blocked_by_captcha', attempt: 2 },
       { name: 'sign-in required, authenticated bot off', company: 'anon', script: { gate: 'sign_in_required' }, state: 'failed', endCode: 'sign_in_required', attempt: 2 },
-      { name: 'sign-in wall, wrong password', company: 'wrongpw', script: { gate: 'sign_in_required', access: 'open' }, state: 'failed', endCode: 'sign_in_failed', attempt: 2 },
       { name: 'removed by the host', company: 'anon', script: { access: 'open', participants: [{ name: 'Ada' }], removeBotAfterMs: 4_000 }, state: 'failed', endCode: 'kicked', attempt: 1 },
       { name: 'everyone else leaves', company: 'anon', script: { access: 'open', participants: [{ name: 'Ada', leaveAfterMs: 10_000 }] }, state: 'done', endCode: 'left_alone', attempt: 1 },
     ] as const;
@@ -108,18 +110,26 @@ export function webProviderScenarios(provider: WebProvider): void {
       expect(await quorum.sessions.list({ companyId: 'nocreds' })).toEqual([]);
     });
 
-    it.concurrent('CAPTCHA with the authenticated bot: retried signed in, one account one meeting at a time, sign-in reused', async () => {
+    it.concurrent('a wrong password: sign_in_failed, then the retry joins anonymously and records', async () => {
+      const { session, meetingId } = await record('wrongpw', { access: 'open', participants: [{ name: 'Ada' }], endAfterMs: 4_000 });
+      expect(await waitForEnd(quorum, session.id, 120_000, 2_500)).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });
+      expect((await quorum.sessions.attempts(session.id)).map((a) => a.endCode)).toEqual(['sign_in_failed', 'meeting_ended']);
+      expect(quorum.simulator?.getMeeting(meetingId)?.bot?.name).not.toBe(account.displayName);
+    });
+
+    it.concurrent('with the authenticated bot: signed in from the first attempt past CAPTCHA and sign-in walls, one account one meeting at a time, sign-in reused', async () => {
       const sim = quorum.simulator;
       if (!sim) throw new Error('no simulator');
       const first = await record('signed', { gate: 'captcha', access: 'open', participants: [{ name: 'Ada' }], endAfterMs: 6_000 });
       const second = await record('signed', { gate: 'sign_in_required', access: 'open', participants: [{ name: 'Ben' }], endAfterMs: 4_000 });
-      // Attempt 1 of each fails at the wall and is retried signed in: wait for the second attempt's end.
-      await Promise.all([first, second].map((m) => waitForState(quorum, m.session.id, 'recording', 2, 120_000)));
+      // No anonymous attempt first: attempt 1 of each signs in and records.
+      await Promise.all([first, second].map((m) => waitForState(quorum, m.session.id, 'recording', 1, 120_000)));
       const [a, b] = await Promise.all([waitForEnd(quorum, first.session.id, 120_000), waitForEnd(quorum, second.session.id, 120_000)]);
-      expect(a).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });
-      expect(b).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });
+      expect(a).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
+      expect(b).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
       const bots = [first, second].map((m) => sim.getMeeting(m.meetingId)?.bot);
       for (const bot of bots) expect(bot?.name).toBe(account.displayName);
+      for (const m of [first, second]) expect(sim.getMeeting(m.meetingId)?.events.map((e) => e.type)).toContain('bot_signed_in');
       // Never two bots on one account: the later admission comes after the earlier bot left.
       const [earlier, later] = [...bots].sort((x, y) => Date.parse(x?.admittedAt ?? '') - Date.parse(y?.admittedAt ?? ''));
       expect(Date.parse(later?.admittedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(earlier?.leftAt ?? ''));

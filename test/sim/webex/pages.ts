@@ -78,6 +78,7 @@ export function webexCopy(_script: ParsedWebMeetingScript): WebAppCopy {
 ${leave}</div><div role="list" aria-label="Participants list" data-sim-roster></div>`,
       denied: endPage('The host declined your request to join the meeting'),
       blocked: endPage("You can't join this meeting", 'Webex could not connect you to this meeting.'),
+      full: endPage('This meeting is full', 'Try again later: the meeting has reached the maximum number of participants.'),
       no_response: endPage('Nobody let you into the meeting', 'Try joining again later.'),
       removed: endPage('You have been removed from the meeting', 'The host removed you.'),
       ended: endPage('The meeting has ended', 'The host ended the meeting.'),

@@ -16,6 +16,7 @@ const joinRefusals = {
   notExist: { errorCode: 3001, reason: 'Meeting does not exist.' },
   wrongPasscode: { errorCode: 3004, reason: 'Wrong meeting password.' },
   notStarted: { errorCode: 3008, reason: 'Meeting has not started.' },
+  full: { errorCode: 4005, reason: 'Meeting is full.' },
   badSignature: { errorCode: 3712, reason: 'Signature is invalid.' },
   token: { errorCode: 3265, reason: 'Token error.' },
 } as const;
@@ -57,6 +58,10 @@ export function zoomSimProvider(api: () => ZoomApiSim): SimProvider {
     const first = firstTry.get(code) ?? Date.now();
     firstTry.set(code, first);
     if (script.startAfterMs === null || Date.now() - first < script.startAfterMs) return { ok: false, ...joinRefusals.notStarted };
+    if (script.full) {
+      meetings.note?.('zoom', code, 'full');
+      return { ok: false, ...joinRefusals.full };
+    }
     const recordingToken = typeof body['recordingToken'] === 'string' ? body['recordingToken'] : undefined;
     const privileged = recordingToken !== undefined && api().takeToken(`local_recording:${code}`, recordingToken);
     if (privileged) meetings.note?.('zoom', code, 'permission_granted', 'join token');

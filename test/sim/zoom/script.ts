@@ -14,6 +14,8 @@ export const zoomScriptSchema = z
     passcodeChanged: z.boolean().default(false),
     /** The host starts the meeting this long after the bot first tries; null: never. */
     startAfterMs: ms.nullable().default(0),
+    /** The meeting is at capacity: once started, the SDK refuses the join with MEETING_CAPACITY_REACHED. */
+    full: z.boolean().default(false),
     /** Name of the host among `participants`; default the first. A host not among them is absent. */
     host: z.string().min(1).optional(),
     /** The host's answer to the bot's request for recording privilege; `none`: never answers. */

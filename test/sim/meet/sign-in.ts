@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimAccounts } from '../core/accounts.js';
+import { readCookie, readForm } from '../core/accounts.js';
+import { escapeHtml } from './pages.js';
+
+/** Google's identity host; its cookies are set for the whole google.com domain, so meet.google.com sees them. */
+export const googleSignInHost = 'accounts.google.com';
+export const googleCookie = 'sim_google_auth';
+
+/**
+ * accounts.google.com as a password sign-in sees it: "Sign in / Use your Google Account" with the e-mail field
+ * (`#identifierId`, "Next" in `#identifierNext`), then "Welcome" with the password field (`Passwd`, "Next" in
+ * `#passwordNext`), then back to the `continue` URL. The ids and names are the live page's (peer bots' Google
+ * login flows); the wall heading and "your Google Account" copy are peer-bots.md §6.1's.
+ */
+const style = `body { font-family: Roboto, Arial, sans-serif; background: #fff; color: #202124; }
+main { width: 450px; margin: 48px auto; padding: 40px; border: 1px solid #dadce0; border-radius: 8px; }
+.error { color: #d93025; } button { background: #1a73e8; color: #fff; border: 0; border-radius: 4px; padding: 8px 24px; }`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>${style}</style></head>
+<body><main>${body}</main></body></html>`;
+}
+
+function emailStep(next: string, error = ''): string {
+  return page('Sign in - Google Accounts', `<h1>Sign in</h1><div>Use your Google Account</div>
+${error ? `<div class="error" aria-live="assertive">${error}</div>` : ''}
+<form method="post" action="/ServiceLogin"><input type="hidden" name="continue" value="${escapeHtml(next)}">
+<input type="email" id="identifierId" name="identifier" aria-label="Email or phone" autocomplete="username">
+<div id="identifierNext"><button type="submit"><span>Next</span></button></div></form>`);
+}
+
+function passwordStep(next: string, email: string, error = ''): string {
+  return page('Sign in - Google Accounts', `<h1>Welcome</h1><div>${escapeHtml(email)}</div>
+${error ? `<div class="error" aria-live="assertive">${error}</div>` : ''}
+<form method="post" action="/ServiceLogin"><input type="hidden" name="continue" value="${escapeHtml(next)}">
+<input type="hidden" name="identifier" value="${escapeHtml(email)}">
+<input type="password" name="Passwd" aria-label="Enter your password" autocomplete="current-password">
+<div id="passwordNext"><button type="submit"><span>Next</span></button></div></form>`);
+}
+
+function html(res: ServerResponse, body: string): void {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+}
+
+/** Only Google hosts are followed after sign-in, as Google does with `continue`. */
+function safeContinue(raw: string | null): string {
+  try {
+    const url = new URL(raw ?? '');
+    return url.protocol === 'https:' && url.hostname.endsWith('.google.com') ? url.href : 'https://meet.google.com/';
+  } catch {
+    return 'https://meet.google.com/';
+  }
+}
+
+export async function serveGoogleSignIn(req: IncomingMessage, res: ServerResponse, url: URL, accounts: SimAccounts): Promise<void> {
+  if (url.pathname !== '/ServiceLogin') return void res.writeHead(404).end();
+  if (req.method === 'GET') return html(res, emailStep(safeContinue(url.searchParams.get('continue'))));
+  if (req.method !== 'POST') return void res.writeHead(405).end();
+  const form = await readForm(req);
+  const next = safeContinue(form.get('continue'));
+  const email = form.get('identifier') ?? '';
+  const password = form.get('Passwd');
+  if (password === null) {
+    if (accounts.find('meet', email) === undefined) return html(res, emailStep(next, "Couldn't find your Google Account"));
+    return html(res, passwordStep(next, email));
+  }
+  if (accounts.verify('meet', email, password) !== 'ok') {
+    return html(res, passwordStep(next, email, 'Wrong password. Try again or click Forgot password to reset it.'));
+  }
+  const { token, maxAgeSeconds } = accounts.issue('meet', email);
+  res.writeHead(302, {
+    location: next,
+    'set-cookie': `${googleCookie}=${encodeURIComponent(token)}; Domain=google.com; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`,
+    'cache-control': 'no-store',
+  });
+  res.end();
+}
+
+/** The signed-in Google account behind a request to any google.com host, if its session is valid. */
+export function googleAccountOf(req: IncomingMessage, accounts: SimAccounts): ReturnType<SimAccounts['signedIn']> {
+  return readCookie(req, googleCookie) === undefined ? undefined : accounts.signedIn('meet', req, googleCookie);
+}
