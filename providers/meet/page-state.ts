@@ -92,6 +92,8 @@ function terminalState(s: PageSnapshot): MeetState | undefined {
     return failed('sign_in_required', 'open', 'Google sign-in wall');
   }
   if (includesAny(s.text, meetTexts.notFound)) return failed('meeting_not_found', 'open', 'meeting code rejected');
+  const admitted = s.admissionSignals >= meetSelectors.admissionQuorum;
+  if (!admitted && includesAny(s.text, meetTexts.full)) return failed('meeting_full', 'join', 'the call is full');
   if (includesAny(s.text, meetTexts.blocked)) return failed('blocked_by_platform', 'join', 'Meet refused the bot');
   if (includesAny(s.text, meetTexts.denied)) return failed('admission_denied', 'lobby', 'request to join denied');
   if (includesAny(s.text, meetTexts.noResponse)) {

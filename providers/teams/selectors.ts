@@ -52,6 +52,8 @@ export const teamsUi: WebClientUi = {
     ]),
     notFound: v(['Looks like the meeting URL is incorrect']),
     blocked: v(["we couldn't connect you"]),
+    // No peer bot publishes Teams' capacity page (peer-bots.md §6.2); Teams' own wording for a full meeting.
+    full: v(['This meeting is full', 'The meeting has reached its capacity']),
     denied: v(['but you were denied access to the meeting', 'Your request to join was declined']),
     noResponse: v(['no one responded to your request to join']),
     lobby: v([

@@ -132,6 +132,8 @@ function terminalState(ui: WebClientUi, s: PageSnapshot): WebClientState | undef
     return failed('sign_in_failed', 'sign_in', 'the identity provider rejected the bot account');
   }
   if (includesAny(s.text, t.notFound)) return failed('meeting_not_found', 'open', 'meeting link rejected');
+  // Before `blocked`: a capacity page may also say the bot cannot join, and its own answer is the more specific one.
+  if (includesAny(s.text, t.full)) return failed('meeting_full', 'join', `the ${ui.name} meeting is full`);
   if (includesAny(s.text, t.blocked)) return failed('blocked_by_platform', 'join', `${ui.name} could not connect the bot`);
   if (includesAny(s.text, t.denied)) return failed('admission_denied', 'lobby', 'request to join denied');
   if (includesAny(s.text, t.noResponse)) return failed('waiting_room_timeout', 'lobby', 'nobody responded to the request to join');

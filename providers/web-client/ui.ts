@@ -31,6 +31,8 @@ export interface WebClientUi {
     signInRequired: readonly string[];
     notFound: readonly string[];
     blocked: readonly string[];
+    /** The meeting is at capacity and turns new participants away. */
+    full: readonly string[];
     denied: readonly string[];
     noResponse: readonly string[];
     lobby: readonly string[];

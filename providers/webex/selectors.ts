@@ -31,6 +31,7 @@ export const webexUi: WebClientUi = {
     signInRequired: v(['Sign in to join this meeting', 'The host requires attendees to sign in']),
     notFound: v(['This meeting link is not valid']),
     blocked: v(["You can't join this meeting"]),
+    full: v(['This meeting is full', 'the meeting has reached the maximum number of participants']),
     denied: v(['The host declined your request to join']),
     noResponse: v(['Nobody let you into the meeting']),
     lobby: v(['Waiting for the host to let you in', 'The host will let you into the meeting soon']),

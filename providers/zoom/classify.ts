@@ -25,6 +25,7 @@ export function classifyJoin(state: SdkState): JoinReading {
     if (has(sdkErrorCodes.wrongPasscode, code)) return { kind: 'failed', endCode: 'password_incorrect', reason };
     if (has(sdkErrorCodes.meetingNotExist, code)) return { kind: 'failed', endCode: 'meeting_not_found', reason };
     if (has(sdkErrorCodes.removed, code)) return { kind: 'failed', endCode: 'kicked', reason };
+    if (has(sdkErrorCodes.meetingFull, code)) return { kind: 'failed', endCode: 'meeting_full', reason };
     if (state.error?.reason === 'sdk_unavailable') return { kind: 'failed', endCode: 'ui_changed', reason: 'the Meeting SDK script did not load' };
     return { kind: 'failed', endCode: 'blocked_by_platform', reason };
   }

@@ -41,6 +41,8 @@ export const sdkErrorCodes = {
   wrongPasscode: [3004],
   notStarted: [3008],
   removed: [3009],
+  /** MEETING_CAPACITY_REACHED ("Meeting is full"), among the SDK's connection errors (4000-4999). */
+  meetingFull: [4005],
 } as const;
 
 /** `connection-change` Closed reasons, lower-cased substrings. */
