@@ -34,8 +34,9 @@ export interface JoinContext {
    */
   saveEvidence(label: string): Promise<void>;
   /**
-   * True when this attempt joins signed in to the company's dedicated bot account (a CAPTCHA or sign-in
-   * wall met anonymously before). Adapters without signed-in joins ignore it. Absent means anonymous.
+   * True when this attempt joins signed in to the company's dedicated bot account (the company enabled the
+   * provider's authenticated bot; SignedInBots decides per attempt). Adapters without signed-in joins ignore
+   * it. Absent means anonymous.
    */
   authenticated?: boolean;
   /** The bot account for an authenticated join; absent while `authenticated` means `credentials_missing`. */

@@ -8,6 +8,9 @@ import { classify, pageShowsAny, readSnapshot } from './page-state.js';
 import type { MeetState, PageSnapshot } from './page-state.js';
 import { meetButtons, meetSelectors, meetTexts } from './selectors.js';
 import { openMeetingPage } from '../browser/open-page.js';
+import { keepSignIn } from '../web-client/sign-in.js';
+import { goSignIn, loginStep, onGoogleSignIn, readLogin, startSignedIn } from './sign-in.js';
+import type { LoginState, SignInFlow } from './sign-in.js';
 
 const pollMs = 250;
 const clickTimeoutMs = 3_000;
@@ -28,7 +31,12 @@ interface FlowState {
   /** "Turn off ..." toggles already clicked once; a toggle that keeps its label is not clicked again. */
   toggled: Set<string>;
   nameFills: number;
+  /** Present when this join signs in to the bot's Google account (`ctx.authenticated`). */
+  signIn: SignInFlow | undefined;
 }
+
+/** What one poll saw: a Meet page, or (signing in) Google's sign-in page. */
+type PageState = MeetState | LoginState;
 
 /**
  * Opens the meeting and works through whatever Meet shows, in whatever order, until an in-meeting signal
@@ -37,31 +45,41 @@ interface FlowState {
  */
 export async function joinMeet(ctx: JoinContext): Promise<InMeeting> {
   if (ctx.signal.aborted) throw new SessionError('stopped_by_operator', 'open');
+  const signIn = ctx.authenticated ? await startSignedIn(ctx) : undefined;
   await openMeetingPage(ctx);
   const now = Date.now();
   const flow: FlowState = {
     startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, waitingReason: 'lobby',
     clicks: new Map(), exhausted: new Set(), joinClickedAt: undefined, toggled: new Set(),
-    nameFills: 0,
+    nameFills: 0, signIn,
   };
   for (;;) {
     if (ctx.signal.aborted) return abortJoin(ctx, flow);
     const snapshot = await snapshotOrFail(ctx);
-    const state: MeetState = snapshot === undefined ? { kind: 'unknown' } : classify(snapshot, flow.exhausted);
-    if (state.kind !== flow.lastKind) {
-      ctx.log.debug({ state: state.kind }, 'meet page state');
-      flow.lastKind = state.kind;
+    const state = await pageState(ctx, flow, snapshot);
+    const kind = state.kind === 'login' ? `login ${state.step}` : state.kind;
+    if (kind !== flow.lastKind) {
+      ctx.log.debug({ state: kind }, 'meet page state');
+      flow.lastKind = kind;
       flow.progressAt = Date.now();
     }
     if (state.kind === 'failed') throw failure(ctx, state, snapshot);
     if (state.kind === 'admitted') {
-      ctx.log.info({ waitedMs: Date.now() - flow.startedAt }, 'admitted to the meeting');
+      ctx.log.info({ waitedMs: Date.now() - flow.startedAt, signedIn: signIn !== undefined }, 'admitted to the meeting');
+      if (signIn) await keepSignIn(ctx);
       return watchMeeting(ctx.page, ctx.log);
     }
     if (await act(ctx, flow, state, snapshot)) flow.progressAt = Date.now();
     await checkDeadlines(ctx, flow, state);
     await delay(pollMs, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
+}
+
+/** Google's sign-in page is a step of a signed-in join; to an anonymous bot it is the sign-in wall (classify). */
+async function pageState(ctx: JoinContext, flow: FlowState, snapshot: PageSnapshot | undefined): Promise<PageState> {
+  if (snapshot === undefined) return { kind: 'unknown' };
+  if (flow.signIn && onGoogleSignIn(snapshot)) return (await readLogin(ctx.page)) ?? { kind: 'unknown' };
+  return classify(snapshot, flow.exhausted);
 }
 
 async function snapshotOrFail(ctx: JoinContext): Promise<PageSnapshot | undefined> {
@@ -77,8 +95,10 @@ function failure(ctx: JoinContext, state: Extract<MeetState, { kind: 'failed' }>
   return new SessionError(state.endCode, state.step, state.reason);
 }
 
-async function act(ctx: JoinContext, flow: FlowState, state: MeetState, snapshot?: PageSnapshot): Promise<boolean> {
+async function act(ctx: JoinContext, flow: FlowState, state: PageState, snapshot?: PageSnapshot): Promise<boolean> {
   switch (state.kind) {
+    case 'login':
+      return flow.signIn ? loginStep(ctx, flow.signIn, state) : false;
     case 'dialog':
       return clickButton(ctx, flow, state.button);
     case 'prejoin':
@@ -103,6 +123,8 @@ async function prejoinStep(
   snapshot: PageSnapshot,
   joinButton: { name: string; enabled: boolean } | undefined,
 ): Promise<boolean> {
+  // The guest form (a name field) to a bot that should be signed in: its Google sign-in is missing or lapsed.
+  if (flow.signIn && snapshot.nameInput !== undefined) return goSignIn(ctx, flow.signIn);
   if (snapshot.nameInput !== undefined && snapshot.nameValue !== ctx.botName && flow.nameFills < maxClicksPerButton) {
     flow.nameFills += 1;
     return attempt(ctx, 'fill name', () =>
@@ -142,7 +164,7 @@ async function attempt(ctx: JoinContext, what: string, action: () => Promise<unk
   }
 }
 
-async function checkDeadlines(ctx: JoinContext, flow: FlowState, state: MeetState): Promise<void> {
+async function checkDeadlines(ctx: JoinContext, flow: FlowState, state: PageState): Promise<void> {
   const now = Date.now();
   if (flow.waitingSince !== undefined && now - flow.waitingSince > ctx.waitingRoomTimeoutMs) {
     await ctx.saveEvidence('lobby');
@@ -152,12 +174,16 @@ async function checkDeadlines(ctx: JoinContext, flow: FlowState, state: MeetStat
     throw new SessionError(endCode, 'lobby', `not admitted within ${ctx.waitingRoomTimeoutMs} ms`);
   }
   if (state.kind === 'waiting' || now - flow.progressAt <= ctx.stepTimeoutMs) return;
+  if (state.kind === 'login' && flow.signIn?.passwordSubmitted === true) {
+    throw new SessionError('sign_in_failed', 'sign_in', 'the Google sign-in did not complete');
+  }
   const step = stuckStep(flow, state);
   ctx.log.warn({ endCode: 'ui_changed', step, state: state.kind }, 'meet page stopped making progress');
   throw new SessionError('ui_changed', step, `no progress at ${step} within ${ctx.stepTimeoutMs} ms`);
 }
 
-function stuckStep(flow: FlowState, state: MeetState): string {
+function stuckStep(flow: FlowState, state: PageState): string {
+  if (state.kind === 'login') return 'sign_in';
   if (state.kind === 'prejoin') return state.joinButton === undefined ? 'join_button' : 'ask_to_join';
   if (flow.joinClickedAt !== undefined || flow.waitingSince !== undefined) return 'admission';
   return 'name_input';

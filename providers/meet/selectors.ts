@@ -60,6 +60,11 @@ export const meetButtons = {
 
 export const meetTexts = {
   recordingNotice: withApostropheVariants(['this meeting is being recorded', 'this call is being recorded']),
+  /**
+   * A call at capacity: Meet's own wording (no peer bot in peer-bots.md §6.1 matches it). It may sit under
+   * "You can't join this video call", so page-state reads it before `blocked`.
+   */
+  full: withApostropheVariants(['This video call is full', 'The call is full']),
   blocked: withApostropheVariants([
     "You can't join this video call",
     'There is a problem connecting to this video call',
@@ -103,3 +108,25 @@ export const meetTexts = {
 
 /** Paths Meet shows when the bot is no longer in a call (home screen after "Return to home screen"). */
 export const meetHomePaths: readonly string[] = ['/', '/landing'];
+
+/**
+ * Google's password sign-in for a signed-in bot (DESIGN §4: "or a signed-in Google account"). The sign-in wall's
+ * URL prefix and copy are `meetTexts.signIn*` (peer-bots.md §6.1); the fields and their ids are the live
+ * accounts.google.com page's (`#identifierId` and `Passwd`, each submitted with "Next"), as peer bots' Google
+ * login flows fill them. The error copy is the live page's.
+ */
+export const meetSignIn = {
+  /** Opened with `continue=<meeting URL>`; Google returns there once signed in. */
+  serviceLoginUrl: 'https://accounts.google.com/ServiceLogin',
+  continueParam: 'continue',
+  emailInputs: ['input[type="email"]#identifierId', 'input[type="email"][name="identifier"]'],
+  passwordInputs: ['input[type="password"][name="Passwd"]', 'input[type="password"]'],
+  nextButtons: ['#identifierNext button', '#passwordNext button'],
+  nextLabel: 'Next',
+  refused: withApostropheVariants([
+    "Couldn't find your Google Account",
+    'Wrong password',
+    'Enter a valid email or phone number',
+    "This browser or app may not be secure",
+  ]),
+} as const;

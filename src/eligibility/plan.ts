@@ -22,7 +22,7 @@ const zoomReasons = {
  */
 export const plannerByProvider: Record<ProviderId, (providers: ProvidersSettings) => JoinPlan> = {
   zoom: ({ zoom }) => (zoom.mode === 'cloud' ? { plan: 'zoom_cloud', planReason: zoomReasons.cloud } : { ...bot(false, zoom.automaticRecordingPermission === true ? 'automatic' : 'ask_host'), planReason: zoom.automaticRecordingPermission === true ? zoomReasons.automatic : zoomReasons.askHost }),
-  meet: ({ meet }) => bot(meet.signedInBot?.enabled === true),
+  meet: ({ meet }) => bot(meet.authenticatedBot?.enabled === true),
   teams: ({ teams }) => bot(teams.authenticatedBot.enabled),
   webex: ({ webex }) => bot(webex.authenticatedBot.enabled),
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../providers/types.js';
+import { plannerByProvider } from './plan.js';
 import { providerStatus } from './provider-status.js';
 import type { CompanySettings } from './settings.js';
 import { companySettingsSchema, defaultCompanySettings } from './settings.js';
@@ -77,8 +78,8 @@ const cases: StatusCase[] = [
   {
     name: 'meet signed-in bot without an account',
     provider: 'meet',
-    mutate: (c) => (c.providers.meet.signedInBot = { enabled: true }),
-    errors: ['providers.meet.signedInBot.account'],
+    mutate: (c) => (c.providers.meet.authenticatedBot = { enabled: true }),
+    errors: ['providers.meet.authenticatedBot.account'],
     warnings: [],
   },
 ];
@@ -133,5 +134,15 @@ describe('company settings', () => {
     expect(company.providers.zoom).toEqual({ enabled: false, mode: 'cloud' });
     expect(company.providers.teams.authenticatedBot).toEqual({ enabled: false });
     expect(company.automaticRecording.exclusions.privateMeetings).toBe(true);
+  });
+
+  it("reads Meet's former key signedInBot as authenticatedBot, the one key all providers share", () => {
+    const account = { email: 'bot@acme.example', password: 'pw' };
+    const legacy = { ...defaultCompanySettings(), providers: { meet: { enabled: true, signedInBot: { enabled: true, account } } } };
+    const company = companySettingsSchema.parse(legacy);
+    expect(company.providers.meet).toEqual({ enabled: true, authenticatedBot: { enabled: true, account } });
+    expect(plannerByProvider.meet(company.providers).botJoin).toEqual({ signedIn: true, recordingPermission: 'not_needed' });
+    const missing = companySettingsSchema.parse({ ...legacy, providers: { meet: { enabled: true, signedInBot: { enabled: true } } } });
+    expect(providerStatus(missing).meet.errors.map((issue) => issue.setting)).toEqual(['providers.meet.authenticatedBot.account']);
   });
 });

@@ -94,7 +94,7 @@ function anonymousBotWarning(provider: ProviderId, bot: AuthenticatedBot): Issue
 }
 
 const findingsByProvider: { [P in ProviderId]: (settings: ProvidersSettings[P]) => Findings } = {
-  meet: (meet) => ({ errors: botAccountFindings('meet', 'signedInBot', meet.signedInBot), warnings: [] }),
+  meet: (meet) => ({ errors: botAccountFindings('meet', 'authenticatedBot', meet.authenticatedBot), warnings: [] }),
   zoom: zoomFindings,
   teams: (teams) => ({
     errors: botAccountFindings('teams', 'authenticatedBot', teams.authenticatedBot),

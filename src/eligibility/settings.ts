@@ -23,11 +23,29 @@ export const authenticatedBotSchema = z.object({
   account: botAccountSchema.optional(),
 });
 
-export const meetSettingsSchema = z.object({
-  enabled: z.boolean().default(false),
-  /** Optional Google account; Meet admits anonymous bots through "Ask to join" otherwise. */
-  signedInBot: authenticatedBotSchema.optional(),
-});
+/**
+ * The provider entry's authenticated-bot settings as stored, under their one key `authenticatedBot`. Meet's
+ * entry called it `signedInBot` before all providers shared the key; a stored document may still say so.
+ */
+export function storedAuthenticatedBot(entry: Record<string, unknown> | undefined): unknown {
+  return entry?.['authenticatedBot'] ?? entry?.['signedInBot'];
+}
+
+/** Moves a stored `signedInBot` to `authenticatedBot` on read (settings are migrated on read, never rewritten). */
+function migrateSignedInBot(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'signedInBot')) return raw;
+  const { signedInBot, ...rest } = raw as Record<string, unknown>;
+  return { ...rest, authenticatedBot: storedAuthenticatedBot({ ...rest, signedInBot }) };
+}
+
+export const meetSettingsSchema = z.preprocess(
+  migrateSignedInBot,
+  z.object({
+    enabled: z.boolean().default(false),
+    /** Optional Google account the bot signs in with; Meet admits anonymous bots through "Ask to join" otherwise. */
+    authenticatedBot: authenticatedBotSchema.optional(),
+  }),
+);
 
 export const zoomSettingsSchema = z.object({
   enabled: z.boolean().default(false),

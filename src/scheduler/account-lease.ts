@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { BotAccount, SignedInStateStore } from '../../providers/types.js';
 import type { CompanyStore } from '../companies/company-store.js';
-import { authenticatedBotSchema } from '../eligibility/settings.js';
+import { authenticatedBotSchema, storedAuthenticatedBot } from '../eligibility/settings.js';
 import type { EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
 import { SessionError } from '../sessions/session-error.js';
@@ -14,8 +14,17 @@ import type { SessionStore } from '../sessions/session-store.js';
 import type { Database } from '../store/schema.js';
 import { providerEntry } from '../companies/provider-entry.js';
 
-/** End codes an anonymous bot meets that a signed-in bot gets past; the next attempt then signs in. */
+/**
+ * End codes an anonymous bot meets that a signed-in bot gets past. With the authenticated bot off, the retry
+ * policy's second attempt ends at once with the wall's code (the message says what to enable).
+ */
 export const signInWalls: readonly EndCode[] = ['blocked_by_captcha', 'sign_in_required'];
+
+/**
+ * End codes of a signed-in join that the account itself caused (the identity provider refused it). The next
+ * attempt joins anonymously, the fallback: a meeting that admits guests is still recorded.
+ */
+export const accountFailures: readonly EndCode[] = ['sign_in_failed'];
 
 /**
  * One account serves one meeting at a time: two bots on one account merge into one attendee (Recall,
@@ -155,9 +164,10 @@ export interface SignedInBotsOptions {
 }
 
 /**
- * Decides per attempt whether the bot joins signed in: only after an earlier attempt of the session met
- * a CAPTCHA or sign-in wall anonymously, and only when the company enabled its authenticated bot for the
- * provider. Holds the account's lease for the attempt and hands the adapter its encrypted signed-in state.
+ * Decides per attempt whether the bot joins signed in. With the company's authenticated bot enabled for the
+ * provider every attempt joins signed in, except the one right after a signed-in attempt the account itself
+ * failed (`accountFailures`), which joins anonymously. Holds the account's lease for the attempt and hands the
+ * adapter its encrypted signed-in state. With the authenticated bot off every attempt is anonymous.
  */
 export class SignedInBots {
   readonly leases: AccountLeases;
@@ -168,20 +178,27 @@ export class SignedInBots {
   }
 
   async forAttempt(session: Session, signal: AbortSignal, log: Logger): Promise<AccountUse> {
-    const none: AccountUse = { join: {}, release: () => Promise.resolve() };
-    const wall = await this.wallMet(session);
-    if (wall === undefined) return none;
+    const anonymous: AccountUse = { join: {}, release: () => Promise.resolve() };
     const bot = await this.authenticatedBot(session);
+    const earlier = await this.earlierEndCodes(session);
     if (!bot?.enabled) {
+      const wall = earlier.findLast((code) => signInWalls.includes(code));
       // The same anonymous bot would meet the same wall; end now with its code (the message says what to enable).
-      throw new SessionError(wall, 'account', 'an earlier attempt met this wall and the authenticated bot is off');
+      if (wall !== undefined) throw new SessionError(wall, 'account', 'an earlier attempt met this wall and the authenticated bot is off');
+      return anonymous;
     }
     if (!bot.account) throw new SessionError('credentials_missing', 'account', 'the authenticated bot has no account credentials');
+    const previous = earlier.at(-1);
+    if (previous !== undefined && accountFailures.includes(previous)) {
+      // Only the attempt right after: an operator retry after that (credentials fixed) signs in again.
+      log.warn({ after: previous }, 'the bot account could not sign in on the previous attempt; joining anonymously');
+      return anonymous;
+    }
     const key = `${session.provider}:${bot.account.email.toLowerCase()}`;
     const holder = await this.leases.holder(key);
     if (holder !== undefined) log.info({ heldBy: holder }, 'waiting for the bot account, busy in another meeting');
     const release = await this.leases.acquire(key, session.id, signal, new Date(session.endsAt));
-    log.info({ after: wall }, 'joining signed in to the bot account');
+    log.info('joining signed in to the bot account');
     return {
       // The lease is the account's, across companies; a stored sign-in is one company's own and never lent to another.
       join: { authenticated: true, account: { ...bot.account, signedInState: this.stateFile(`${session.companyId}:${key}`) } },
@@ -189,15 +206,18 @@ export class SignedInBots {
     };
   }
 
-  private async wallMet(session: Session): Promise<EndCode | undefined> {
+  /** End codes of this session's earlier attempts, oldest first. */
+  private async earlierEndCodes(session: Session): Promise<EndCode[]> {
     const attempts = await this.options.sessions.attempts(session.id);
-    const earlier = attempts.filter((a) => a.number < session.attempt && a.endCode !== null && signInWalls.includes(a.endCode));
-    return earlier.at(-1)?.endCode ?? undefined;
+    return attempts
+      .filter((a) => a.number < session.attempt)
+      .sort((a, b) => a.number - b.number)
+      .flatMap((a) => (a.endCode === null ? [] : [a.endCode]));
   }
 
   private async authenticatedBot(session: Session) {
     const company = await this.options.companies.get(session.companyId);
-    const raw = providerEntry(company?.settings, session.provider)?.['authenticatedBot'];
+    const raw = storedAuthenticatedBot(providerEntry(company?.settings, session.provider));
     if (raw === undefined) return undefined;
     const parsed = authenticatedBotSchema.safeParse(raw);
     // Unusable credentials count as missing ones; the parse error is not logged, it may quote the password.

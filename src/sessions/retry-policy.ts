@@ -10,9 +10,11 @@ export const retryPolicy: Partial<Record<EndCode, { maxAttempts: number }>> = {
   worker_lost: { maxAttempts: 3 },
   internal_error: { maxAttempts: 3 },
   ui_changed: { maxAttempts: 2 },
-  // Retried once so the next attempt can join signed in; with the authenticated bot off it ends at once (SignedInBots).
+  // Retried once: with the authenticated bot off the retry ends at once with the same code (SignedInBots); on, it signs in afresh.
   blocked_by_captcha: { maxAttempts: 2 },
   sign_in_required: { maxAttempts: 2 },
+  // Retried once, anonymously (SignedInBots): a bot account that cannot sign in should not cost a meeting that admits guests.
+  sign_in_failed: { maxAttempts: 2 },
 };
 
 export interface RetryInput {

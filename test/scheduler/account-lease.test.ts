@@ -2,9 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AccountLeases, EncryptedStateFile } from '../../src/scheduler/account-lease.js';
+import { pino } from 'pino';
+import { CompanyStore } from '../../src/companies/company-store.js';
+import { defaultCompanySettings } from '../../src/eligibility/settings.js';
+import { AccountLeases, EncryptedStateFile, SignedInBots } from '../../src/scheduler/account-lease.js';
+import type { EndCode } from '../../src/sessions/end-codes.js';
+import type { Session } from '../../src/sessions/session.js';
 import { isSessionError } from '../../src/sessions/session-error.js';
-import { dialects, openTestStore, type TestStore } from '../helpers/store.js';
+import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
 
 const later = (ms: number) => new Date(Date.now() + ms);
 
@@ -82,5 +87,74 @@ describe('encrypted signed-in state', () => {
     expect(await file.load()).toBe(state);
     const wrongKey = new EncryptedStateFile(join(dir, 'a.state'), async () => Buffer.alloc(32, 8));
     await expect(wrongKey.load()).rejects.toThrow();
+  });
+});
+
+describe('signed-in bots per attempt', () => {
+  let t: TestStore;
+  let bots: SignedInBots;
+  const log = pino({ level: 'silent' });
+  const account = { email: 'Bot@Acme.example', password: 'pw' };
+  const signal = new AbortController().signal;
+
+  beforeEach(async () => {
+    t = await openTestStore('sqlite');
+    const companies = new CompanyStore(t.store.db);
+    const company = async (id: string, teams: object, meet: object = {}) => {
+      const settings = defaultCompanySettings({ id, assistantAddress: `assistant@${id}.example` });
+      await companies.put({ id, name: id, assistantAddress: `assistant@${id}.example`, settings: { ...settings, providers: { ...settings.providers, teams: { enabled: true, ...teams }, meet: { enabled: true, ...meet } } } });
+    };
+    await company('on', { authenticatedBot: { enabled: true, account } });
+    await company('off', { authenticatedBot: { enabled: false } });
+    await company('nocreds', { authenticatedBot: { enabled: true } });
+    // Meet's former key, as a document stored before all providers shared `authenticatedBot`.
+    await company('legacy', {}, { signedInBot: { enabled: true, account } });
+    bots = new SignedInBots({ companies, sessions: t.sessions, dataDir: t.dir, leases: new AccountLeases(t.store.db, { pollMs: 50 }) });
+  });
+  afterEach(async () => {
+    await t.store.close();
+  });
+
+  /** A session of `companyId` whose earlier attempts ended with `endCodes`, now at its next attempt. */
+  async function sessionAfter(companyId: string, provider: string, endCodes: EndCode[]): Promise<Session> {
+    let session = await t.sessions.create(newSessionInput({ companyId, provider, meetingUrl: 'https://teams.microsoft.com/meet/1' }));
+    for (const [i, endCode] of endCodes.entries()) {
+      if (i > 0) session = await t.sessions.transition(session.id, 'scheduled', { code: 'retry' });
+      session = await t.sessions.transition(session.id, 'failed', { code: 'x', endCode });
+    }
+    if (endCodes.length > 0) session = await t.sessions.transition(session.id, 'scheduled', { code: 'retry' });
+    return session;
+  }
+
+  it('joins signed in from the first attempt when the authenticated bot is on, holding the account', async () => {
+    const session = await sessionAfter('on', 'teams', []);
+    expect(session.attempt).toBe(1);
+    const use = await bots.forAttempt(session, signal, log);
+    expect(use.join).toMatchObject({ authenticated: true, account: { email: account.email, password: 'pw' } });
+    expect(await bots.leases.holder('teams:bot@acme.example')).toBe(session.id);
+    await use.release();
+    expect(await bots.leases.holder('teams:bot@acme.example')).toBeUndefined();
+  });
+
+  it("reads Meet's former key signedInBot", async () => {
+    const use = await bots.forAttempt(await sessionAfter('legacy', 'meet', []), signal, log);
+    expect(use.join.authenticated).toBe(true);
+    await use.release();
+  });
+
+  it('falls back to anonymous for the attempt right after a refused sign-in, and signs in again after that', async () => {
+    const fallback = await bots.forAttempt(await sessionAfter('on', 'teams', ['sign_in_failed']), signal, log);
+    expect(fallback.join).toEqual({});
+    const again = await bots.forAttempt(await sessionAfter('on', 'teams', ['sign_in_failed', 'sign_in_required']), signal, log);
+    expect(again.join.authenticated).toBe(true);
+    await again.release();
+  });
+
+  it('off: anonymous, and a retry after a wall ends at once with the wall code; on without an account: credentials_missing', async () => {
+    expect((await bots.forAttempt(await sessionAfter('off', 'teams', []), signal, log)).join).toEqual({});
+    const walled = await bots.forAttempt(await sessionAfter('off', 'teams', ['blocked_by_captcha']), signal, log).catch((e: unknown) => e);
+    expect(isSessionError(walled) && walled.endCode).toBe('blocked_by_captcha');
+    const missing = await bots.forAttempt(await sessionAfter('nocreds', 'teams', []), signal, log).catch((e: unknown) => e);
+    expect(isSessionError(missing) && missing.endCode).toBe('credentials_missing');
   });
 });
