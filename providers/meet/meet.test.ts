@@ -274,4 +274,17 @@ describe('meet page classification', () => {
     expect(classify({ ...base, text: 'waiting for the host to join' })).toEqual({ kind: 'waiting', reason: 'host' });
     expect(classify({ ...base, admissionSignals: 2 })).toEqual({ kind: 'admitted' });
   });
+
+  it.each([
+    'this video call is full',
+    'the call is full',
+    // Meet may title the page like a refusal; the capacity line decides.
+    'you can\u2019t join this video call\nthis video call is full. try again later or contact the call organizer.',
+  ])('%s -> meeting_full', (text) => {
+    expect(classify({ ...base, text, buttons: [{ name: 'Return to home screen', enabled: true }] })).toMatchObject({ kind: 'failed', endCode: 'meeting_full' });
+  });
+
+  it('does not read the words in a call the bot is already in (a chat line) as a full call', () => {
+    expect(classify({ ...base, text: 'ada: the call is full of people today', admissionSignals: 2 })).toEqual({ kind: 'admitted' });
+  });
 });

@@ -4,11 +4,11 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { isSessionError } from '../../src/sessions/session-error.js';
 import { startSimulator } from '../../test/sim/index.js';
-import type { SimEventType, Simulator, TeamsScript } from '../../test/sim/index.js';
+import type { MeetScript, SimEventType, SimProviderId, Simulator, TeamsScript } from '../../test/sim/index.js';
 import { baseChromiumArgs } from '../browser/flags.js';
 import type { BotAccount, InMeeting, JoinAdapter, JoinContext, JoinPhase } from '../types.js';
 
-/** Test support for the Teams and Webex adapter tests: one simulator and bot browser per file. */
+/** Test support for the Teams, Webex and Meet sign-in adapter tests: one simulator and bot browser per file. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface AdapterAttempt {
@@ -39,7 +39,9 @@ export function memoryStateStore(): NonNullable<BotAccount['signedInState']> & {
   return store;
 }
 
-export function adapterFixture(adapter: JoinAdapter, provider: 'teams' | 'webex') {
+type FixtureScript<P extends 'teams' | 'webex' | 'meet'> = P extends 'meet' ? MeetScript : TeamsScript;
+
+export function adapterFixture<P extends 'teams' | 'webex' | 'meet'>(adapter: JoinAdapter, provider: P) {
   let sim: Simulator | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -59,8 +61,10 @@ export function adapterFixture(adapter: JoinAdapter, provider: 'teams' | 'webex'
     return value;
   };
 
-  async function attempt(script: TeamsScript, options: AttemptOptions = {}, url?: string): Promise<AdapterAttempt> {
-    const meeting = await need(sim).createMeeting(provider, script);
+  async function attempt(script: FixtureScript<P>, options: AttemptOptions = {}, url?: string): Promise<AdapterAttempt> {
+    // One call for every provider: the simulator checks the script against the provider's own schema.
+    const create = need(sim).createMeeting as (provider: SimProviderId, script: unknown) => Promise<{ id: string; joinUrl: string }>;
+    const meeting = await create(provider, script);
     const context = await need(browser).newContext();
     contexts.push(context);
     const ref = adapter.matchUrl(new URL(url ?? meeting.joinUrl));

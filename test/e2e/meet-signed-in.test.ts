@@ -5,7 +5,7 @@ import { defaultCompanySettings } from '../../src/eligibility/settings.js';
 import type { Quorum } from '../../src/main.js';
 import { startQuorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
-import { adminToken, api, testConfig } from '../helpers/quorum.js';
+import { api, requestForCompany, scenarioSettings, testConfig } from '../helpers/quorum.js';
 import { waitForEnd } from '../helpers/sessions.js';
 import { simAccounts, type MeetScript } from '../sim/index.js';
 
@@ -28,22 +28,11 @@ async function record(companyId: string, script: MeetScript): Promise<{ session:
   const sim = quorum.simulator;
   if (!sim) throw new Error('start Quorum with QUORUM_SIMULATE');
   const meeting = await sim.createMeeting('meet', script);
-  const body = { meetingUrl: meeting.joinUrl, requestedBy: `admin@${companyId}.example`, endsAt: new Date(Date.now() + 10 * 60_000).toISOString() };
-  const response = await api<{ session: Session }>(quorum, 'POST', `/v1/companies/${companyId}/recording-requests`, body, adminToken);
-  if (response.status !== 201) throw new Error(`request refused: ${response.status} ${JSON.stringify(response.body)}`);
-  return { session: response.body.session, meetingId: meeting.id };
+  return { session: await requestForCompany(quorum, companyId, meeting.joinUrl), meetingId: meeting.id };
 }
 
 beforeAll(async () => {
-  const config = testConfig({
-    QUORUM_SIMULATE: true,
-    QUORUM_CONCURRENCY: 10,
-    QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 20,
-    QUORUM_ALONE_TIMEOUT_SECONDS: 2,
-    QUORUM_NOBODY_JOINED_TIMEOUT_SECONDS: 45,
-    QUORUM_STEP_TIMEOUT_SECONDS: 20,
-    QUORUM_RETRY_BACKOFF_SECONDS: 0,
-  });
+  const config = testConfig(scenarioSettings);
   dataDir = config.QUORUM_DATA_DIR;
   quorum = await startQuorum(config);
   await company('gsigned', { authenticatedBot: { enabled: true, account: { email: google.email, password: google.password } } });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startQuorum, type Quorum } from '../../src/main.js';
+import type { Session } from '../../src/sessions/session.js';
 
 export const adminToken = 'test-admin-token-0123456789';
 
@@ -33,4 +34,27 @@ export async function api<T = Record<string, unknown>>(quorum: Quorum, method: s
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+/**
+ * Timings of the signed-in scenario suites, many bots side by side on a busy machine: short lobby and alone
+ * rules, no backoff; a bot starved of CPU may first read the roster after the others left, and then leaves by the
+ * nobody-joined rule (also left_alone) at 45 s rather than after the default ten minutes.
+ */
+export const scenarioSettings = {
+  QUORUM_SIMULATE: true,
+  QUORUM_CONCURRENCY: 10,
+  QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 20,
+  QUORUM_ALONE_TIMEOUT_SECONDS: 2,
+  QUORUM_NOBODY_JOINED_TIMEOUT_SECONDS: 45,
+  QUORUM_STEP_TIMEOUT_SECONDS: 20,
+  QUORUM_RETRY_BACKOFF_SECONDS: 0,
+};
+
+/** Asks Quorum (admin token) to record `joinUrl` now for `companyId`, requested by that company's admin. */
+export async function requestForCompany(quorum: Quorum, companyId: string, joinUrl: string): Promise<Session> {
+  const body = { meetingUrl: joinUrl, requestedBy: `admin@${companyId}.example`, endsAt: new Date(Date.now() + 10 * 60_000).toISOString() };
+  const response = await api<{ session: Session }>(quorum, 'POST', `/v1/companies/${companyId}/recording-requests`, body, adminToken);
+  if (response.status !== 201) throw new Error(`request refused: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.session;
 }

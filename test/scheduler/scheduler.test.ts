@@ -122,14 +122,16 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
   it('lets an operator retry any ended session and stop a running or planned one', async () => {
     const bot = await start([
       'meeting_ended',
-      (_session, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason as EndCode))),
+      // Stays in the meeting until told to stop, however early the stop comes (a real bot checks its signal too).
+      (_session, signal) => new Promise((resolve) => (signal.aborted ? resolve(signal.reason as EndCode) : signal.addEventListener('abort', () => resolve(signal.reason as EndCode)))),
     ]);
     const session = await t.sessions.create(newSessionInput({ joinAt: new Date() }));
     await scheduler?.plan(session);
     await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
     const retried = await scheduler?.retry(session.id, 'ops asked');
     expect(retried?.attempt).toBe(2);
-    await waitFor(() => scheduler?.isRunning(session.id) === true);
+    // Stopping a running bot: wait until it records (running alone may still be before the dispatch).
+    await waitFor(async () => scheduler?.isRunning(session.id) === true && (await t.sessions.get(session.id))?.state === 'recording');
     await scheduler?.stop(session.id, 'enough');
     await waitFor(async () => (await t.sessions.get(session.id))?.endCode === 'stopped_by_operator');
     expect(bot.calls).toHaveLength(2);

@@ -6,7 +6,7 @@ import { defaultCompanySettings } from '../../../src/eligibility/settings.js';
 import type { Quorum } from '../../../src/main.js';
 import type { Session } from '../../../src/sessions/session.js';
 import { startQuorum } from '../../../src/main.js';
-import { adminToken, api, testConfig } from '../../helpers/quorum.js';
+import { adminToken, api, requestForCompany, scenarioSettings, testConfig } from '../../helpers/quorum.js';
 import { waitForEnd, waitForState } from '../../helpers/sessions.js';
 import { simAccounts, type TeamsScript } from '../index.js';
 import { webexSite } from '../webex/provider.js';
@@ -36,24 +36,11 @@ export function webProviderScenarios(provider: WebProvider): void {
     const sim = quorum.simulator;
     if (!sim) throw new Error('start Quorum with QUORUM_SIMULATE');
     const meeting = await sim.createMeeting(provider, script);
-    const body = { meetingUrl: meeting.joinUrl, requestedBy: `admin@${companyId}.example`, endsAt: new Date(Date.now() + 10 * 60_000).toISOString() };
-    const response = await api<{ session: Session }>(quorum, 'POST', `/v1/companies/${companyId}/recording-requests`, body, adminToken);
-    if (response.status !== 201) throw new Error(`request refused: ${response.status} ${JSON.stringify(response.body)}`);
-    return { session: response.body.session, meetingId: meeting.id };
+    return { session: await requestForCompany(quorum, companyId, meeting.joinUrl), meetingId: meeting.id };
   }
 
   beforeAll(async () => {
-    const config = testConfig({
-      QUORUM_SIMULATE: true,
-      QUORUM_CONCURRENCY: 10,
-      QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 20,
-      QUORUM_ALONE_TIMEOUT_SECONDS: 2,
-      // A bot starved of CPU may first read the roster after the others left; it then leaves by this rule instead
-      // (also left_alone) rather than after the default ten minutes.
-      QUORUM_NOBODY_JOINED_TIMEOUT_SECONDS: 45,
-      QUORUM_STEP_TIMEOUT_SECONDS: 20,
-      QUORUM_RETRY_BACKOFF_SECONDS: 0,
-    });
+    const config = testConfig(scenarioSettings);
     dataDir = config.QUORUM_DATA_DIR;
     quorum = await startQuorum(config);
     await company('anon', { enabled: false });
