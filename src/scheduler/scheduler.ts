@@ -102,8 +102,25 @@ export class Scheduler {
     if (isEnded(session.state)) throw new SchedulerError(`session ${id} has already ended (${session.state})`, 409);
     // Nothing runs for a session waiting on Zoom's webhook: cancel it here.
     if (session.state === 'awaiting_cloud_recording') return this.options.sessions.transition(id, 'cancelled', { code: endCode, endCode, details: { reason } });
+    if (this.orphaned(session)) return this.endOrphan(session, endCode, reason);
     this.options.bus.publish(topics.control, { sessionId: id, endCode } satisfies AbortMessage);
     return session;
+  }
+
+  /** Whether no live process runs this session's bot any more: its lease ran out, or its local process is gone. */
+  private orphaned(session: Session): boolean {
+    if (this.running.has(session.id)) return false;
+    const expired = session.leaseUntil === null || session.leaseUntil < new Date().toISOString();
+    return expired || (session.workerId !== null && isLocalWorkerGone(session.workerId, this.options.workerId));
+  }
+
+  /**
+   * A bot whose process died hears no abort, and recovery would end it `worker_lost` and try again: the
+   * operator's stop ends the attempt here instead, with what it recorded kept, and nothing follows.
+   */
+  private async endOrphan(session: Session, endCode: EndCode, reason: string): Promise<Session> {
+    const salvaged = (await this.options.salvage?.(session).catch(() => undefined)) ?? {};
+    return this.options.sessions.transition(session.id, 'failed', { code: endCode, endCode, details: { reason, worker: session.workerId, state: session.state, ...salvaged } });
   }
 
   isRunning(id: string): boolean {

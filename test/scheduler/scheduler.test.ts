@@ -119,6 +119,20 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     expect(failed?.details).toMatchObject({ error: 'the store went away' });
   });
 
+  it('stops a bot whose process died at once, keeping it stopped instead of retrying it as worker_lost', async () => {
+    const bot = await start([]);
+    const dead = spawnSync('true').pid;
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date(Date.now() + 60_000) }));
+    // Started after the scheduler's own recovery pass; its next one is seconds away.
+    await t.sessions.lease(session.id, `${hostname()}:${dead}:gone`, new Date(Date.now() + 60_000));
+    for (const [to, code] of [['dispatching', 'dispatched'], ['joining', 'bot_starting'], ['recording', 'admitted']] as const) await t.sessions.transition(session.id, to, { code });
+    const stopped = await scheduler?.stop(session.id, 'wrong meeting');
+    expect(stopped).toMatchObject({ state: 'failed', endCode: 'stopped_by_operator', attempt: 1 });
+    await scheduler?.recover();
+    expect(await t.sessions.get(session.id)).toMatchObject({ state: 'failed', endCode: 'stopped_by_operator', attempt: 1 });
+    expect(bot.calls).toHaveLength(0);
+  });
+
   it('lets an operator retry any ended session and stop a running or planned one', async () => {
     const bot = await start([
       'meeting_ended',
