@@ -18,7 +18,7 @@ export interface JoinPlanner {
 }
 
 /** The records applying reads and writes: the stores themselves, or one invite's batch of writes (InviteWrites). */
-export type MeetingRecords = Pick<MeetingsStore, 'meetings' | 'occurrences' | 'putMeeting' | 'putOccurrence' | 'moveSession'>;
+export type MeetingRecords = Pick<MeetingsStore, 'meetings' | 'occurrences' | 'putMeeting' | 'putOccurrence' | 'moveSession' | 'sharedSession'>;
 export type SessionRecords = Pick<SessionStore, 'get' | 'create' | 'note' | 'activeFor'>;
 
 export interface ApplyDeps {
@@ -210,7 +210,9 @@ async function cancelEvent(deps: ApplyDeps, invite: InviteContext, uid: string, 
 async function cancelOccurrence(deps: ApplyDeps, row: MeetingOccurrence): Promise<OccurrenceOutcome> {
   if (row.sessionId) {
     const session = await deps.sessions.get(row.sessionId);
-    if (session && !isEnded(session.state)) await deps.scheduler.abort(session.id, 'meeting_cancelled', 'the organizer cancelled the meeting');
+    // Another invite for the same meeting still wants the recording: only this one's occurrence is cancelled.
+    const shared = await deps.store.sharedSession(row.sessionId, row.uid);
+    if (session && !isEnded(session.state) && !shared) await deps.scheduler.abort(session.id, 'meeting_cancelled', 'the organizer cancelled the meeting');
   }
   const cancelled: MeetingOccurrence = { ...row, status: 'cancelled' };
   await deps.store.putOccurrence(cancelled);

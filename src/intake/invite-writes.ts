@@ -119,6 +119,10 @@ export class InviteWrites {
         await this.commit();
         return store.moveSession(sessionId, times);
       },
+      sharedSession: async (sessionId, uid) => {
+        await this.commit();
+        return store.sharedSession(sessionId, uid);
+      },
     };
   }
 

@@ -292,6 +292,18 @@ export class MeetingsStore {
     return rows.map(toOccurrence);
   }
 
+  /** Whether a planned occurrence of another invite (another UID) shares this session: one meeting, two invites. */
+  async sharedSession(sessionId: string, uid: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('meeting_occurrences')
+      .select('uid')
+      .where('session_id', '=', sessionId)
+      .where('uid', '!=', uid)
+      .where('status', '=', 'planned')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async putOccurrence(occurrence: MeetingOccurrence): Promise<void> {
     const values = {
       starts_at: occurrence.startsAt,

@@ -137,6 +137,21 @@ describe('invites by e-mail through SMTP', () => {
     expect((await quorum.sessions.list({ companyId: 'acme', limit: 1000 })).filter((s) => s.meetingUrl === link)).toHaveLength(1);
   });
 
+  it('two invites for one meeting (two UIDs) share its session: cancelling one keeps the recording, cancelling both ends it', async () => {
+    const start = inMs(6 * DAY);
+    const link = meetLink('two-invi-tes');
+    const outlook: InviteSpec = { uid: 'twice-outlook', start, organizer: 'ada@acme.example', link, summary: 'Booked twice', dtstamp: new Date(Date.now() - HOUR) };
+    const google: InviteSpec = { ...outlook, uid: 'twice-google' };
+    await send(outlook, { from: 'ada@acme.example' });
+    await send(google, { from: 'ada@acme.example' });
+    const [shared] = await sessionsOf('twice-outlook');
+    expect((await sessionsOf('twice-google')).map((s) => s.id)).toEqual([shared?.id]);
+    await send({ ...outlook, sequence: 1, method: 'CANCEL', status: 'CANCELLED', dtstamp: new Date() }, { from: 'ada@acme.example' });
+    expect((await quorum.sessions.get(shared?.id ?? ''))?.state).toBe('scheduled');
+    await send({ ...google, sequence: 1, method: 'CANCEL', status: 'CANCELLED', dtstamp: new Date() }, { from: 'ada@acme.example' });
+    expect(await quorum.sessions.get(shared?.id ?? '')).toMatchObject({ state: 'cancelled', endCode: 'meeting_cancelled' });
+  });
+
   it('two copies of one invite arriving at the same moment schedule one session', async () => {
     const spec: InviteSpec = { uid: 'together-1', start: inMs(2 * DAY), organizer: 'carol@partner.example', link: meetLink('tog-ethe-rrr'), summary: 'Together' };
     await Promise.all([send(spec, { from: 'ada@acme.example', forward: true }), send(spec, { from: 'ada@acme.example' }), send(spec, { from: 'ada@acme.example', forward: true })]);
