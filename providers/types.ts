@@ -67,6 +67,11 @@ export interface InMeeting {
   ended: Promise<EndCode>;
   /** Other people in the meeting, the bot excluded; undefined when the page does not say. */
   participantCount(): Promise<number | undefined>;
+  /**
+   * The other participants' display names, the bot excluded, as the page shows them; undefined when the roster
+   * cannot be read (the auto-leave rules then go by the count alone). Absent: the adapter cannot read names.
+   */
+  participantNames?(): Promise<string[] | undefined>;
   /** Leaves the meeting through the provider's own UI; never throws. */
   leave(): Promise<void>;
 }

@@ -8,6 +8,33 @@ const flag = z
   .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
 
 /**
+ * Display-name fragments of widely used notetaker bots (Recall's `bot_detection.using_participant_names`). Each is
+ * specific enough not to match a person's name: `Otter.ai`, not `Otter` (Potter); no `Gong` or `Jamie`, both names.
+ */
+export const defaultOtherBotNames: readonly string[] = [
+  'Otter.ai',
+  'OtterPilot',
+  'Fireflies',
+  'Fathom',
+  'Read.ai',
+  'tl;dv',
+  'tldv',
+  'Avoma',
+  'Notetaker',
+  'Note Taker',
+  'Meeting Bot',
+  'Recall.ai',
+  'Sembly',
+  'MeetGeek',
+  'Supernormal',
+  'AI Notes',
+];
+
+function commaList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/**
  * Every setting Quorum reads, from `QUORUM_*` variables (or a JSON file named by QUORUM_CONFIG_FILE
  * holding the same names). Nothing else in Quorum reads process.env.
  */
@@ -64,6 +91,11 @@ export const configSchema = z.object({
   QUORUM_SILENCE_TIMEOUT_SECONDS: seconds.default(600),
   QUORUM_SILENCE_AFTER_SECONDS: z.coerce.number().int().min(0).default(1200),
   QUORUM_MAX_DURATION_SECONDS: seconds.default(14400),
+  /**
+   * Other notetaker bots, as comma-separated case-insensitive substrings of display names: participants whose name
+   * contains one do not keep the bot in a meeting (the alone and nobody-joined rules); empty: everyone counts.
+   */
+  QUORUM_OTHER_BOT_NAMES: z.string().default(defaultOtherBotNames.join(',')).transform(commaList),
   QUORUM_STEP_TIMEOUT_SECONDS: seconds.default(30),
   QUORUM_RETRY_BACKOFF_SECONDS: z.coerce.number().min(0).default(5),
   QUORUM_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(20),

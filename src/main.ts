@@ -178,6 +178,7 @@ function botSettings(config: Config, companies: CompanyStore) {
       silenceAfterMs: config.QUORUM_SILENCE_AFTER_SECONDS * 1000,
       maxDurationMs: config.QUORUM_MAX_DURATION_SECONDS * 1000,
       pollMs: 1000,
+      otherBotNames: config.QUORUM_OTHER_BOT_NAMES,
     },
   };
 }

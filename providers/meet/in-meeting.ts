@@ -20,7 +20,7 @@ interface MeetingReading {
  * gone, so a chat message saying "call ended" cannot end the session (Vexa #600: benign UI evicted bots).
  */
 export function watchMeeting(page: Page, log: Logger): InMeeting {
-  return watchCallPage(page, log, {
+  const presence = watchCallPage(page, log, {
     name: 'meet',
     poll: async () => {
       const reading = await readMeeting(page);
@@ -32,6 +32,7 @@ export function watchMeeting(page: Page, log: Logger): InMeeting {
     participantCount: () => countParticipants(page),
     leave: () => leaveCall(page, log),
   });
+  return { ...presence, participantNames: () => readParticipantNames(page) };
 }
 
 async function readMeeting(page: Page): Promise<MeetingReading | undefined> {
@@ -97,6 +98,32 @@ export async function countParticipants(page: Page): Promise<number | undefined>
       return others.size;
     }, query);
     return count ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The other participants' names from their tiles (one per participant id; a presentation adds a tile with the same
+ * id). Tiles without a readable name are skipped: the watch counts participants it cannot name as people.
+ */
+export async function readParticipantNames(page: Page): Promise<string[] | undefined> {
+  const query = { tile: meetSelectors.participantTile, selfAttribute: meetSelectors.selfTileAttribute, nameSelector: meetSelectors.tileName };
+  try {
+    const names = await page.evaluate(({ tile, selfAttribute, nameSelector }) => {
+      const tiles = Array.from(document.querySelectorAll(tile));
+      if (tiles.length === 0) return null;
+      const self = new Set(tiles.filter((t) => t.hasAttribute(selfAttribute)).map((t) => t.getAttribute('data-participant-id')));
+      const byId = new Map<string, string>();
+      for (const t of tiles) {
+        const id = t.getAttribute('data-participant-id') ?? '';
+        const name = t.querySelector(nameSelector)?.textContent?.trim() ?? '';
+        if (!self.has(id) && name !== '' && !byId.has(id)) byId.set(id, name);
+      }
+      const others = new Set(tiles.map((t) => t.getAttribute('data-participant-id')).filter((id) => !self.has(id)));
+      return others.size > 0 && byId.size === 0 ? null : [...byId.values()];
+    }, query);
+    return names ?? undefined;
   } catch {
     return undefined;
   }

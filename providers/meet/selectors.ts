@@ -26,6 +26,8 @@ export const meetSelectors = {
   peopleButton: 'button[aria-label^="People - "]',
   participantTile: '[data-participant-id]',
   selfTileAttribute: 'data-self-name',
+  /** A tile's display name: Meet marks names `notranslate` so the page's translator leaves them alone. */
+  tileName: 'span.notranslate',
   /**
    * In-meeting signals; admission needs at least `admissionQuorum` of them. "Leave call" and the mic
    * toggle are deliberately absent: Meet renders both in the lobby too (Meeting BaaS PR #281).

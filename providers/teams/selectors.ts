@@ -38,6 +38,7 @@ export const teamsUi: WebClientUi = {
   leaveButtons: ['#hangup-button', '[data-inp="hangup-button"]', 'button[data-tid="hangup-main-btn"]', 'button[aria-label^="Leave"]'],
   participantCount: '[data-tid="roster-button"]',
   rosterItems: '[data-tid^="participantsInCall-"]',
+  rosterItemNames: ['span[title]'],
   texts: {
     captcha: v(["Verify you're a real person"]),
     signInRequired: v([

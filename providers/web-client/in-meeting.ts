@@ -16,8 +16,8 @@ interface Reading {
  * Watches an admitted bot's page once a second. End copy counts only once the call controls are gone,
  * so a chat message that says "meeting ended" cannot end the session.
  */
-export function watchWebClient(page: Page, log: Logger, ui: WebClientUi): InMeeting {
-  return watchCallPage(page, log, {
+export function watchWebClient(page: Page, log: Logger, ui: WebClientUi, botName?: string): InMeeting {
+  const presence = watchCallPage(page, log, {
     name: ui.name,
     poll: async () => {
       const reading = await read(page, ui);
@@ -26,6 +26,7 @@ export function watchWebClient(page: Page, log: Logger, ui: WebClientUi): InMeet
     participantCount: () => countParticipants(page, ui),
     leave: () => leaveCall(page, ui, log),
   });
+  return botName === undefined ? presence : { ...presence, participantNames: () => readParticipantNames(page, ui, botName) };
 }
 
 async function read(page: Page, ui: WebClientUi): Promise<Reading | undefined> {
@@ -62,6 +63,35 @@ export async function countParticipants(page: Page, ui: WebClientUi): Promise<nu
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The roster's names without the bot's own entry, which the roster lists too (the count subtracts it). The bot is
+ * the first entry named like it, allowing a suffix such as "(Guest)"; a roster without it cannot be read.
+ */
+export async function readParticipantNames(page: Page, ui: WebClientUi, botName: string): Promise<string[] | undefined> {
+  try {
+    const names = await page.locator(ui.rosterItems).evaluateAll((items, nameSelectors) => items.map((item) => {
+      for (const selector of nameSelectors) {
+        const el = item.querySelector(selector);
+        const name = (el?.getAttribute('title') ?? el?.textContent ?? '').trim();
+        if (name !== '') return name;
+      }
+      return (item.getAttribute('aria-label') ?? item.textContent ?? '').trim();
+    }), ui.rosterItemNames ?? []);
+    return withoutSelf(names, botName);
+  } catch {
+    return undefined;
+  }
+}
+
+export function withoutSelf(names: string[], botName: string): string[] | undefined {
+  const self = botName.trim().toLowerCase();
+  const at = names.findIndex((name) => {
+    const lower = name.toLowerCase();
+    return lower === self || lower.startsWith(`${self} (`);
+  });
+  return at === -1 ? undefined : names.filter((_, i) => i !== at);
 }
 
 async function leaveCall(page: Page, ui: WebClientUi, log: Logger): Promise<void> {

@@ -58,7 +58,7 @@ export async function joinWebClient(ctx: JoinContext, ui: WebClientUi): Promise<
     if (state.kind === 'admitted') {
       ctx.log.info({ waitedMs: Date.now() - flow.startedAt, signedIn: ctx.authenticated === true }, 'admitted to the meeting');
       if (ctx.authenticated) await keepSignIn(ctx);
-      return watchWebClient(ctx.page, ctx.log, ui);
+      return watchWebClient(ctx.page, ctx.log, ui, ctx.botName);
     }
     if (snapshot !== undefined && (await act(ctx, ui, flow, state, snapshot))) flow.progressAt = Date.now();
     await checkDeadlines(ctx, ui, flow, state);

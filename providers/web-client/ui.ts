@@ -26,6 +26,8 @@ export interface WebClientUi {
   /** Element whose aria-label or text holds the number of people in the call, the bot included. */
   participantCount: string;
   rosterItems: string;
+  /** Where a roster item shows its display name (the element's title, else its text); absent or none found: the item's aria-label, else its text. */
+  rosterItemNames?: readonly string[];
   texts: {
     captcha: readonly string[];
     signInRequired: readonly string[];

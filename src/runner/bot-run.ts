@@ -113,11 +113,14 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   await phases;
   deps.metrics.joinLatency.observe((run.admittedAt - dispatchedAt) / 1000);
   await deps.sessions.transition(session.id, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - dispatchedAt } });
+  let reason: string | undefined;
   const endCode = await watchMeeting({
     ended: inMeeting.ended,
     crashed: bot.crashed,
     signal,
     participantCount: () => inMeeting.participantCount(),
+    participantNames: () => inMeeting.participantNames?.() ?? Promise.resolve(undefined),
+    explain: (_code, why) => (reason = why),
     lastSoundAt: () => run.recording?.lastSoundAt() ?? 0,
     admittedAt: run.admittedAt,
     rules: deps.settings.autoLeave,
@@ -127,8 +130,8 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   if (endCode === 'browser_crashed' || (await crashedWithin(bot, 500))) {
     throw new SessionError('browser_crashed', 'recording', 'the bot browser crashed during the meeting');
   }
-  log.info({ endCode }, 'leaving meeting');
-  await deps.sessions.transition(session.id, 'leaving', { code: endCode });
+  log.info({ endCode, ...(reason ? { reason } : {}) }, reason ? `leaving meeting: ${reason}` : 'leaving meeting');
+  await deps.sessions.transition(session.id, 'leaving', { code: endCode, ...(reason ? { details: { reason } } : {}) });
   await inMeeting.leave();
   return endCode;
 }

@@ -10,6 +10,11 @@ export interface AutoLeaveRules {
   silenceAfterMs: number;
   maxDurationMs: number;
   pollMs: number;
+  /**
+   * Case-insensitive fragments of other notetaker bots' display names: such participants do not count as people
+   * for the alone and nobody-joined rules (Vexa #545, #270). Absent or empty: everyone counts.
+   */
+  otherBotNames?: readonly string[];
 }
 
 export interface WatchInputs {
@@ -19,6 +24,10 @@ export interface WatchInputs {
   crashed: Promise<void>;
   signal: AbortSignal;
   participantCount(): Promise<number | undefined>;
+  /** The other participants' display names; undefined (or absent) when the roster cannot be read. */
+  participantNames?(): Promise<string[] | undefined>;
+  /** Told why a rule (not the provider, a crash or an abort) ends the presence, for the log and timeline. */
+  explain?(code: EndCode, reason: string): void;
   /** Epoch ms when audio was last heard; 0 when never. */
   lastSoundAt(): number;
   admittedAt: number;
@@ -38,13 +47,14 @@ export function watchMeeting(inputs: WatchInputs): Promise<EndCode> {
       polling = true;
       rules
         .check()
-        .then((code) => code && finish(code))
+        .then((verdict) => verdict && finish(verdict[0], verdict[1]))
         .catch(() => undefined)
         .finally(() => (polling = false));
     }, inputs.rules.pollMs);
-    const finish = (code: EndCode) => {
+    const finish = (code: EndCode, reason?: string) => {
       if (settled) return;
       settled = true;
+      if (reason !== undefined) inputs.explain?.(code, reason);
       clearInterval(timer);
       inputs.signal.removeEventListener('abort', onAbort);
       resolve(code);
@@ -52,7 +62,7 @@ export function watchMeeting(inputs: WatchInputs): Promise<EndCode> {
     const onAbort = () => finish(abortCode(inputs.signal));
     if (inputs.signal.aborted) return onAbort();
     inputs.signal.addEventListener('abort', onAbort, { once: true });
-    inputs.ended.then(finish, () => finish('internal_error'));
+    inputs.ended.then((code) => finish(code), () => finish('internal_error'));
     inputs.crashed.then(() => finish('browser_crashed'), () => undefined);
   });
 }
@@ -63,25 +73,63 @@ export function abortCode(signal: AbortSignal): EndCode {
   return typeof reason === 'string' && isEndCode(reason) ? reason : 'stopped_by_operator';
 }
 
+/** Who is in the meeting besides the bot: `people` undefined when the page says nothing. */
+export interface Others {
+  people: number | undefined;
+  /** Participants recognized as other bots by name. */
+  bots: string[];
+}
+
+/** True when `name` contains one of the patterns, case-insensitively. */
+export function isOtherBot(name: string, patterns: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return patterns.some((pattern) => pattern !== '' && lower.includes(pattern.toLowerCase()));
+}
+
+/**
+ * People among the others: names that match a bot pattern do not count. Participants the roster does not name
+ * (a count above the names read: Meet shows a limited number of tiles) count as people, so a partial roster never
+ * makes the bot leave early; bots only ever lower the count, so a stale name never keeps the bot longer than the
+ * count alone would. Unreadable names leave the count as it is.
+ */
+export function countPeople(count: number | undefined, names: string[] | undefined, patterns: readonly string[]): Others {
+  if (names === undefined || patterns.length === 0 || count === 0) return { people: count, bots: [] };
+  const bots = names.filter((name) => isOtherBot(name, patterns));
+  const humans = names.length - bots.length;
+  // Without a count, an empty roster says nothing (as an unknown count never made the bot leave).
+  if (count === undefined) return { people: names.length === 0 ? undefined : humans, bots };
+  return { people: Math.min(count, humans + Math.max(0, count - names.length)), bots };
+}
+
 function createRuleState(inputs: WatchInputs, now: () => number) {
   const { rules, admittedAt } = inputs;
   let seenOthers = false;
   let lastNotAlone = admittedAt;
   return {
-    async check(): Promise<EndCode | undefined> {
+    async check(): Promise<[EndCode, string] | undefined> {
       const t = now();
-      if (t - admittedAt >= rules.maxDurationMs) return 'max_duration';
-      const count = await inputs.participantCount();
-      if (count !== undefined && count > 0) {
+      if (t - admittedAt >= rules.maxDurationMs) return ['max_duration', 'the meeting reached the maximum duration'];
+      const { people, bots } = await readOthers(inputs);
+      const others = bots.length > 0 ? `only other bots remain: ${bots.join(', ')}` : undefined;
+      if (people !== undefined && people > 0) {
         seenOthers = true;
         lastNotAlone = t;
-      } else if (count === 0) {
-        if (seenOthers && t - lastNotAlone >= rules.aloneMs) return 'left_alone';
-        if (!seenOthers && t - admittedAt >= rules.nobodyJoinedMs) return 'left_alone';
+      } else if (people === 0) {
+        if (seenOthers && t - lastNotAlone >= rules.aloneMs) return ['left_alone', others ?? 'everyone else left'];
+        if (!seenOthers && t - admittedAt >= rules.nobodyJoinedMs) return ['left_alone', others ?? 'nobody else joined'];
       }
       const quietSince = Math.max(inputs.lastSoundAt(), admittedAt);
-      if (t - admittedAt >= rules.silenceAfterMs && t - quietSince >= rules.silenceMs) return 'silence_timeout';
+      if (t - admittedAt >= rules.silenceAfterMs && t - quietSince >= rules.silenceMs) return ['silence_timeout', 'nobody spoke'];
       return undefined;
     },
   };
+}
+
+async function readOthers(inputs: WatchInputs): Promise<Others> {
+  const count = await inputs.participantCount();
+  const patterns = inputs.rules.otherBotNames ?? [];
+  if (patterns.length === 0 || !inputs.participantNames) return { people: count, bots: [] };
+  // A roster that cannot be read must not stop the count rule: fall back to the count.
+  const names = await inputs.participantNames().catch(() => undefined);
+  return countPeople(count, names, patterns);
 }

@@ -4,7 +4,7 @@
  */
 export const endCodes = {
   meeting_ended: { kind: 'normal', message: 'The meeting ended.' },
-  left_alone: { kind: 'normal', message: 'Everyone else left, so the bot left too.' },
+  left_alone: { kind: 'normal', message: 'Everyone else left (or only other notetaker bots remained), so the bot left too.' },
   silence_timeout: { kind: 'normal', message: 'Nobody spoke for too long, so the bot left.' },
   max_duration: { kind: 'normal', message: 'The bot reached the maximum recording duration and left.' },
   stopped_by_operator: { kind: 'normal', message: 'An operator stopped the bot.' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EndCode } from '../../src/sessions/end-codes.js';
-import { watchMeeting, type AutoLeaveRules } from '../../src/runner/watch.js';
+import { countPeople, isOtherBot, watchMeeting, type AutoLeaveRules } from '../../src/runner/watch.js';
+import { defaultOtherBotNames, loadConfig } from '../../src/config.js';
 
 const rules: AutoLeaveRules = { nobodyJoinedMs: 400, aloneMs: 200, silenceMs: 300, silenceAfterMs: 100, maxDurationMs: 5000, pollMs: 20 };
 const never = new Promise<never>(() => undefined);
@@ -54,5 +55,93 @@ describe('auto-leave rules', () => {
 
   it('does not leave while the participant count is unknown', async () => {
     expect(await watch({ counts: [undefined], rules: { maxDurationMs: 700 } })).toBe('max_duration');
+  });
+});
+
+describe('other notetaker bots', () => {
+  const botRules = { otherBotNames: defaultOtherBotNames, maxDurationMs: 1000 };
+
+  function watchWithNames(counts: Array<number | undefined>, names: Array<string[] | undefined>) {
+    const reasons: string[] = [];
+    const queue = [...names];
+    const result = watchMeeting({
+      ended: never,
+      crashed: never,
+      signal: new AbortController().signal,
+      participantCount: () => Promise.resolve(counts.length > 1 ? counts.shift() : counts[0]),
+      participantNames: () => Promise.resolve(queue.length > 1 ? queue.shift() : queue[0]),
+      explain: (_code, reason) => reasons.push(reason),
+      lastSoundAt: () => Date.now(),
+      admittedAt: Date.now(),
+      rules: { ...rules, ...botRules },
+    });
+    return { result, reasons };
+  }
+
+  it('leaves alone when everyone still there is another notetaker, and says which', async () => {
+    const started = Date.now();
+    const { result, reasons } = watchWithNames([2, 2, 2, 2], [['Ada', 'Otter.ai'], ['Ada', 'Otter.ai'], ['Otter.ai', 'Fireflies.ai Notetaker']]);
+    expect(await result).toBe('left_alone');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(rules.aloneMs);
+    expect(reasons).toEqual(['only other bots remain: Otter.ai, Fireflies.ai Notetaker']);
+  });
+
+  it('leaves after nobodyJoinedMs when only bots were ever there', async () => {
+    const { result, reasons } = watchWithNames([1], [['Fathom Notetaker']]);
+    expect(await result).toBe('left_alone');
+    expect(reasons).toEqual(['only other bots remain: Fathom Notetaker']);
+  });
+
+  it('stays while a person whose name matches no pattern is there', async () => {
+    const { result, reasons } = watchWithNames([2], [['Harry Potter', 'Otter.ai']]);
+    expect(await result).toBe('max_duration');
+    expect(reasons).toEqual(['the meeting reached the maximum duration']);
+  });
+
+  it('falls back to the count when the names cannot be read', async () => {
+    expect(await watchWithNames([1], [undefined]).result).toBe('max_duration');
+    const { result, reasons } = watchWithNames([1, 1, 0], [undefined]);
+    expect(await result).toBe('left_alone');
+    expect(reasons).toEqual(['everyone else left']);
+  });
+
+  it('counts everyone when no patterns are configured', async () => {
+    const reasons: string[] = [];
+    const result = watchMeeting({
+      ended: never,
+      crashed: never,
+      signal: new AbortController().signal,
+      participantCount: () => Promise.resolve(1),
+      participantNames: () => Promise.resolve(['Otter.ai']),
+      explain: (_code, reason) => reasons.push(reason),
+      lastSoundAt: () => Date.now(),
+      admittedAt: Date.now(),
+      rules: { ...rules, maxDurationMs: 700, otherBotNames: [] },
+    });
+    expect(await result).toBe('max_duration');
+    expect(reasons).toEqual(['the meeting reached the maximum duration']);
+  });
+
+  it('reads the patterns from QUORUM_OTHER_BOT_NAMES, empty turning the rule off', () => {
+    expect(loadConfig({}).QUORUM_OTHER_BOT_NAMES).toEqual([...defaultOtherBotNames]);
+    expect(loadConfig({ QUORUM_OTHER_BOT_NAMES: ' Acme Recorder, ,Zed Notes ' }).QUORUM_OTHER_BOT_NAMES).toEqual(['Acme Recorder', 'Zed Notes']);
+    expect(loadConfig({ QUORUM_OTHER_BOT_NAMES: '' }).QUORUM_OTHER_BOT_NAMES).toEqual([]);
+  });
+
+  it('counts unnamed participants as people and never exceeds the count', () => {
+    const patterns = defaultOtherBotNames;
+    expect(countPeople(3, ['Otter.ai'], patterns)).toEqual({ people: 2, bots: ['Otter.ai'] });
+    expect(countPeople(1, ['Ada', 'Otter.ai'], patterns)).toEqual({ people: 1, bots: ['Otter.ai'] });
+    expect(countPeople(0, ['Ada'], patterns)).toEqual({ people: 0, bots: [] });
+    expect(countPeople(undefined, ['Otter.ai'], patterns)).toEqual({ people: 0, bots: ['Otter.ai'] });
+    expect(countPeople(undefined, [], patterns)).toEqual({ people: undefined, bots: [] });
+    expect(countPeople(2, undefined, patterns)).toEqual({ people: 2, bots: [] });
+  });
+
+  it('matches bot names case-insensitively and leaves ordinary names alone', () => {
+    const bots = ['Otter.ai', 'fireflies.ai notetaker', 'Fathom Notetaker', 'Read.ai meeting notes', 'tl;dv Recorder', "Ada's Avoma Assistant", 'MEETING BOT', 'Recall.ai Bot'];
+    for (const name of bots) expect(isOtherBot(name, defaultOtherBotNames), name).toBe(true);
+    const people = ['Ada Lovelace', 'Harry Potter', 'Jamie Gong', 'Grace Hopper', 'Otto Read', 'Ada (Guest)'];
+    for (const name of people) expect(isOtherBot(name, defaultOtherBotNames), name).toBe(false);
   });
 });

@@ -14,6 +14,8 @@ export interface WebAppCopy {
   countTemplate: string;
   /** Markup attribute of each roster item naming it, e.g. `data-tid="participantsInCall-{id}"`. */
   rosterItemAttribute: string;
+  /** Each roster item shows its name in a `<span title="name">` (Teams) rather than as bare text. */
+  rosterNameTitle?: boolean;
 }
 
 export function webAppPage(options: {
@@ -124,7 +126,14 @@ export const webAppClientJs = String.raw`'use strict';
       item.setAttribute(attr[0], attr[1].replace(/"/g, '').replace('{id}', p.id));
       item.setAttribute('aria-label', p.name);
       if (p.self) item.setAttribute('data-self', 'true');
-      item.textContent = p.name;
+      if (copy.rosterNameTitle) {
+        var span = document.createElement('span');
+        span.setAttribute('title', p.name);
+        span.textContent = p.name;
+        item.append(span);
+      } else {
+        item.textContent = p.name;
+      }
       return item;
     }));
     var n = String(roster.length || 1);

@@ -162,7 +162,8 @@ export const meetClientJs = String.raw`'use strict';
     tiles.replaceChildren.apply(tiles, roster.map(function (p) {
       var attrs = { class: 'tile', 'data-participant-id': p.id };
       if (p.self) attrs['data-self-name'] = p.name;
-      return h('div', attrs, [h('div', { class: 'name' }, [p.name])]);
+      // Meet marks display names notranslate, so the page translator leaves them alone.
+      return h('div', attrs, [h('div', { class: 'name' }, [h('span', { class: 'notranslate' }, [p.name])])]);
     }));
     var count = roster.length || 1;
     document.getElementById('people-button').setAttribute('aria-label', 'People - ' + count + ' joined');

@@ -94,5 +94,7 @@ ${hangup}</div><div role="tree" aria-label="Attendees" data-sim-roster></div>`,
     },
     countTemplate: '{n}',
     rosterItemAttribute: 'data-tid="participantsInCall-{id}"',
+    // Teams' roster rows carry the display name in a titled span (peer-bots.md §6.2: `[data-tid^="participantsInCall-"] span[title]`).
+    rosterNameTitle: true,
   };
 }
