@@ -229,7 +229,8 @@ export class SessionStore {
     let query = this.db.selectFrom('sessions').selectAll().where('company_id', '=', companyId).where('meeting_url', '=', meetingUrl).where('state', 'not in', endedStates);
     if ('startsAt' in occasion) query = query.where('starts_at', '=', occasion.startsAt.toISOString());
     else query = query.where('starts_at', '<=', occasion.during.toISOString()).where('ends_at', '>', occasion.during.toISOString());
-    const row = await query.orderBy('created_at', 'desc').executeTakeFirst();
+    // No ORDER BY: sorting by creation would lead SQLite to walk the company's sessions by their creation index.
+    const row = await query.executeTakeFirst();
     return row ? toSession(row) : undefined;
   }
 
