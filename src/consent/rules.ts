@@ -21,13 +21,17 @@ export function choiceCounts(choice: Pick<StoredChoice, 'at'>, linkType: Consent
   return occasion.previousEndsAt === undefined || at > occasion.previousEndsAt.getTime();
 }
 
-/** A choice is recorded once per participant: the first one stands, later clicks only pass through. */
-export function firstPerParticipant<T extends Pick<StoredChoice, 'at' | 'participant'>>(choices: readonly T[]): T[] {
-  const seen = new Set<string>();
+/**
+ * One choice per participant: their first decline if they declined at all, else their first choice. A later
+ * "Join but don't record" overrides an earlier "Join" (the page promises the assistant will not record), while
+ * a "Join" after a decline does not bring the recording back.
+ */
+export function choicePerParticipant<T extends Pick<StoredChoice, 'at' | 'participant' | 'choice'>>(choices: readonly T[]): T[] {
+  const kept = new Map<string, T>();
   const sorted = [...choices].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  return sorted.filter((choice) => {
-    if (seen.has(choice.participant)) return false;
-    seen.add(choice.participant);
-    return true;
-  });
+  for (const choice of sorted) {
+    const earlier = kept.get(choice.participant);
+    if (!earlier || (earlier.choice === 'record' && choice.choice === 'no_record')) kept.set(choice.participant, choice);
+  }
+  return sorted.filter((choice) => kept.get(choice.participant) === choice);
 }

@@ -7,7 +7,7 @@ import { toSession, type Session } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import { isEnded } from '../sessions/states.js';
 import type { Database } from '../store/schema.js';
-import { choiceCounts, firstPerParticipant, type Occasion } from './rules.js';
+import { choiceCounts, choicePerParticipant, type Occasion } from './rules.js';
 import type { ConsentChoice, ConsentStore, StoredChoice, StoredConsentLink } from './store.js';
 import { hashToken, tokenPattern, type ParticipantHasher } from './tokens.js';
 
@@ -99,7 +99,7 @@ export class ConsentService {
     return counted.map((choice) => ({ choice: choice.choice, at: new Date(choice.at) }));
   }
 
-  /** The choices that counted for a session: the first of each participant, on any link to its meeting. */
+  /** The choices that counted for a session: one per participant (a decline stands), on any link to its meeting. */
   async countedFor(occasion: MeetingOccasion): Promise<CountedChoice[]> {
     const links = await this.deps.store.linksForMeeting(occasion.companyId, meetingKeyOf(occasion.meetingUrl));
     if (links.length === 0) return [];
@@ -110,7 +110,7 @@ export class ConsentService {
       const link = byId.get(choice.linkId);
       return link !== undefined && choiceCounts(choice, link.linkType, window, this.deps.windowMs);
     });
-    return firstPerParticipant(counted).map((choice) => ({
+    return choicePerParticipant(counted).map((choice) => ({
       id: choice.id,
       linkId: choice.linkId,
       linkType: byId.get(choice.linkId)?.linkType ?? 'dynamic',
@@ -122,8 +122,9 @@ export class ConsentService {
   }
 
   /**
-   * Records a participant's choice, once: a later click by the same participant for the same meeting
-   * only passes through. A decline ends the sessions it counts for.
+   * Records a participant's choice, once: a later click by the same participant for the same meeting only
+   * passes through, except a decline after a "Join", which is recorded and stands. A decline ends the sessions
+   * it counts for.
    */
   async recordChoice(link: StoredConsentLink, seen: ParticipantSeen, choice: ConsentChoice, now = new Date()): Promise<{ recorded: boolean }> {
     const { store, hasher } = this.deps;
@@ -131,10 +132,12 @@ export class ConsentService {
     const candidate = { at: now.toISOString(), participant };
     const targets = await this.sessionsCountingNow(link, candidate);
     const earlier = await store.choices([link.id], undefined, participant);
-    const duplicate =
+    const counting =
       targets.length > 0
-        ? earlier.some((previous) => targets.some(({ occasion }) => choiceCounts(previous, link.linkType, occasion, this.deps.windowMs)))
-        : earlier.some((previous) => link.linkType === 'dynamic' || Date.parse(previous.at) >= now.getTime() - this.deps.windowMs);
+        ? earlier.filter((previous) => targets.some(({ occasion }) => choiceCounts(previous, link.linkType, occasion, this.deps.windowMs)))
+        : earlier.filter((previous) => link.linkType === 'dynamic' || Date.parse(previous.at) >= now.getTime() - this.deps.windowMs);
+    // Once per participant, but a decline is never swallowed by an earlier "Join".
+    const duplicate = counting.length > 0 && (choice === 'record' || counting.some((previous) => previous.choice === 'no_record'));
     if (duplicate) return { recorded: false };
     const live = targets.find(({ session }) => !isEnded(session.state)) ?? targets[0];
     const stored = await store.addChoice({

@@ -51,6 +51,26 @@ describe('consent gating', () => {
     expect(report?.events.map((e) => e.type)).not.toContain('bot_opened');
   });
 
+  it('a decline after the same participant chose "Join" stands: the session is cancelled', async () => {
+    const { sim, meeting, created } = await meetingWithLink('changed-mind');
+    const now = Date.now();
+    const session = await quorum.sessions.create({
+      companyId: 'default',
+      provider: 'meet',
+      plan: 'bot',
+      meetingUrl: meeting.joinUrl,
+      startsAt: new Date(now + 5000),
+      endsAt: new Date(now + 30 * 60_000),
+      joinAt: new Date(now + 5000),
+    });
+    await quorum.scheduler.plan(session);
+    // One participant (same address and browser): first "Join", then "Join but don't record".
+    expect((await choose(quorum, created.path, 'record')).status).toBe(303);
+    expect((await choose(quorum, created.path, 'no_record')).status).toBe(303);
+    expect(await waitForEnd(quorum, session.id)).toMatchObject({ state: 'cancelled', endCode: 'consent_declined' });
+    expect(sim.getMeeting(meeting.id)?.bot).toBeUndefined();
+  });
+
   it('a decline recorded before the session exists cancels it at the join', async () => {
     const { sim, meeting, created } = await meetingWithLink('declined-early');
     expect((await choose(quorum, created.path, 'no_record')).status).toBe(303);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromAcceptLanguage, pickLanguage } from '../../src/consent/i18n.js';
 import { escapeHtml, renderConsentPage } from '../../src/consent/page.js';
-import { choiceCounts, firstPerParticipant } from '../../src/consent/rules.js';
+import { choiceCounts, choicePerParticipant } from '../../src/consent/rules.js';
 import { ParticipantHasher, hashToken, newToken, tokenPattern } from '../../src/consent/tokens.js';
 
 const at = (iso: string) => ({ at: iso });
@@ -23,15 +23,19 @@ describe('consent rules, tokens and languages', () => {
     expect(choiceCounts(at('2026-02-24T10:30:00Z'), 'dynamic', second, hour)).toBe(true);
   });
 
-  it('keeps the first choice of each participant', () => {
+  it('keeps one choice per participant: the first, except that a later decline overrides an earlier Join', () => {
     const choices = [
       { at: '2026-03-02T10:05:00Z', participant: 'a', choice: 'record' },
       { at: '2026-03-02T10:01:00Z', participant: 'a', choice: 'no_record' },
       { at: '2026-03-02T10:02:00Z', participant: 'b', choice: 'record' },
-    ];
-    expect(firstPerParticipant(choices).map((c) => [c.participant, c.choice])).toEqual([
-      ['a', 'no_record'],
-      ['b', 'record'],
+      { at: '2026-03-02T10:03:00Z', participant: 'b', choice: 'record' },
+      { at: '2026-03-02T10:00:00Z', participant: 'c', choice: 'record' },
+      { at: '2026-03-02T10:04:00Z', participant: 'c', choice: 'no_record' },
+    ] as const;
+    expect(choicePerParticipant(choices).map((c) => [c.participant, c.choice, c.at.slice(11, 16)])).toEqual([
+      ['a', 'no_record', '10:01'],
+      ['b', 'record', '10:02'],
+      ['c', 'no_record', '10:04'],
     ]);
   });
 
