@@ -36,7 +36,8 @@ export async function buildApp(deps: ApiDeps & { inbound?: InboundMail; inboundM
     if (error instanceof TransitionError) return reply.code(409).send({ error: 'conflict', message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status < 500) return reply.code(status).send({ error: 'invalid_request', message: (error as Error).message });
-    log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    // The path alone: the console's WebSocket and download URLs carry the token in their query.
+    log.error({ err: error, method: request.method, url: request.url.split('?')[0] }, 'request failed');
     return reply.code(500).send({ error: 'internal_error', message: 'internal error; see the server log' });
   });
   healthRoutes(app, deps);

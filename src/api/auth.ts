@@ -70,7 +70,7 @@ const principals = new WeakMap<FastifyRequest, Principal>();
 /** The caller of a request that passed `requireToken`. */
 export function principalOf(request: FastifyRequest): Principal {
   const principal = principals.get(request);
-  if (!principal) throw new Error(`no principal for ${request.method} ${request.url}: the route is outside the token check`);
+  if (!principal) throw new Error(`no principal for ${request.method} ${request.url.split('?')[0]}: the route is outside the token check`);
   return principal;
 }
 
