@@ -28,7 +28,7 @@ export function registerExplainCommand(program: Command, client: () => ApiClient
   program
     .command('explain <target>')
     .description('why a meeting would (not) be recorded: a meeting URL or an .ics file; stores nothing')
-    .requiredOption('--company <id>', 'the company the request is for')
+    .option('--company <id>', 'the company the request is for', 'default')
     .option('--requester <email>', 'who asks (omit with the admin token for an operator ad-hoc join)')
     .option('--at <iso>', 'meeting start (URL only; default now)')
     .option('--until <iso>', 'meeting end (URL only; default one hour after the start)')
