@@ -106,7 +106,8 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   const tenancy = createTenancy({ db: store.db, companies, sessions, consent: consent.service, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES, logger, consentBases, ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}) });
   if (config.QUORUM_COMPANIES_FILE) await applyCompaniesFile(config.QUORUM_COMPANIES_FILE, companiesFile, tenancy.settings);
   const workerId = newWorkerId();
-  const zoomCloud = zoomCloudFor(config, { db: store.db, sessions, artifacts, companies, logger, workerId });
+  // The simulator's Zoom is the one origin besides Zoom's own hosts that cloud downloads may reach (QUORUM_SIMULATE).
+  const zoomCloud = zoomCloudFor(config, { db: store.db, sessions, artifacts, companies, logger, workerId, trustedOrigins: simulator ? [simulator.zoomApi.url] : [] });
   const scheduler = new Scheduler({
     sessions,
     queue,
@@ -149,7 +150,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
 }
 
 /** Zoom cloud recordings; its fetches share the scheduler's worker id, so the scheduler renews their leases. */
-function zoomCloudFor(config: Config, deps: Pick<ZoomCloudOptions, 'db' | 'sessions' | 'artifacts' | 'companies' | 'logger' | 'workerId'>): ZoomCloud {
+function zoomCloudFor(config: Config, deps: Pick<ZoomCloudOptions, 'db' | 'sessions' | 'artifacts' | 'companies' | 'logger' | 'workerId' | 'trustedOrigins'>): ZoomCloud {
   return new ZoomCloud({
     ...deps,
     leaseSeconds: config.QUORUM_LEASE_SECONDS,

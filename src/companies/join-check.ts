@@ -21,6 +21,15 @@ function storedRequest(session: Session): Decision['request'] {
 }
 
 /**
+ * A cloud recording is fetched after the meeting, so for plan `zoom_cloud` the meeting being over is the
+ * normal case (a retry of a failed fetch, a process that was down during the meeting), not a reason to stop.
+ * Every other rule still applies.
+ */
+function waivedFor(session: Session, code: string): boolean {
+  return session.plan === 'zoom_cloud' && code === 'meeting_over';
+}
+
+/**
  * The second run of the check, right before a bot joins: the stored request with the company's settings
  * and the consent choices as they are now. A session it stops is cancelled with the first failed rule's
  * reason code as its end code, and the timeline event carries the whole decision. Sessions planned
@@ -39,13 +48,14 @@ export function joinCheck(deps: JoinCheckDeps): (session: Session) => Promise<Se
         consentOutcomes: await deps.consentOutcomes(session),
       }),
     );
-    const first = decision.reasons[0];
+    const reasons = decision.reasons.filter((reason) => !waivedFor(session, reason.code));
+    const first = reasons[0];
     if (decision.eligible || first === undefined) return undefined;
-    deps.log.info({ sessionId: session.id, reasons: decision.reasons.map((reason) => reason.code) }, 'no longer eligible at the join; no bot joins');
+    deps.log.info({ sessionId: session.id, reasons: reasons.map((reason) => reason.code) }, 'no longer eligible at the join; no bot joins');
     return deps.sessions.transition(session.id, 'cancelled', {
       code: 'not_eligible_at_join',
       endCode: first.code,
-      details: { reasons: decision.reasons, decision: { ...decision, request } },
+      details: { reasons, decision: { ...decision, request } },
     });
   };
 }

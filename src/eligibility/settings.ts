@@ -68,7 +68,10 @@ export const zoomSettingsSchema = z.object({
    * bot joins with (Zoom requires it since 2026-03-02); that user must be in the meeting.
    */
   authorizingUserId: z.string().min(1).optional(),
-  /** Overrides of Zoom's API (`https://api.zoom.us/v2`) and OAuth (`https://zoom.us`) base URLs: the simulator, a proxy. */
+  /**
+   * Overrides of Zoom's API (`https://api.zoom.us/v2`) and OAuth (`https://zoom.us`) base URLs: the simulator, a
+   * proxy. Admin token only (src/api/routes/companies.ts): they aim the server's own requests.
+   */
   apiBaseUrl: z.url().optional(),
   oauthBaseUrl: z.url().optional(),
 });

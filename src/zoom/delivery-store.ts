@@ -1,7 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, ZoomDeliveryTable } from '../store/schema.js';
 
-export type DeliveryStatus = 'queued' | 'processed' | 'unmatched' | 'ignored' | 'failed';
+/**
+ * `queued` → `fetching` (bound to its session before the first byte, so a retry of the session finds it) →
+ * `processed` | `failed`; or `unmatched` (kept for the match window, then `expired`), `ignored` (not a
+ * recording) or `refused` (a download URL off Zoom's hosts; the reason is kept in the body).
+ */
+export type DeliveryStatus = 'queued' | 'fetching' | 'processed' | 'unmatched' | 'ignored' | 'failed' | 'refused' | 'expired';
 
 export interface Delivery {
   key: string;
@@ -11,6 +16,19 @@ export interface Delivery {
   status: DeliveryStatus;
   sessionId: string | null;
   receivedAt: string;
+  /** Why a `refused` delivery was refused. */
+  refusedBecause?: string;
+}
+
+/** The body without the webhook's download token (sensitive: it downloads the files on its own). */
+function withoutToken(body: string, extra: Record<string, unknown> = {}): string {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    delete parsed['download_token'];
+    return JSON.stringify({ ...parsed, ...extra });
+  } catch {
+    return JSON.stringify(extra);
+  }
 }
 
 /** Zoom webhook bookkeeping: accepted signatures, deliveries by content key, and files already fetched. */
@@ -57,6 +75,67 @@ export class ZoomDeliveries {
       .execute();
   }
 
+  /** Ties a delivery to the session it is fetched for, before the fetch starts. */
+  async bind(key: string, sessionId: string): Promise<void> {
+    await this.db.updateTable('zoom_deliveries').set({ status: 'fetching', session_id: sessionId }).where('key', '=', key).execute();
+  }
+
+  /** The recordings fetched (or being fetched) for a session, oldest first: what a retry of it fetches again. */
+  async forSession(sessionId: string): Promise<Delivery[]> {
+    const rows = await this.db
+      .selectFrom('zoom_deliveries')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('status', 'in', ['fetching', 'processed', 'failed'])
+      .orderBy('received_at')
+      .execute();
+    return rows.map(toDelivery);
+  }
+
+  /** Refused for good: the reason is kept, the download token is not. */
+  async refuse(key: string, reason: string): Promise<void> {
+    const row = await this.db.selectFrom('zoom_deliveries').select('body').where('key', '=', key).executeTakeFirst();
+    if (!row) return;
+    await this.db
+      .updateTable('zoom_deliveries')
+      .set({ status: 'refused', body: withoutToken(row.body, { quorumRefusal: reason }), processed_at: new Date().toISOString() })
+      .where('key', '=', key)
+      .execute();
+  }
+
+  /** Drops the download token of a delivery once nothing needs it (its session has every file). */
+  async forgetToken(key: string): Promise<void> {
+    const row = await this.db.selectFrom('zoom_deliveries').select('body').where('key', '=', key).executeTakeFirst();
+    if (row?.body.includes('"download_token"')) await this.db.updateTable('zoom_deliveries').set({ body: withoutToken(row.body) }).where('key', '=', key).execute();
+  }
+
+  /**
+   * Unmatched deliveries received before `before` can no longer match (a session waits at most the same window
+   * after its meeting): they become `expired`, are never read again, and lose their download token. Tokens of
+   * any delivery older than `tokensBefore` go too (Zoom's expire after 24 h; a retry then asks the API).
+   */
+  async expire(before: Date, tokensBefore: Date): Promise<number> {
+    const now = new Date().toISOString();
+    const stale = await this.db
+      .selectFrom('zoom_deliveries')
+      .select(['key', 'body', 'status'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'unmatched'), eb('received_at', '<', before.toISOString())]),
+          eb.and([eb('status', 'not in', ['queued', 'unmatched']), eb('received_at', '<', tokensBefore.toISOString()), eb('body', 'like', '%"download_token"%')]),
+        ]),
+      )
+      .execute();
+    let expired = 0;
+    for (const row of stale) {
+      const status = row.status === 'unmatched' ? 'expired' : row.status;
+      // The status in the WHERE: a delivery matched meanwhile (another process) is left alone.
+      await this.db.updateTable('zoom_deliveries').set({ status, body: withoutToken(row.body), ...(status === 'expired' ? { processed_at: now } : {}) }).where('key', '=', row.key).where('status', '=', row.status).execute();
+      if (status === 'expired') expired += 1;
+    }
+    return expired;
+  }
+
   /** Deliveries accepted but not processed (the process stopped in between): processed again at start. */
   async queued(): Promise<Delivery[]> {
     const rows = await this.db.selectFrom('zoom_deliveries').selectAll().where('status', '=', 'queued').orderBy('received_at').execute();
@@ -64,8 +143,14 @@ export class ZoomDeliveries {
   }
 
   /** Recordings no planned session matched yet (e.g. one that arrived before its session was waiting). */
-  async unmatched(companyId: string): Promise<Delivery[]> {
-    const rows = await this.db.selectFrom('zoom_deliveries').selectAll().where('status', '=', 'unmatched').where('company_id', '=', companyId).execute();
+  async unmatched(companyId: string, since: Date): Promise<Delivery[]> {
+    const rows = await this.db
+      .selectFrom('zoom_deliveries')
+      .selectAll()
+      .where('status', '=', 'unmatched')
+      .where('company_id', '=', companyId)
+      .where('received_at', '>=', since.toISOString())
+      .execute();
     return rows.map(toDelivery);
   }
 
@@ -92,5 +177,15 @@ function toDelivery(row: Selectable<ZoomDeliveryTable>): Delivery {
     status: row.status as DeliveryStatus,
     sessionId: row.session_id,
     receivedAt: row.received_at,
+    ...(row.status === 'refused' ? { refusedBecause: refusalIn(row.body) } : {}),
   };
+}
+
+function refusalIn(body: string): string {
+  try {
+    const reason = (JSON.parse(body) as { quorumRefusal?: unknown }).quorumRefusal;
+    return typeof reason === 'string' ? reason : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

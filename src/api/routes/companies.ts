@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { TenancyApi } from '../../companies/index.js';
 import { restoreSecrets, TenancyError, type SettingsDocument } from '../../companies/settings-service.js';
@@ -27,6 +27,49 @@ function entriesOf(document: SettingsDocument, field: string): Record<string, un
   return entries;
 }
 
+/**
+ * Settings that aim Quorum's own outgoing requests (Zoom's API and OAuth base URLs, meant for a proxy or the
+ * simulator): only the operator's admin token may set or change them. A company token that could would point the
+ * server's requests, and the files it stores from their answers, at internal addresses (SSRF).
+ */
+const adminOnlyFields = [['zoom', 'apiBaseUrl'], ['zoom', 'oauthBaseUrl']] as const;
+
+class AdminOnlyFieldError extends Error {}
+
+function fieldAt(document: unknown, provider: string, field: string): unknown {
+  const providers = (document as { providers?: Record<string, unknown> } | null | undefined)?.providers;
+  const entry = providers?.[provider];
+  return entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)[field] : undefined;
+}
+
+/** Refuses a company token's change of an admin-only field; the admin token may change anything. */
+function checkAdminOnly(request: FastifyRequest, before: unknown, after: unknown): void {
+  if (principalOf(request).kind === 'admin') return;
+  for (const [provider, field] of adminOnlyFields) {
+    if (JSON.stringify(fieldAt(before, provider, field)) === JSON.stringify(fieldAt(after, provider, field))) continue;
+    throw new AdminOnlyFieldError(`providers.${provider}.${field} can be set only with the admin token: it decides where Quorum itself sends requests`);
+  }
+}
+
+/** A settings change that also checks the admin-only fields, comparing the document before and after it. */
+function guarded(request: FastifyRequest, change: (document: SettingsDocument) => void): (document: SettingsDocument) => void {
+  return (document) => {
+    const before = structuredClone(document.providers);
+    change(document);
+    checkAdminOnly(request, { providers: before }, document);
+  };
+}
+
+/** Answers a refused admin-only change with 403 and the reason; other errors go to the API's error handler. */
+async function answering(reply: FastifyReply, run: () => Promise<FastifyReply>): Promise<FastifyReply> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AdminOnlyFieldError) return reply.code(403).send({ error: 'forbidden', message: error.message });
+    throw error;
+  }
+}
+
 /** Tenancy admin API (DESIGN.md §6): companies and their settings, each write validated by the eligibility schema. */
 export function companyRoutes(app: FastifyInstance, deps: ApiDeps & { tenancy: TenancyApi }): void {
   const { settings } = deps.tenancy;
@@ -48,17 +91,21 @@ export function companyRoutes(app: FastifyInstance, deps: ApiDeps & { tenancy: T
     return show(reply, company);
   });
 
-  app.put('/v1/companies/:companyId', async (request, reply) => {
-    const { companyId } = parse(companyParams, request.params);
-    const { settings: saved, created } = await settings.replace(companyId, parse(objectBody, request.body));
-    return show(reply, saved, created ? 201 : 200);
-  });
+  app.put('/v1/companies/:companyId', async (request, reply) =>
+    answering(reply, async () => {
+      const { companyId } = parse(companyParams, request.params);
+      const body = parse(objectBody, request.body);
+      checkAdminOnly(request, (await deps.companies.get(companyId))?.settings, body);
+      const { settings: saved, created } = await settings.replace(companyId, body);
+      return show(reply, saved, created ? 201 : 200);
+    }),
+  );
 
   // A shallow merge of top-level fields (name, assistantAddress, botName, emailDomains, ...).
   app.patch('/v1/companies/:companyId', async (request, reply) => {
     const { companyId } = parse(companyParams, request.params);
     const body = parse(objectBody, request.body);
-    return show(reply, await settings.update(companyId, (document) => Object.assign(document, restoreSecrets(body, document))));
+    return answering(reply, async () => show(reply, await settings.update(companyId, guarded(request, (document) => void Object.assign(document, restoreSecrets(body, document))))));
   });
 
   app.put('/v1/companies/:companyId/automatic-recording', async (request, reply) => {
@@ -68,6 +115,7 @@ export function companyRoutes(app: FastifyInstance, deps: ApiDeps & { tenancy: T
   });
 
   providerRoutes(app, deps.tenancy, show);
+  // The collections (profiles, users) and automatic recording hold no admin-only field.
   for (const [path, field] of Object.entries(collections)) collectionRoutes(app, deps.tenancy, path, field, show);
 }
 
@@ -82,13 +130,13 @@ function providerRoutes(app: FastifyInstance, tenancy: TenancyApi, show: Show): 
       handler: async (request, reply) => {
         const { companyId, provider } = parse(providerParams, request.params);
         const body = parse(objectBody, request.body);
-        const saved = await tenancy.settings.update(companyId, (document) => {
+        const change = guarded(request, (document) => {
           const providers = entriesOf(document, 'providers');
           const current = providers[provider];
           const next = restoreSecrets(body, current) as Record<string, unknown>;
           providers[provider] = method === 'PATCH' && current !== null && typeof current === 'object' ? { ...current, ...next } : next;
         });
-        return show(reply, saved);
+        return answering(reply, async () => show(reply, await tenancy.settings.update(companyId, change)));
       },
     });
   }
