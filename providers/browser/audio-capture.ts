@@ -10,6 +10,8 @@ export interface RecordingResult {
   file: string;
   durationMs: number;
   bytes: number;
+  /** Why the file could not be written (a chunk or the finalize): it holds only what was written before. */
+  writeError?: string;
 }
 
 export interface ActiveRecording {
@@ -19,6 +21,11 @@ export interface ActiveRecording {
   lastSoundAt(): number;
   /** Bytes written to the file so far. */
   bytes(): number;
+  /**
+   * Resolves with the first error writing the file (disk full, read-only, ...): nothing after it is recorded,
+   * so the bot should leave. Never rejects; stays pending while writes succeed.
+   */
+  readonly failed: Promise<Error>;
   /** Flushes the last chunk and finalizes the file; works (on what is on disk) when the page already died. */
   stop(): Promise<RecordingResult>;
   /** Stops and deletes the file. */
@@ -61,33 +68,58 @@ export async function prepareAudioCapture(context: BrowserContext): Promise<void
   await context.addInitScript({ content: captureScript });
 }
 
-/** Appends chunks to the file in arrival order, so a crash loses only what was still in the page. */
-class ChunkFile {
+/**
+ * Appends chunks to the file in arrival order, so a crash loses only what was still in the page. The first
+ * write that fails ends the file there: later chunks would leave a hole in the audio, and a full disk stays full.
+ */
+export class ChunkFile {
+  /** Bytes on disk: counted once written, never for a chunk that failed. */
   bytes = 0;
+  failure: Error | undefined;
+  readonly failed: Promise<Error>;
+  private reportFailure: (error: Error) => void = () => undefined;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(
     private readonly handle: FileHandle,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.failed = new Promise((resolve) => (this.reportFailure = resolve));
+  }
 
   append(data: Buffer): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.bytes += data.length;
-    this.writing = this.writing
-      .then(async () => {
-        await this.handle.write(data);
-      })
-      .catch((error: unknown) => this.log.error({ err: error }, 'writing audio chunk failed'));
+    if (this.closed || this.failure) return Promise.resolve();
+    this.writing = this.writing.then(async () => {
+      if (this.failure) return;
+      try {
+        await this.writeAll(data);
+      } catch (error) {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+        this.log.error({ err: error, bytes: this.bytes }, 'writing audio chunk failed; the recording ends here');
+        this.reportFailure(this.failure);
+      }
+    });
     return this.writing;
+  }
+
+  /** A write may be short (a disk filling up mid-chunk): write the rest, which then fails with the reason. */
+  private async writeAll(data: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < data.length) {
+      const { bytesWritten } = await this.handle.write(data, offset);
+      if (bytesWritten <= 0) throw new Error(`wrote nothing of an audio chunk (${data.length - offset} bytes left)`);
+      offset += bytesWritten;
+      this.bytes += bytesWritten;
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.writing;
-    await this.handle.close();
+    // Closing flushes nothing (every write went straight to the file): a failure here loses no audio.
+    await this.handle.close().catch((error: unknown) => this.log.warn({ err: error }, 'closing the recording file failed'));
   }
 }
 
@@ -98,6 +130,7 @@ class PageRecording implements ActiveRecording {
   private lastSound = this.startedAt;
   private stopped: Promise<boolean> | undefined;
   private result: Promise<RecordingResult> | undefined;
+  readonly failed: Promise<Error>;
 
   constructor(
     private readonly page: Page,
@@ -106,6 +139,7 @@ class PageRecording implements ActiveRecording {
     private readonly file: string,
     private readonly log: Logger,
   ) {
+    this.failed = chunks.failed;
     sinks.set(this.id, (data, soundAt) => {
       this.lastSound = Math.max(this.lastSound, soundAt);
       return chunks.append(data);
@@ -139,13 +173,14 @@ class PageRecording implements ActiveRecording {
     this.result ??= (async () => {
       const stoppedInPage = await this.stopInPage();
       const wallMs = Date.now() - this.startedAt;
-      const durationMs = await finalizeOnDisk(this.file, this.log);
+      const { durationMs, storageError } = await finalizeOnDisk(this.file, this.log);
       const { size } = await stat(this.file);
-      if (stoppedInPage && audioShortfall(wallMs, durationMs)) {
+      const writeError = this.chunks.failure?.message ?? storageError;
+      if (stoppedInPage && !writeError && audioShortfall(wallMs, durationMs)) {
         this.log.warn({ wallMs, durationMs }, 'the recording is shorter than the time it ran: this machine could not keep up with the audio (too many bots for its CPUs)');
       }
-      this.log.info({ file: this.file, durationMs, bytes: size }, 'recording stopped');
-      return { file: this.file, durationMs, bytes: size };
+      this.log.info({ file: this.file, durationMs, bytes: size, ...(writeError ? { writeError } : {}) }, 'recording stopped');
+      return { file: this.file, durationMs, bytes: size, ...(writeError ? { writeError } : {}) };
     })();
     return this.result;
   }
@@ -202,13 +237,18 @@ export function audioShortfall(wallMs: number, durationMs: number): boolean {
   return wallMs - durationMs > Math.max(1_000, wallMs * 0.05);
 }
 
-async function finalizeOnDisk(file: string, log: Logger): Promise<number> {
+/** Errors that say the disk cannot take the file (not that the recording is malformed). */
+const storageErrorCodes = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EIO', 'EACCES', 'EPERM']);
+
+/** The finalized duration; `storageError` when the disk refused the rewrite (the file is left as recorded). */
+async function finalizeOnDisk(file: string, log: Logger): Promise<{ durationMs: number; storageError?: string }> {
   const { size } = await stat(file);
-  if (size === 0) return 0;
+  if (size === 0) return { durationMs: 0 };
   try {
-    return (await finalizeWebm(file)).durationMs;
+    return { durationMs: (await finalizeWebm(file)).durationMs };
   } catch (error) {
     log.error({ err: error, file }, 'could not finalize the recording; the file is left as recorded');
-    return 0;
+    const code = (error as NodeJS.ErrnoException).code;
+    return code && storageErrorCodes.has(code) ? { durationMs: 0, storageError: (error as Error).message } : { durationMs: 0 };
   }
 }

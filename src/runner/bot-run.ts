@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { prepareAudioCapture, startRecording, type ActiveRecording } from '../../providers/browser/audio-capture.js';
+import { prepareAudioCapture, startRecording, type ActiveRecording, type RecordingResult } from '../../providers/browser/audio-capture.js';
 import { saveEvidence } from '../../providers/browser/evidence.js';
 import type { BotBrowser, BrowserPool } from '../../providers/browser/pool.js';
 import { matchLink } from '../../providers/registry.js';
@@ -10,7 +10,8 @@ import type { ArtifactStore } from '../sessions/artifacts.js';
 import { endCodes, type EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
 import { SessionError, isSessionError } from '../sessions/session-error.js';
-import type { SessionStore } from '../sessions/session-store.js';
+import { StaleAttemptError, type AttemptFence, type SessionStore, type TransitionOptions } from '../sessions/session-store.js';
+import type { SessionState } from '../sessions/states.js';
 import type { AccountUse, SignedInBots } from '../scheduler/account-lease.js';
 import { recordingPath } from './salvage.js';
 import { abortCode, watchMeeting, type AutoLeaveRules } from './watch.js';
@@ -51,6 +52,15 @@ interface Attempt {
 }
 
 /**
+ * Moves the attempt's session, fenced by the attempt and the worker that leased it: a bot whose worker lost its
+ * lease may still be running, and the store refuses its late moves instead of moving the attempt recovery started.
+ */
+function move(deps: RunnerDeps, session: Session, to: SessionState, options: TransitionOptions): Promise<Session> {
+  const fence: AttemptFence = { attempt: session.attempt, workerId: session.workerId };
+  return deps.sessions.transition(session.id, to, { ...options, fence });
+}
+
+/**
  * One attempt of one bot: join through the provider's adapter, record, leave, store the recording.
  * Every outcome ends the session with an end code; the caller applies the retry policy afterwards.
  */
@@ -60,7 +70,7 @@ export async function runBot(deps: RunnerDeps, session: Session, signal: AbortSi
   let bot: BotBrowser | undefined;
   deps.metrics.activeBots.inc();
   try {
-    await deps.sessions.transition(session.id, 'joining', { code: 'bot_starting' });
+    await move(deps, session, 'joining', { code: 'bot_starting' });
     bot = await deps.pool.acquire({ prepare: (context) => prepareAudioCapture(context) });
     const endCode = await attend(deps, run, bot);
     return endCode === 'consent_declined' ? await finishDeclined(deps, run, 'leaving') : await finishRecorded(deps, run, endCode);
@@ -82,7 +92,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   });
   let phases = Promise.resolve();
   const phase = (next: JoinPhase) => {
-    phases = phases.then(() => reportPhase(deps, session.id, next, log));
+    phases = phases.then(() => reportPhase(deps, session, next, log));
   };
   run.account = await deps.accounts?.forAttempt(session, signal, log);
   const providerSettings = await deps.settings.providerSettings?.(session);
@@ -109,13 +119,19 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   run.admittedAt = Date.now();
   // Record first: every store write before the recorder starts is audio lost from the meeting.
   const file = recordingPath(run.dir, session.attempt);
-  run.recording = await startRecording(bot.page, { file, log });
+  const recording = await startRecording(bot.page, { file, log });
+  run.recording = recording;
+  let reason: string | undefined;
+  // A file that cannot be written records nothing more: leave rather than stay in the meeting for nothing.
+  const storageFull = recording.failed.then((error): EndCode => {
+    reason = `the recording could not be written: ${error.message}`;
+    return 'storage_full';
+  });
   await phases;
   deps.metrics.joinLatency.observe((run.admittedAt - dispatchedAt) / 1000);
-  await deps.sessions.transition(session.id, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - dispatchedAt } });
-  let reason: string | undefined;
+  await move(deps, session, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - dispatchedAt } });
   const endCode = await watchMeeting({
-    ended: inMeeting.ended,
+    ended: Promise.race([inMeeting.ended, storageFull]),
     crashed: bot.crashed,
     signal,
     participantCount: () => inMeeting.participantCount(),
@@ -131,7 +147,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     throw new SessionError('browser_crashed', 'recording', 'the bot browser crashed during the meeting');
   }
   log.info({ endCode, ...(reason ? { reason } : {}) }, reason ? `leaving meeting: ${reason}` : 'leaving meeting');
-  await deps.sessions.transition(session.id, 'leaving', { code: endCode, ...(reason ? { details: { reason } } : {}) });
+  await move(deps, session, 'leaving', { code: endCode, ...(reason ? { details: { reason } } : {}) });
   await inMeeting.leave();
   return endCode;
 }
@@ -142,30 +158,32 @@ function crashedWithin(bot: BotBrowser, ms: number): Promise<boolean> {
   return Promise.race([bot.crashed.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
-async function reportPhase(deps: RunnerDeps, sessionId: string, phase: JoinPhase, log: Logger): Promise<void> {
-  const current = await deps.sessions.get(sessionId);
+async function reportPhase(deps: RunnerDeps, session: Session, phase: JoinPhase, log: Logger): Promise<void> {
+  const current = await deps.sessions.get(session.id);
   if (current?.state === phase) return;
   log.info({ phase }, phase === 'waiting_room' ? 'waiting to be admitted' : 'waiting for recording permission');
-  await deps.sessions.transition(sessionId, phase, { code: phase });
+  await move(deps, session, phase, { code: phase });
 }
 
 async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCode): Promise<Session> {
   const { session, log } = run;
-  await deps.sessions.transition(session.id, 'processing', { code: 'finalizing_recording' });
+  await move(deps, session, 'processing', { code: 'finalizing_recording' });
   const recording = run.recording;
   if (!recording) throw new SessionError('internal_error', 'processing', 'no recording to finalize');
   const heard = recording.lastSoundAt() > (run.admittedAt ?? 0);
   const result = await recording.stop();
-  const artifact = await deps.artifacts.add({ sessionId: session.id, attempt: session.attempt, kind: 'audio', path: result.file, durationMs: result.durationMs });
-  log.info({ file: result.file, durationMs: result.durationMs, bytes: result.bytes }, 'recording saved');
+  const { writeError } = result;
+  // A file the disk refused holds only what came before: kept if anything, but the attempt did not record the meeting.
+  const artifact = writeError && result.bytes === 0 ? undefined : await deps.artifacts.add({ sessionId: session.id, attempt: session.attempt, kind: 'audio', path: result.file, durationMs: result.durationMs });
+  log.info({ file: result.file, durationMs: result.durationMs, bytes: result.bytes }, writeError ? 'recording incomplete' : 'recording saved');
   const inMeetingMs = Date.now() - (run.admittedAt ?? Date.now());
-  const endCode: EndCode = !heard && inMeetingMs >= deps.settings.noAudioAfterMs ? 'no_audio' : meetingEnd;
+  const endCode: EndCode = writeError ? 'storage_full' : !heard && inMeetingMs >= deps.settings.noAudioAfterMs ? 'no_audio' : meetingEnd;
   const state = endCodes[endCode].kind === 'normal' ? 'done' : 'failed';
   if (state === 'failed') deps.metrics.failures.inc({ end_code: endCode });
-  return deps.sessions.transition(session.id, state, {
+  return move(deps, session, state, {
     code: state === 'done' ? 'recorded' : endCode,
     endCode,
-    details: { artifactId: artifact.id, durationMs: result.durationMs, meetingEnd },
+    details: { ...(artifact ? { artifactId: artifact.id } : {}), durationMs: result.durationMs, meetingEnd, ...(writeError ? { writeError } : {}) },
   });
 }
 
@@ -181,8 +199,8 @@ async function finishDeclined(deps: RunnerDeps, run: Attempt, step: string): Pro
   log.info({ deleted: current + earlier }, 'consent declined: the bot left and deleted its recording');
   await deps.sessions.note(session.id, 'recording_deleted', { reason: 'consent_declined', recordings: current + earlier });
   // The transition table ends a recording session only through `leaving`.
-  if ((await deps.sessions.get(session.id))?.state === 'recording') await deps.sessions.transition(session.id, 'leaving', { code: 'consent_declined' });
-  return deps.sessions.transition(session.id, 'cancelled', {
+  if ((await deps.sessions.get(session.id))?.state === 'recording') await move(deps, session, 'leaving', { code: 'consent_declined' });
+  return move(deps, session, 'cancelled', {
     code: 'consent_declined',
     endCode: 'consent_declined',
     details: { step, recordingDeleted: true },
@@ -197,9 +215,8 @@ async function finishFailed(deps: RunnerDeps, run: Attempt, bot: BotBrowser | un
   log.warn({ endCode, step, err: error }, `attempt ended: ${endCode}`);
   const details: Record<string, unknown> = { step, message: error instanceof Error ? error.message : String(error) };
   if (run.recording) {
-    const partial = await run.recording.stop();
-    const artifact = await deps.artifacts.add({ sessionId: session.id, attempt: session.attempt, kind: 'audio', path: partial.file, durationMs: partial.durationMs });
-    details.partialRecording = artifact.id;
+    const partial = await keepPartial(deps, session, await run.recording.stop());
+    if (partial) details.partialRecording = partial;
   } else if (run.evidence) {
     details.evidence = run.evidence;
   } else if (bot && endCodes[endCode].kind !== 'normal') {
@@ -208,9 +225,22 @@ async function finishFailed(deps: RunnerDeps, run: Attempt, bot: BotBrowser | un
   const current = await deps.sessions.get(session.id);
   // An operator stop or a consent decline before the bot got in cancels the attempt; anything else is a failure.
   const state = (endCode === 'stopped_by_operator' || endCode === 'consent_declined') && !run.recording ? 'cancelled' : 'failed';
+  // Recovery elsewhere took the session (it ended this attempt, and may run the next): nothing here is ours to write.
+  const fence = { attempt: session.attempt, workerId: session.workerId };
+  if (current && (current.attempt !== fence.attempt || (fence.workerId && current.workerId !== fence.workerId))) {
+    throw new StaleAttemptError(session.id, current.state, state, fence, current);
+  }
   if (state === 'failed') deps.metrics.failures.inc({ end_code: endCode });
   if (!current || current.state === 'failed' || current.state === 'cancelled' || current.state === 'done') return current ?? session;
-  return deps.sessions.transition(session.id, state, { code: endCode, endCode, details });
+  return move(deps, session, state, { code: endCode, endCode, details });
+}
+
+/** Keeps what was recorded before the failure, unless nothing reached the disk or recovery already kept it. */
+async function keepPartial(deps: RunnerDeps, session: Session, partial: RecordingResult): Promise<string | undefined> {
+  if (partial.bytes === 0) return undefined;
+  const known = (await deps.artifacts.list(session.id)).find((a) => a.path === partial.file);
+  if (known) return known.id;
+  return (await deps.artifacts.add({ sessionId: session.id, attempt: session.attempt, kind: 'audio', path: partial.file, durationMs: partial.durationMs })).id;
 }
 
 async function keepEvidence(deps: RunnerDeps, run: Attempt, bot: BotBrowser, step: string): Promise<string[]> {

@@ -56,6 +56,7 @@ export const endCodes = {
   excluded_participant: { kind: 'eligibility', message: 'An excluded participant is invited (automatic recording).' },
   browser_crashed: { kind: 'infrastructure', message: 'The bot browser crashed.' },
   worker_lost: { kind: 'infrastructure', message: 'The process running the bot died during the meeting.' },
+  storage_full: { kind: 'infrastructure', message: 'The recording could not be written to disk (the disk is full or failing), so the bot left; what was written before is kept.' },
   internal_error: { kind: 'infrastructure', message: 'Quorum hit an unexpected error.' },
 } as const satisfies Record<string, { kind: EndCodeKind; message: string }>;
 

@@ -9,6 +9,9 @@ export const retryPolicy: Partial<Record<EndCode, { maxAttempts: number }>> = {
   browser_crashed: { maxAttempts: 3 },
   worker_lost: { maxAttempts: 3 },
   internal_error: { maxAttempts: 3 },
+  // Retried once, after the backoff: space may have been freed by then and the meeting still runs; a disk that stays
+  // full ends the retry at its first chunk, so more attempts would only make the bot join and leave again.
+  storage_full: { maxAttempts: 2 },
   ui_changed: { maxAttempts: 2 },
   // Retried once: with the authenticated bot off the retry ends at once with the same code (SignedInBots); on, it signs in afresh.
   blocked_by_captcha: { maxAttempts: 2 },

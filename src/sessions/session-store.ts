@@ -27,6 +27,18 @@ export interface TransitionOptions {
   /** For a move back to `scheduled`: when the new attempt should join, and why it exists. */
   joinAt?: Date;
   attemptReason?: string;
+  /**
+   * The attempt (and worker) a bot run's move belongs to. A worker that lost its lease may still be running its
+   * bot: its late moves must not move the attempt that recovery started since. Absent: the caller acts on
+   * whatever attempt is current (operator retry and stop, recovery, consent, intake).
+   */
+  fence?: AttemptFence;
+}
+
+export interface AttemptFence {
+  attempt: number;
+  /** The worker that leased the attempt; absent or null: any worker (a run that was never leased). */
+  workerId?: string | null;
 }
 
 export interface SessionFilter {
@@ -60,6 +72,25 @@ export class TransitionError extends Error {
     super(from ? `session ${sessionId} cannot go from ${from} to ${to}` : `session ${sessionId} does not exist`);
     this.name = 'TransitionError';
   }
+}
+
+/** A move refused because it belongs to an attempt that is no longer the session's current one (or its worker's). */
+export class StaleAttemptError extends TransitionError {
+  constructor(
+    sessionId: string,
+    from: SessionState,
+    to: SessionState,
+    readonly fence: AttemptFence,
+    readonly current: { attempt: number; workerId: string | null },
+  ) {
+    super(sessionId, from, to);
+    this.name = 'StaleAttemptError';
+    this.message = `session ${sessionId}: attempt ${fence.attempt}${fence.workerId ? ` of worker ${fence.workerId}` : ''} no longer holds it (attempt ${current.attempt}, worker ${current.workerId ?? 'none'}); refused ${from} to ${to}`;
+  }
+}
+
+export function isStaleAttempt(error: unknown): error is StaleAttemptError {
+  return error instanceof StaleAttemptError;
 }
 
 export interface SessionChange {
@@ -131,11 +162,15 @@ export class SessionStore {
     const change = await this.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
       const from = current?.state as SessionState | undefined;
-      if (!current || !from || !canTransition(from, to)) throw new TransitionError(id, from, to);
+      if (!current || !from) throw new TransitionError(id, from, to);
+      if (options.fence && isStale(options.fence, current)) {
+        throw new StaleAttemptError(id, from, to, options.fence, { attempt: current.attempt, workerId: current.worker_id });
+      }
+      if (!canTransition(from, to)) throw new TransitionError(id, from, to);
       const now = iso();
       const newAttempt = isEnded(from) && to === 'scheduled';
       const attempt = newAttempt ? current.attempt + 1 : current.attempt;
-      await trx
+      const updated = await trx
         .updateTable('sessions')
         .set({
           state: to,
@@ -147,7 +182,10 @@ export class SessionStore {
         })
         .where('id', '=', id)
         .where('state', '=', from)
-        .execute();
+        .where('attempt', '=', current.attempt)
+        .executeTakeFirst();
+      // Another transaction moved the row after the read above (PostgreSQL's read committed): nothing is written.
+      if (updated.numUpdatedRows !== 1n) throw new TransitionError(id, from, to);
       if (newAttempt) await insertAttempt(trx, id, attempt, options.attemptReason ?? 'retry', now);
       await updateAttempt(trx, id, attempt, to, now, options.endCode);
       const details = { ...options.details, ...(options.endCode ? { endCode: options.endCode } : {}) };
@@ -204,13 +242,16 @@ export class SessionStore {
       .execute();
   }
 
-  async renewLeases(workerId: string, until: Date): Promise<void> {
-    await this.db
+  /** Extends this worker's leases; returns the ids of the sessions it still holds (recovery may have taken others). */
+  async renewLeases(workerId: string, until: Date): Promise<string[]> {
+    const rows = await this.db
       .updateTable('sessions')
       .set({ lease_until: iso(until) })
       .where('worker_id', '=', workerId)
       .where('state', 'in', activeStates)
+      .returning('id')
       .execute();
+    return rows.map((r) => r.id);
   }
 
   /** Sessions some worker was running whose lease ran out or whose worker is known to be gone. */
@@ -234,6 +275,12 @@ export class SessionStore {
     return row ? toSession(row) : undefined;
   }
 
+  /** Planned sessions whose join was due before `before`, oldest first: a queue that lost their job misses them. */
+  async overdue(before: Date, limit = 100): Promise<Session[]> {
+    const rows = await this.db.selectFrom('sessions').selectAll().where('state', '=', 'scheduled').where('join_at', '<', before.toISOString()).orderBy('join_at').limit(limit).execute();
+    return rows.map(toSession);
+  }
+
   async scheduled(): Promise<Session[]> {
     const rows = await this.db.selectFrom('sessions').selectAll().where('state', '=', 'scheduled').orderBy('join_at').execute();
     return rows.map(toSession);
@@ -241,6 +288,11 @@ export class SessionStore {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+function isStale(fence: AttemptFence, current: SessionTable): boolean {
+  if (current.attempt !== fence.attempt) return true;
+  return Boolean(fence.workerId) && current.worker_id !== fence.workerId;
+}
 
 /** The row of a new, scheduled session (first attempt). */
 export function newSessionRow(id: string, input: NewSession, now: string): SessionTable {

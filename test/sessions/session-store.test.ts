@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { topics } from '../../src/bus.js';
-import { TransitionError, type SessionChange } from '../../src/sessions/session-store.js';
+import { StaleAttemptError, TransitionError, type SessionChange } from '../../src/sessions/session-store.js';
 import { canTransition, sessionStates, transitions } from '../../src/sessions/states.js';
 import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
 
@@ -59,6 +59,61 @@ describe.each(dialects)('session store on %s', (dialect) => {
       [1, 'first', 'browser_crashed'],
       [2, 'retry', null],
     ]);
+  });
+
+  it("refuses a bot's move once its attempt is no longer current or its worker no longer holds it, and changes nothing", async () => {
+    const session = await t.sessions.create(newSessionInput());
+    await t.sessions.lease(session.id, 'worker-a', new Date(Date.now() + 60_000));
+    await t.sessions.transition(session.id, 'dispatching', { code: 'dispatched' });
+    const first = { attempt: 1, workerId: 'worker-a' };
+    await t.sessions.transition(session.id, 'joining', { code: 'bot_starting', fence: first });
+    // Recovery elsewhere: attempt 1 ends worker_lost, attempt 2 starts on worker B.
+    await t.sessions.transition(session.id, 'failed', { code: 'worker_lost', endCode: 'worker_lost' });
+    // Attempt 1 ended and no longer leased (no retry yet): its worker's late move is refused as stale, not a table error.
+    await expect(t.sessions.transition(session.id, 'failed', { code: 'kicked', endCode: 'kicked', fence: first })).rejects.toBeInstanceOf(StaleAttemptError);
+    await t.sessions.transition(session.id, 'scheduled', { code: 'automatic_retry', joinAt: new Date(), attemptReason: 'retry' });
+    await t.sessions.lease(session.id, 'worker-b', new Date(Date.now() + 60_000));
+    await t.sessions.transition(session.id, 'dispatching', { code: 'dispatched' });
+    await t.sessions.transition(session.id, 'joining', { code: 'bot_starting', fence: { attempt: 2, workerId: 'worker-b' } });
+    const before = { session: await t.sessions.get(session.id), timeline: await t.sessions.timeline(session.id), attempts: await t.sessions.attempts(session.id) };
+
+    const late = t.sessions.transition(session.id, 'leaving', { code: 'meeting_ended', fence: first });
+    await expect(late).rejects.toBeInstanceOf(StaleAttemptError);
+    await expect(late).rejects.toBeInstanceOf(TransitionError);
+    await expect(late).rejects.toMatchObject({ fence: first, current: { attempt: 2, workerId: 'worker-b' } });
+    // The right attempt from the wrong worker is refused too.
+    await expect(t.sessions.transition(session.id, 'recording', { code: 'admitted', fence: { attempt: 2, workerId: 'worker-a' } })).rejects.toBeInstanceOf(StaleAttemptError);
+    expect(await t.sessions.get(session.id)).toEqual(before.session);
+    expect(await t.sessions.timeline(session.id)).toEqual(before.timeline);
+    expect(await t.sessions.attempts(session.id)).toEqual(before.attempts);
+
+    // Attempt 2's own bot, and callers that act on whatever attempt is current, still move it.
+    await t.sessions.transition(session.id, 'recording', { code: 'admitted', fence: { attempt: 2, workerId: 'worker-b' } });
+    await t.sessions.transition(session.id, 'failed', { code: 'stopped_by_operator', endCode: 'stopped_by_operator' });
+    expect((await t.sessions.attempts(session.id)).map((a) => [a.number, a.endCode, a.workerId])).toEqual([
+      [1, 'worker_lost', 'worker-a'],
+      [2, 'stopped_by_operator', 'worker-b'],
+    ]);
+  });
+
+  it('renews only the leases a worker still holds, and says which', async () => {
+    const mine = await t.sessions.create(newSessionInput());
+    const taken = await t.sessions.create(newSessionInput({ meetingUrl: 'https://meet.google.com/tak-enxx-abc' }));
+    for (const session of [mine, taken]) {
+      await t.sessions.lease(session.id, 'worker-a', new Date(Date.now() + 1_000));
+      await t.sessions.transition(session.id, 'dispatching', { code: 'dispatched' });
+    }
+    // Recovered elsewhere and leased to another worker.
+    await t.sessions.transition(taken.id, 'failed', { code: 'worker_lost', endCode: 'worker_lost' });
+    await t.sessions.transition(taken.id, 'scheduled', { code: 'automatic_retry', joinAt: new Date(), attemptReason: 'retry' });
+    await t.sessions.lease(taken.id, 'worker-b', new Date(Date.now() + 1_000));
+    await t.sessions.transition(taken.id, 'dispatching', { code: 'dispatched' });
+    const until = new Date(Date.now() + 60_000);
+    expect(await t.sessions.renewLeases('worker-a', until)).toEqual([mine.id]);
+    expect((await t.sessions.get(mine.id))?.leaseUntil).toBe(until.toISOString());
+    expect(Date.parse((await t.sessions.get(taken.id))?.leaseUntil ?? '')).toBeLessThan(until.getTime() - 30_000);
+    await t.sessions.transition(mine.id, 'failed', { code: 'kicked', endCode: 'kicked' });
+    expect(await t.sessions.renewLeases('worker-a', until)).toEqual([]);
   });
 
   it('finds the session not yet ended for a meeting, by its start or, for "join now", by the time it holds', async () => {
