@@ -49,6 +49,11 @@ export class BullMqQueue implements JobQueue {
     this.worker.on('error', () => undefined);
   }
 
+  async holds(key: string): Promise<boolean> {
+    const job = await this.queue.getJob(key);
+    return job !== undefined && ((await job.isDelayed()) || (await job.isWaiting()) || (await job.isActive()));
+  }
+
   async cancel(key: string): Promise<boolean> {
     const job = await this.queue.getJob(key);
     if (!job || !((await job.isDelayed()) || (await job.isWaiting()))) return false;

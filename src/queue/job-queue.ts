@@ -23,6 +23,8 @@ export interface JobQueue {
   enqueue(job: JoinJob, options: EnqueueOptions): Promise<void>;
   work(handler: (job: JoinJob) => Promise<void>, options: WorkOptions): void;
   cancel(key: string): Promise<boolean>;
+  /** Whether a job for `key` is still in the queue: waiting for its time, due, or running. */
+  holds(key: string): Promise<boolean>;
   /** Stops taking jobs and waits for running ones (bounded by the caller's own deadline). */
   close(): Promise<void>;
 }

@@ -14,6 +14,8 @@ interface Planned {
 export class MemoryQueue implements JobQueue {
   private readonly planned = new Map<string, Planned>();
   private readonly ready: Array<{ key: string; job: JoinJob }> = [];
+  /** Keys handed to the runner and not finished: due (waiting for a free slot) or running. */
+  private readonly dispatched = new Set<string>();
   private runner: PQueue | undefined;
   private handler: ((job: JoinJob) => Promise<void>) | undefined;
   private closed = false;
@@ -32,6 +34,10 @@ export class MemoryQueue implements JobQueue {
     this.handler = handler;
     this.runner = new PQueue({ concurrency: options.concurrency });
     for (const item of this.ready.splice(0)) this.dispatch(item.key, item.job);
+  }
+
+  holds(key: string): Promise<boolean> {
+    return Promise.resolve(this.planned.has(key) || this.dispatched.has(key) || this.ready.some((item) => item.key === key));
   }
 
   cancel(key: string): Promise<boolean> {
@@ -70,9 +76,13 @@ export class MemoryQueue implements JobQueue {
       return;
     }
     // The handler reports its own failures (it owns the session); a throw here is a bug, kept visible.
-    runner.add(() => handler(job)).catch((error: unknown) => {
-      process.stderr.write(`quorum: job ${key} failed outside its handler: ${String(error)}\n`);
-    });
+    this.dispatched.add(key);
+    runner
+      .add(() => handler(job))
+      .catch((error: unknown) => {
+        process.stderr.write(`quorum: job ${key} failed outside its handler: ${String(error)}\n`);
+      })
+      .finally(() => this.dispatched.delete(key));
   }
 
   private clear(key: string): void {

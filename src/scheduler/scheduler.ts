@@ -4,7 +4,7 @@ import type { JobQueue, JoinJob } from '../queue/job-queue.js';
 import type { EndCode } from '../sessions/end-codes.js';
 import { nextAttemptAt } from '../sessions/retry-policy.js';
 import type { Session } from '../sessions/session.js';
-import type { SessionStore } from '../sessions/session-store.js';
+import { isStaleAttempt, type SessionStore } from '../sessions/session-store.js';
 import { isEnded } from '../sessions/states.js';
 import { isLocalWorkerGone } from './worker-id.js';
 
@@ -27,12 +27,22 @@ export interface SchedulerOptions {
    */
   gate?: (session: Session) => Promise<Session | undefined>;
   /** Plan `zoom_cloud`: at meeting time no bot joins; the session waits for Zoom's recording webhook instead. */
-  cloudRecording?: { awaitRecording(session: Session): Promise<Session> };
+  cloudRecording?: {
+    awaitRecording(session: Session): Promise<Session>;
+    /** A stop heard on the bus: ends the session's cloud fetch if this process runs it. */
+    abort?(sessionId: string, endCode: EndCode): void;
+  };
 }
 
 interface AbortMessage {
   sessionId: string;
   endCode: EndCode;
+}
+
+/** A bot this process runs under a lease: `until` is the lease time last written for it. */
+interface HeldLease {
+  controller: AbortController;
+  until: number;
 }
 
 const jobKey = (session: Pick<Session, 'id' | 'attempt'>) => `${session.id}#${session.attempt}`;
@@ -43,24 +53,28 @@ const jobKey = (session: Pick<Session, 'id' | 'attempt'>) => `${session.id}#${se
  */
 export class Scheduler {
   private readonly running = new Map<string, AbortController>();
+  private readonly leased = new Map<string, HeldLease>();
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly leaseMs: number;
+  private readonly tickMs: number;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.leaseMs = (options.leaseSeconds ?? 60) * 1000;
+    this.tickMs = Math.min(15_000, this.leaseMs / 4);
   }
 
   async start(): Promise<void> {
     this.unsubscribe = this.options.bus.subscribe(topics.control, (message) => {
       const abort = message as AbortMessage;
       this.running.get(abort.sessionId)?.abort(abort.endCode);
+      this.options.cloudRecording?.abort?.(abort.sessionId, abort.endCode);
     });
     await this.recover();
     for (const session of await this.options.sessions.scheduled()) await this.plan(session);
     // Concurrency 0: an API-only process that plans joins for the workers but runs none itself.
     if (this.options.concurrency > 0) this.options.queue.work((job) => this.handle(job), { concurrency: this.options.concurrency });
-    this.leaseTimer = setInterval(() => void this.tick(), Math.min(15_000, this.leaseMs / 4));
+    this.leaseTimer = setInterval(() => void this.tick(), this.tickMs);
     this.leaseTimer.unref();
   }
 
@@ -147,15 +161,21 @@ export class Scheduler {
         if (!(await this.gate(session))) await this.awaitCloudRecording(session);
         return;
       }
-      await sessions.lease(session.id, this.options.workerId, new Date(Date.now() + this.leaseMs));
+      const until = Date.now() + this.leaseMs;
+      await sessions.lease(session.id, this.options.workerId, new Date(until));
       const dispatched = await sessions.transition(session.id, 'dispatching', { code: 'dispatched', details: { worker: this.options.workerId } });
+      // Held from here: a renewal only extends active sessions, and `scheduled` is not one.
+      this.leased.set(session.id, { controller, until });
       const ended = (await this.gate(dispatched)) ?? (await this.options.runBot(dispatched, controller.signal));
       await this.applyRetry(ended);
     } catch (error) {
-      log.error({ err: error, sessionId: session.id }, 'join job failed outside the bot run');
-      await this.failOutsideRun(session.id, error);
+      // Recovery elsewhere ended this attempt (and may run the next): its outcome is no longer this worker's to write.
+      if (isStaleAttempt(error)) log.warn({ err: error, sessionId: session.id }, 'this worker lost the session; its late writes were refused');
+      else log.error({ err: error, sessionId: session.id }, 'join job failed outside the bot run');
+      if (!isStaleAttempt(error)) await this.failOutsideRun(session.id, session.attempt, error);
     } finally {
       this.running.delete(session.id);
+      if (this.leased.get(session.id)?.controller === controller) this.leased.delete(session.id);
     }
   }
 
@@ -165,13 +185,14 @@ export class Scheduler {
    * take it, and an operator cannot retry a session that has not ended. It fails with `internal_error` and the
    * retry policy decides whether another attempt follows.
    */
-  private async failOutsideRun(id: string, error: unknown): Promise<void> {
+  private async failOutsideRun(id: string, attempt: number, error: unknown): Promise<void> {
     const { sessions, log } = this.options;
     try {
       const current = await sessions.get(id);
-      if (!current || isEnded(current.state)) return;
+      if (!current || isEnded(current.state) || current.attempt !== attempt) return;
       const reason = error instanceof Error ? error.message : String(error);
-      const failed = await sessions.transition(id, 'failed', { code: 'failed_outside_run', endCode: 'internal_error', details: { error: reason } });
+      const details = { error: reason };
+      const failed = await sessions.transition(id, 'failed', { code: 'failed_outside_run', endCode: 'internal_error', details, fence: { attempt } });
       await this.applyRetry(failed);
     } catch (again) {
       log.error({ err: again, sessionId: id }, 'could not end the session after the error');
@@ -197,7 +218,8 @@ export class Scheduler {
     const at = nextAttemptAt({
       endCode: session.endCode,
       attempt: session.attempt,
-      endsAt: new Date(session.endsAt),
+      // A cloud fetch needs no running meeting (the recording comes after it): only the attempt count limits it.
+      endsAt: session.plan === 'zoom_cloud' ? new Date(8.64e15) : new Date(session.endsAt),
       now: new Date(),
       backoffSeconds: this.options.backoffSeconds,
     });
@@ -228,12 +250,68 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Extends the leases of the bots this process runs. A bot whose session it no longer holds (its lease ran out
+   * and another process recovered it) is told to leave with `worker_lost`, and so, while the store cannot be
+   * reached, is every bot whose lease runs out before the next renewal: another process may recover it then,
+   * and DESIGN §7's rejoin assumes the old bot is gone.
+   */
+  async renewLeases(): Promise<void> {
+    const { sessions, workerId } = this.options;
+    // Earlier renewals failed or still hang: these leases run out before the next one.
+    this.loseExpiring();
+    // Only leases written before the renewal started are in its answer.
+    const asked = [...this.leased];
+    const until = Date.now() + this.leaseMs;
+    let held: string[];
+    try {
+      held = await sessions.renewLeases(workerId, new Date(until));
+    } catch (error) {
+      this.loseExpiring();
+      throw error;
+    }
+    for (const [id, lease] of asked) {
+      if (held.includes(id)) lease.until = until;
+      else this.loseLease(id, lease, 'the session is no longer leased to this worker');
+    }
+  }
+
+  /** A healthy renewal keeps every lease three renewal intervals ahead; one that runs out before the next is lost. */
+  private loseExpiring(): void {
+    for (const [id, lease] of this.leased) {
+      if (Date.now() + this.tickMs >= lease.until) this.loseLease(id, lease, 'the store could not be reached to renew the lease');
+    }
+  }
+
+  private loseLease(id: string, lease: HeldLease, why: string): void {
+    if (this.leased.get(id) !== lease) return;
+    this.leased.delete(id);
+    this.options.log.warn({ sessionId: id, worker: this.options.workerId }, `${why}: the bot leaves (worker_lost)`);
+    lease.controller.abort('worker_lost' satisfies EndCode);
+  }
+
   private async tick(): Promise<void> {
     try {
-      await this.options.sessions.renewLeases(this.options.workerId, new Date(Date.now() + this.leaseMs));
+      await this.renewLeases();
       await this.recover();
+      await this.replanOverdue();
     } catch (error) {
       this.options.log.error({ err: error }, 'lease renewal failed');
+    }
+  }
+
+  /**
+   * Plans again every join still `scheduled` a tick after it was due. The queue can lose a job (Redis restarted
+   * without its data, or the enqueue failed after the session was stored); planning is idempotent by key, and a
+   * job for a session that has moved on does nothing, so a second copy is harmless.
+   */
+  private async replanOverdue(): Promise<void> {
+    const overdue = await this.options.sessions.overdue(new Date(Date.now() - this.tickMs));
+    for (const session of overdue) {
+      // Still in the queue: due and waiting for a free slot, or just taken by a worker.
+      if (this.running.has(session.id) || (await this.options.queue.holds(jobKey(session)))) continue;
+      this.options.log.warn({ sessionId: session.id, joinAt: session.joinAt }, 'planned join was not picked up; planning it again');
+      await this.plan(session);
     }
   }
 

@@ -64,6 +64,21 @@ export function jobQueueConformance(name: string, create: () => Promise<JobQueue
       expect(seen).toHaveLength(0);
     });
 
+    it('says whether it still holds a job: planned, due and waiting for a slot, running; not once done or cancelled', async () => {
+      queue = await create();
+      const { seen } = collect(queue, 1, 300);
+      await queue.enqueue({ sessionId: 'a', attempt: 1 }, { key: 'a', runAt: new Date() });
+      await queue.enqueue({ sessionId: 'b', attempt: 1 }, { key: 'b', runAt: new Date() });
+      await queue.enqueue({ sessionId: 'c', attempt: 1 }, { key: 'c', runAt: new Date(Date.now() + 60_000) });
+      await waitFor(() => seen.length === 1);
+      // One slot: one runs, the other is due and waits; the third waits for its time.
+      expect(await Promise.all(['a', 'b', 'c'].map((key) => queue?.holds(key)))).toEqual([true, true, true]);
+      await queue.cancel('c');
+      await waitFor(() => seen.length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await Promise.all(['a', 'b', 'c', 'never'].map((key) => queue?.holds(key)))).toEqual([false, false, false, false]);
+    });
+
     it('bounds concurrency', async () => {
       queue = await create();
       const { seen, maxRunning } = collect(queue, 2, 150);

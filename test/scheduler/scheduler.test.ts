@@ -6,6 +6,8 @@ import { MemoryQueue } from '../../src/queue/memory-queue.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import type { Session } from '../../src/sessions/session.js';
+import { StaleAttemptError } from '../../src/sessions/session-store.js';
+import type { SessionState } from '../../src/sessions/states.js';
 import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
 
 type Outcome = EndCode | ((session: Session, signal: AbortSignal) => Promise<EndCode>);
@@ -38,6 +40,43 @@ const waitFor = async (check: () => Promise<boolean> | boolean, ms = 20_000) => 
   }
 };
 
+/** Stays in the meeting until its signal aborts, then reports why; resolves at once if already aborted. */
+const untilAborted = (signal: AbortSignal): Promise<EndCode> =>
+  new Promise((resolve) => (signal.aborted ? resolve(signal.reason as EndCode) : signal.addEventListener('abort', () => resolve(signal.reason as EndCode))));
+
+/**
+ * A bot that moves its session the way the runner does (fenced by its attempt and worker), stays in the meeting
+ * until aborted, then leaves through leaving, processing and done, keeping every refusal it gets.
+ */
+function fencedBot(t: TestStore) {
+  const aborted: EndCode[] = [];
+  const refused: unknown[] = [];
+  let left: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (left = resolve));
+  const runBot = async (session: Session, signal: AbortSignal): Promise<Session> => {
+    const fence = { attempt: session.attempt, workerId: session.workerId };
+    const move = (to: SessionState, code: string) => t.sessions.transition(session.id, to, { code, fence, ...(to === 'done' ? { endCode: aborted[0] ?? 'meeting_ended' } : {}) });
+    try {
+      await move('joining', 'bot_starting');
+      await move('recording', 'admitted');
+      aborted.push(await untilAborted(signal));
+      let last: Session | undefined;
+      for (const [to, code] of [['leaving', 'late_leaving'], ['processing', 'late_finalizing'], ['done', 'late_recorded']] as const) {
+        try {
+          last = await move(to, code);
+        } catch (error) {
+          refused.push(error);
+        }
+      }
+      if (last) return last;
+      throw refused[0];
+    } finally {
+      left();
+    }
+  };
+  return { runBot, aborted, refused, done };
+}
+
 describe.each(dialects)('scheduler on %s', (dialect) => {
   let t: TestStore;
   let scheduler: Scheduler | undefined;
@@ -65,6 +104,17 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     expect(bot.calls).toHaveLength(1);
     expect(bot.calls[0]?.state).toBe('dispatching');
     expect(Date.parse((await t.sessions.attempts(session.id))[0]?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(session.joinAt) - 5);
+  });
+
+  it('plans again a join the queue lost: a session still scheduled a tick after it was due runs', async () => {
+    const bot = scriptedBot(t, []);
+    // A short lease makes the tick (a quarter of it) come every quarter second.
+    scheduler = new Scheduler({ sessions: t.sessions, queue: new MemoryQueue(), bus: t.bus, runBot: bot.runBot, workerId: `${hostname()}:${process.pid}:test`, log: pino({ level: 'silent' }), concurrency: 2, backoffSeconds: 0.05, leaseSeconds: 1 });
+    await scheduler.start();
+    // Stored after the start's own planning pass and never enqueued: as if Redis lost the job.
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date(Date.now() - 1000) }));
+    await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+    expect(bot.calls.map((s) => s.id)).toEqual([session.id]);
   });
 
   it('reloads what was planned before a restart', async () => {
@@ -131,6 +181,75 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     await scheduler?.recover();
     expect(await t.sessions.get(session.id)).toMatchObject({ state: 'failed', endCode: 'stopped_by_operator', attempt: 1 });
     expect(bot.calls).toHaveLength(0);
+  });
+
+  it("aborts a bot whose lease was recovered elsewhere as worker_lost, and its late moves leave the next attempt alone", async () => {
+    // Two processes on other hosts (their liveness is known only through leases); A renews only when told.
+    const log = pino({ level: 'silent' });
+    const a = fencedBot(t);
+    const schedulerA = new Scheduler({ sessions: t.sessions, queue: new MemoryQueue(), bus: t.bus, runBot: a.runBot, workerId: 'host-a:1:test', log, concurrency: 1, backoffSeconds: 0.05, leaseSeconds: 60 });
+    let schedulerB: Scheduler | undefined;
+    try {
+      await schedulerA.start();
+      const session = await t.sessions.create(newSessionInput({ joinAt: new Date() }));
+      await schedulerA.plan(session);
+      await waitFor(async () => (await t.sessions.get(session.id))?.state === 'recording');
+      // A stalls past its lease (no renewal in time): the lease runs out while its bot is still in the meeting.
+      await t.store.db.updateTable('sessions').set({ lease_until: new Date(Date.now() - 1_000).toISOString() }).where('id', '=', session.id).execute();
+      const b = await start([(_session, signal) => untilAborted(signal)], 'host-b:2:test');
+      schedulerB = scheduler;
+      if (!schedulerB) throw new Error('B did not start');
+      // B's start recovers the expired lease and runs attempt 2.
+      await waitFor(async () => {
+        const current = await t.sessions.get(session.id);
+        return current?.attempt === 2 && current.state === 'recording';
+      });
+      const attempt2 = { session: await t.sessions.get(session.id), timeline: await t.sessions.timeline(session.id) };
+      expect(attempt2.session?.workerId).toBe('host-b:2:test');
+
+      await schedulerA.renewLeases();
+      await a.done;
+      expect(a.aborted).toEqual(['worker_lost']);
+      expect(a.refused).toHaveLength(3);
+      for (const error of a.refused) expect(error).toBeInstanceOf(StaleAttemptError);
+      await waitFor(() => !schedulerA.isRunning(session.id));
+      expect(await t.sessions.get(session.id)).toEqual(attempt2.session);
+      expect(await t.sessions.timeline(session.id)).toEqual(attempt2.timeline);
+
+      // Attempt 2's bot ends as its own, with no TransitionError.
+      await schedulerB.stop(session.id, 'enough');
+      await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+      expect(b.calls.map((c) => c.attempt)).toEqual([2]);
+      expect((await t.sessions.attempts(session.id)).map((x) => [x.number, x.endCode, x.workerId])).toEqual([
+        [1, 'worker_lost', 'host-a:1:test'],
+        [2, 'stopped_by_operator', 'host-b:2:test'],
+      ]);
+      const codes = (await t.sessions.timeline(session.id)).map((e) => e.code);
+      expect(codes.filter((c) => c.startsWith('late_') || c === 'failed_outside_run')).toEqual([]);
+    } finally {
+      await schedulerA.close(1000);
+    }
+  });
+
+  it('aborts its bots as worker_lost when the store cannot be reached until their leases would run out', async () => {
+    // A process of its own, on a store of its own that goes away while its bot is in the meeting.
+    const own = await openTestStore(dialect);
+    const a = fencedBot(own);
+    const schedulerA = new Scheduler({ sessions: own.sessions, queue: new MemoryQueue(), bus: own.bus, runBot: a.runBot, workerId: 'host-a:1:test', log: pino({ level: 'silent' }), concurrency: 1, backoffSeconds: 0.05, leaseSeconds: 2 });
+    try {
+      await schedulerA.start();
+      const session = await own.sessions.create(newSessionInput({ joinAt: new Date() }));
+      await schedulerA.plan(session);
+      await waitFor(async () => (await own.sessions.get(session.id))?.state === 'recording');
+      // Renewals that reach the store keep the bot in (the lease is 2 s, renewed every 500 ms).
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(a.aborted).toEqual([]);
+      await own.store.close();
+      await a.done;
+      expect(a.aborted).toEqual(['worker_lost']);
+    } finally {
+      await schedulerA.close(1000);
+    }
   });
 
   it('lets an operator retry any ended session and stop a running or planned one', async () => {
