@@ -103,6 +103,15 @@ export const configSchema = z.object({
   QUORUM_ZOOM_CLOUD_WAIT_SECONDS: seconds.default(86400),
   /** Zoom webhooks whose x-zm-request-timestamp is further than this from now are refused as stale. */
   QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS: seconds.default(300),
+  /**
+   * Origins besides Zoom's own hosts that cloud-recording downloads may reach (an egress proxy, a CDN Zoom
+   * redirects to), e.g. `https://files.example.com`: the operator's choice, never a tenant's.
+   */
+  QUORUM_ZOOM_DOWNLOAD_ORIGINS: z
+    .string()
+    .default('')
+    .transform(commaList)
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin))),
   /** Tries per cloud-recording file (network errors, 5xx) before the session ends `cloud_download_failed`. */
   QUORUM_ZOOM_DOWNLOAD_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),

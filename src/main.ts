@@ -107,7 +107,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   if (config.QUORUM_COMPANIES_FILE) await applyCompaniesFile(config.QUORUM_COMPANIES_FILE, companiesFile, tenancy.settings);
   const workerId = newWorkerId();
   // The simulator's Zoom is the one origin besides Zoom's own hosts that cloud downloads may reach (QUORUM_SIMULATE).
-  const zoomCloud = zoomCloudFor(config, { db: store.db, sessions, artifacts, companies, logger, workerId, trustedOrigins: simulator ? [simulator.zoomApi.url] : [] });
+  const zoomCloud = zoomCloudFor(config, { db: store.db, sessions, artifacts, companies, logger, workerId, trustedOrigins: [...config.QUORUM_ZOOM_DOWNLOAD_ORIGINS, ...(simulator ? [simulator.zoomApi.url] : [])] });
   const scheduler = new Scheduler({
     sessions,
     queue,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
+import { loadConfig } from '../../src/config.js';
 import { fetchRecording, RefusedDownloadError } from '../../src/zoom/cloud-fetch.js';
 import { recordingObjectSchema } from '../../src/zoom/events.js';
 import { ZoomHosts } from '../../src/zoom/zoom-hosts.js';
@@ -114,6 +115,15 @@ describe('Zoom cloud downloads go to Zoom only', () => {
       await target.close();
       await allowed.close();
     }
+  });
+
+  it('takes further download origins from the operator\'s configuration only, as exact origins', () => {
+    expect(loadConfig({ QUORUM_ZOOM_DOWNLOAD_ORIGINS: 'https://files.example.com/rec, http://proxy.internal:3128' }).QUORUM_ZOOM_DOWNLOAD_ORIGINS).toEqual(['https://files.example.com', 'http://proxy.internal:3128']);
+    expect(loadConfig({}).QUORUM_ZOOM_DOWNLOAD_ORIGINS).toEqual([]);
+    expect(() => loadConfig({ QUORUM_ZOOM_DOWNLOAD_ORIGINS: 'files.example.com' })).toThrow(/QUORUM_ZOOM_DOWNLOAD_ORIGINS/);
+    const hosts = new ZoomHosts(['https://files.example.com']);
+    expect(hosts.refusalOf('https://files.example.com/a.mp4')).toBeUndefined();
+    expect(hosts.refusalOf('https://other.example.com/a.mp4')).toBeDefined();
   });
 
   it('Zoom hosts: zoom.us, zoomgov.com and their subdomains over https on the default port, nothing else', () => {
