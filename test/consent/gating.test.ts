@@ -26,19 +26,25 @@ describe('consent gating', () => {
     return { sim, meeting, created };
   }
 
-  it('a decline before the planned join cancels the session and no bot enters the meeting', async () => {
-    const { sim, meeting, created } = await meetingWithLink('before-join');
-    const now = Date.now();
+  /** A session for the meeting, planned to join 5 s after `now`: time for a consent choice first. */
+  async function planJoinIn5s(meetingUrl: string, now: number) {
     const session = await quorum.sessions.create({
       companyId: 'default',
       provider: 'meet',
       plan: 'bot',
-      meetingUrl: meeting.joinUrl,
+      meetingUrl,
       startsAt: new Date(now + 5000),
       endsAt: new Date(now + 30 * 60_000),
       joinAt: new Date(now + 5000),
     });
     await quorum.scheduler.plan(session);
+    return session;
+  }
+
+  it('a decline before the planned join cancels the session and no bot enters the meeting', async () => {
+    const { sim, meeting, created } = await meetingWithLink('before-join');
+    const now = Date.now();
+    const session = await planJoinIn5s(meeting.joinUrl, now);
     const response = await choose(quorum, created.path, 'no_record');
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(meeting.joinUrl);
@@ -53,17 +59,7 @@ describe('consent gating', () => {
 
   it('a decline after the same participant chose "Join" stands: the session is cancelled', async () => {
     const { sim, meeting, created } = await meetingWithLink('changed-mind');
-    const now = Date.now();
-    const session = await quorum.sessions.create({
-      companyId: 'default',
-      provider: 'meet',
-      plan: 'bot',
-      meetingUrl: meeting.joinUrl,
-      startsAt: new Date(now + 5000),
-      endsAt: new Date(now + 30 * 60_000),
-      joinAt: new Date(now + 5000),
-    });
-    await quorum.scheduler.plan(session);
+    const session = await planJoinIn5s(meeting.joinUrl, Date.now());
     // One participant (same address and browser): first "Join", then "Join but don't record".
     expect((await choose(quorum, created.path, 'record')).status).toBe(303);
     expect((await choose(quorum, created.path, 'no_record')).status).toBe(303);
