@@ -29,5 +29,8 @@ describe('end codes', () => {
     expect(at('ui_changed', 2)).toBeUndefined();
     expect(at('admission_denied', 1)).toBeUndefined();
     expect(nextAttemptAt({ endCode: 'worker_lost', attempt: 1, endsAt: now, now, backoffSeconds: 5 })).toBeUndefined();
+    // A backoff that would end after the meeting: no bot joins a meeting that is over.
+    expect(nextAttemptAt({ endCode: 'worker_lost', attempt: 1, endsAt: new Date(now.getTime() + 4000), now, backoffSeconds: 5 })).toBeUndefined();
+    expect(nextAttemptAt({ endCode: 'worker_lost', attempt: 1, endsAt: new Date(now.getTime() + 6000), now, backoffSeconds: 5 })?.getTime()).toBe(now.getTime() + 5000);
   });
 });

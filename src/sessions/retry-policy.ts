@@ -28,11 +28,14 @@ export interface RetryInput {
   backoffSeconds: number;
 }
 
-/** The time of the next automatic attempt, or undefined when the session should stay ended. */
+/**
+ * The time of the next automatic attempt, or undefined when the session should stay ended: out of attempts, or
+ * the backoff would end after the meeting (a bot would join a meeting that is over).
+ */
 export function nextAttemptAt(input: RetryInput): Date | undefined {
   const rule = retryPolicy[input.endCode];
   if (!rule || input.attempt >= rule.maxAttempts) return undefined;
-  if (input.now.getTime() >= input.endsAt.getTime()) return undefined;
   const delayMs = input.backoffSeconds * 1000 * 2 ** (input.attempt - 1);
-  return new Date(input.now.getTime() + delayMs);
+  const at = input.now.getTime() + delayMs;
+  return at < input.endsAt.getTime() ? new Date(at) : undefined;
 }
