@@ -4,7 +4,7 @@ import type { JobQueue, JoinJob } from '../queue/job-queue.js';
 import type { EndCode } from '../sessions/end-codes.js';
 import { nextAttemptAt } from '../sessions/retry-policy.js';
 import type { Session } from '../sessions/session.js';
-import { isStaleAttempt, type SessionStore } from '../sessions/session-store.js';
+import { isStaleAttempt, lostWorker, type SessionStore } from '../sessions/session-store.js';
 import { isEnded } from '../sessions/states.js';
 import { isLocalWorkerGone } from './worker-id.js';
 
@@ -123,9 +123,7 @@ export class Scheduler {
 
   /** Whether no live process runs this session's bot any more: its lease ran out, or its local process is gone. */
   private orphaned(session: Session): boolean {
-    if (this.running.has(session.id)) return false;
-    const expired = session.leaseUntil === null || session.leaseUntil < new Date().toISOString();
-    return expired || (session.workerId !== null && isLocalWorkerGone(session.workerId, this.options.workerId));
+    return !this.running.has(session.id) && lostWorker(session, new Date(), (owner) => isLocalWorkerGone(owner, this.options.workerId));
   }
 
   /**

@@ -257,9 +257,7 @@ export class SessionStore {
   /** Sessions some worker was running whose lease ran out or whose worker is known to be gone. */
   async findOrphans(now: Date, isWorkerGone: (workerId: string) => boolean): Promise<Session[]> {
     const rows = await this.db.selectFrom('sessions').selectAll().where('state', 'in', activeStates).execute();
-    return rows
-      .filter((r) => r.lease_until === null || r.lease_until < iso(now) || (r.worker_id !== null && isWorkerGone(r.worker_id)))
-      .map(toSession);
+    return rows.map(toSession).filter((session) => lostWorker(session, now, isWorkerGone));
   }
 
   /**
@@ -285,6 +283,12 @@ export class SessionStore {
     const rows = await this.db.selectFrom('sessions').selectAll().where('state', '=', 'scheduled').orderBy('join_at').execute();
     return rows.map(toSession);
   }
+}
+
+/** Whether no live process holds the session any more: its lease ran out (or never was), or its worker is gone. */
+export function lostWorker(session: Pick<Session, 'leaseUntil' | 'workerId'>, now: Date, isWorkerGone: (workerId: string) => boolean): boolean {
+  if (session.leaseUntil === null || session.leaseUntil < iso(now)) return true;
+  return session.workerId !== null && isWorkerGone(session.workerId);
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
