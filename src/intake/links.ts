@@ -60,13 +60,20 @@ const EXTERNAL_CONSENT = /^(?:[a-z0-9-]+\.)*join\.gong\.io$/i;
 const CONSENT_TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
 const DEFAULT_MAX_LINKS = 50;
 
-function consentToken(url: URL, consentBaseUrls: readonly string[] | undefined): string | undefined {
-  for (const consentBaseUrl of consentBaseUrls ?? []) {
-    if (!URL.canParse(consentBaseUrl)) continue;
-    const base = new URL(consentBaseUrl);
-    if (url.origin !== base.origin) continue;
-    const prefix = `${base.pathname.replace(/\/+$/, '')}/c/`;
-    if (!url.pathname.startsWith(prefix)) continue;
+/** Where consent pages live: each base's origin and the path prefix its tokens follow. */
+type ConsentBase = { origin: string; prefix: string };
+
+/** The bases parsed once per invite, not once per URL found in it. */
+function consentBasesOf(consentBaseUrls: readonly string[] | undefined): ConsentBase[] {
+  return (consentBaseUrls ?? []).filter((base) => URL.canParse(base)).map((text) => {
+    const base = new URL(text);
+    return { origin: base.origin, prefix: `${base.pathname.replace(/\/+$/, '')}/c/` };
+  });
+}
+
+function consentToken(url: URL, bases: readonly ConsentBase[]): string | undefined {
+  for (const { origin, prefix } of bases) {
+    if (url.origin !== origin || !url.pathname.startsWith(prefix)) continue;
     const token = url.pathname.slice(prefix.length).replace(/\/+$/, '');
     if (CONSENT_TOKEN.test(token)) return token;
   }
@@ -74,8 +81,8 @@ function consentToken(url: URL, consentBaseUrls: readonly string[] | undefined):
 }
 
 /** Consent links are checked first: a consent page must never be mistaken for the provider link it gates. */
-function classify(url: URL, source: LinkSource, matchers: readonly UrlMatcher[], options: DetectOptions): DetectedLink | undefined {
-  const token = consentToken(url, options.consentBaseUrls);
+function classify(url: URL, source: LinkSource, matchers: readonly UrlMatcher[], bases: readonly ConsentBase[]): DetectedLink | undefined {
+  const token = consentToken(url, bases);
   if (token) return { url: url.href, source, consentToken: token };
   if (EXTERNAL_CONSENT.test(url.hostname)) return { url: url.href, source, externalConsent: true };
   for (const matcher of matchers) {
@@ -109,9 +116,10 @@ export function detectLinks(sources: LinkSources, matchers: readonly UrlMatcher[
   const maxLinks = options.maxLinks ?? DEFAULT_MAX_LINKS;
   const seen = new Set<string>();
   const links: DetectedLink[] = [];
+  const bases = consentBasesOf(options.consentBaseUrls);
   for (const { raw, source } of candidates(sources)) {
     const url = cleanUrl(raw);
-    const link = url ? classify(url, source, matchers, options) : undefined;
+    const link = url ? classify(url, source, matchers, bases) : undefined;
     if (!link || seen.has(link.url)) continue;
     seen.add(link.url);
     links.push(link);
