@@ -167,6 +167,10 @@ function botSettings(config: Config, companies: CompanyStore) {
       const name = company?.settings.botName;
       return typeof name === 'string' && name.length > 0 ? name : config.QUORUM_BOT_NAME;
     },
+    otherBotNames: async (session: { companyId: string }) => {
+      const names = (await companies.get(session.companyId))?.settings.otherBotNames;
+      return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : [];
+    },
     // The adapter's own provider settings (Zoom's SDK credentials); the core does not read them.
     providerSettings: async (session: { companyId: string; provider: string }) => providerEntry((await companies.get(session.companyId))?.settings, session.provider),
     waitingRoomTimeoutMs: config.QUORUM_WAITING_ROOM_TIMEOUT_SECONDS * 1000,

@@ -135,6 +135,11 @@ const companyObjectSchema = z.object({
   /** Unique across the installation; the store enforces uniqueness, this only checks the form. */
   assistantAddress: z.email(),
   botName: z.string().min(1),
+  /**
+   * Display names (case-insensitive fragments) of notetaker bots this company meets besides the installation's
+   * list (QUORUM_OTHER_BOT_NAMES), e.g. its own in-house recorder: they do not count as people for auto-leave.
+   */
+  otherBotNames: z.array(z.string().trim().min(1)).optional(),
   emailDomains: z.array(z.string().min(1)).default([]),
   providers: providersSettingsSchema,
   permissionProfiles: z.record(z.string().min(1), permissionProfileSchema).default({}),

@@ -23,6 +23,8 @@ export interface BotSettings {
   autoLeave: AutoLeaveRules;
   /** A bot that heard nothing for this long in a meeting ends `no_audio` rather than with the meeting's code. */
   noAudioAfterMs: number;
+  /** The company's own other-bot names, counted with `autoLeave.otherBotNames`; absent: only those. */
+  otherBotNames?: (session: Session) => Promise<readonly string[]>;
   /** The company's `providers.<provider>` settings for the adapter (JoinContext.providerSettings); absent: none. */
   providerSettings?: (session: Session) => Promise<Record<string, unknown> | undefined>;
 }
@@ -58,6 +60,13 @@ interface Attempt {
 function move(deps: RunnerDeps, session: Session, to: SessionState, options: TransitionOptions): Promise<Session> {
   const fence: AttemptFence = { attempt: session.attempt, workerId: session.workerId };
   return deps.sessions.transition(session.id, to, { ...options, fence });
+}
+
+/** The auto-leave rules for this session: the installation's, with the company's own other-bot names added. */
+async function leaveRules(deps: RunnerDeps, session: Session): Promise<AutoLeaveRules> {
+  const own = (await deps.settings.otherBotNames?.(session)) ?? [];
+  const rules = deps.settings.autoLeave;
+  return own.length === 0 ? rules : { ...rules, otherBotNames: [...(rules.otherBotNames ?? []), ...own] };
 }
 
 /**
@@ -96,6 +105,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   };
   run.account = await deps.accounts?.forAttempt(session, signal, log);
   const providerSettings = await deps.settings.providerSettings?.(session);
+  const rules = await leaveRules(deps, session);
   const dispatchedAt = Date.now();
   log.info({ url: match.ref.url }, 'joining meeting');
   const inMeeting: InMeeting = await Promise.race([
@@ -139,7 +149,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     explain: (_code, why) => (reason = why),
     lastSoundAt: () => run.recording?.lastSoundAt() ?? 0,
     admittedAt: run.admittedAt,
-    rules: deps.settings.autoLeave,
+    rules,
   });
   // A killed browser also closes its pages, which an adapter may read as the meeting's end: give the
   // crash signal a moment to arrive before believing a provider-side end.

@@ -23,7 +23,9 @@ describe('auto-leave when only other bots remain', () => {
     quorum = await startTestQuorum({ ...scenarioSettings, QUORUM_CONCURRENCY: 6, QUORUM_LEAD_SECONDS: 0 });
     const settings = defaultCompanySettings({ id: 'bots', assistantAddress: 'assistant@bots.example', adminEmail: 'admin@bots.example' });
     const providers = { ...settings.providers, meet: { enabled: true }, teams: { enabled: true }, webex: { enabled: true, site: webexSite } };
-    await quorum.companies.put({ id: 'bots', name: 'bots', assistantAddress: 'assistant@bots.example', settings: { ...settings, providers } });
+    // The company's own recorder counts as a bot too, beside the installation's list.
+    const own = { ...settings, providers, otherBotNames: ['Acme Recorder'] };
+    await quorum.companies.put({ id: 'bots', name: 'bots', assistantAddress: 'assistant@bots.example', settings: own });
     if (!quorum.simulator) throw new Error('no simulator');
     await createZoomCompany(quorum, 'zbots', { mode: 'local', permissionTimeoutSeconds: 10, hostAbsentWaitSeconds: 5 }, quorum.simulator.zoomApi);
   });
@@ -42,22 +44,22 @@ describe('auto-leave when only other bots remain', () => {
     return quorum.simulator?.getMeeting(meetingId)?.events ?? [];
   }
 
-  function expectLeftWhileOtterStayed(provider: string, meetingId: string): void {
+  function expectLeftWhileBotStayed(provider: string, meetingId: string, bot: string): void {
     const log = events(meetingId);
-    // Otter never left: the bot went while it was still in the meeting, after Ada and within the alone rule.
-    expect(log.some((e) => e.type === 'participant_left' && e.name === 'Otter.ai'), provider).toBe(false);
+    // The other bot never left: Quorum's went while it was still in the meeting, after Ada and within the alone rule.
+    expect(log.some((e) => e.type === 'participant_left' && e.name === bot), provider).toBe(false);
     const botLeft = at(log, 'bot_left') - at(log, 'participant_left', 'Ada');
     expect(botLeft, provider).toBeGreaterThan(0);
     // Alone timeout 2 s; generous for a busy machine, far below the 45 s nobody-joined rule.
     expect(botLeft, provider).toBeLessThan(30_000);
   }
 
-  async function expectLeftAlone(provider: string, session: Session, meetingId: string): Promise<void> {
+  async function expectLeftAlone(provider: string, session: Session, meetingId: string, bot = 'Otter.ai'): Promise<void> {
     const ended = await waitForEnd(quorum, session.id);
     expect(ended, provider).toMatchObject({ state: 'done', endCode: 'left_alone', attempt: 1 });
     const leaving = (await quorum.sessions.timeline(session.id)).find((e) => e.to === 'leaving');
-    expect(leaving?.details, provider).toMatchObject({ reason: 'only other bots remain: Otter.ai' });
-    expectLeftWhileOtterStayed(provider, meetingId);
+    expect(leaving?.details, provider).toMatchObject({ reason: `only other bots remain: ${bot}` });
+    expectLeftWhileBotStayed(provider, meetingId, bot);
   }
 
   const at = (list: SimEvent[], type: SimEvent['type'], name?: string): number =>
@@ -66,7 +68,7 @@ describe('auto-leave when only other bots remain', () => {
   const lobby = { outcome: 'admit', afterMs: 1_000 } as const;
   const otter = { name: 'Otter.ai', speaks: false };
 
-  it.concurrent('leaves left_alone once only Otter.ai is left (Meet, Teams, Webex), and stays while a person is there (Meet, Teams)', async () => {
+  it.concurrent('leaves left_alone once only Otter.ai (or a bot the company names) is left (Meet, Teams, Webex), and stays while a person is there (Meet, Teams)', async () => {
     const onlyBots = (['meet', 'teams', 'webex'] as const).map((provider) =>
       record(provider, { access: 'lobby', lobby, participants: [{ name: 'Ada', leaveAfterMs: 6_000 }, otter] }).then((run) => ({ provider, ...run })),
     );
@@ -79,7 +81,11 @@ describe('auto-leave when only other bots remain', () => {
       }).then((run) => ({ provider, ...run })),
     );
 
+    const ownBot = record('meet', { access: 'lobby', lobby, participants: [{ name: 'Ada', leaveAfterMs: 6_000 }, { name: 'Acme Recorder', speaks: false }] });
+
     for (const { provider, session, meetingId } of await Promise.all(onlyBots)) await expectLeftAlone(provider, session, meetingId);
+    const own = await ownBot;
+    await expectLeftAlone('meet (the company\'s own bot name)', own.session, own.meetingId, 'Acme Recorder');
 
     for (const { provider, session, meetingId } of await Promise.all(controls)) {
       const ended = await waitForEnd(quorum, session.id);
