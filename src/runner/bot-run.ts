@@ -10,7 +10,7 @@ import type { ArtifactStore } from '../sessions/artifacts.js';
 import { endCodes, type EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
 import { SessionError, isSessionError } from '../sessions/session-error.js';
-import { StaleAttemptError, type AttemptFence, type SessionStore, type TransitionOptions } from '../sessions/session-store.js';
+import { StaleAttemptError, staleFence, type AttemptFence, type SessionStore, type TransitionOptions } from '../sessions/session-store.js';
 import type { SessionState } from '../sessions/states.js';
 import type { AccountUse, SignedInBots } from '../scheduler/account-lease.js';
 import { recordingPath } from './salvage.js';
@@ -58,9 +58,10 @@ interface Attempt {
  * lease may still be running, and the store refuses its late moves instead of moving the attempt recovery started.
  */
 function move(deps: RunnerDeps, session: Session, to: SessionState, options: TransitionOptions): Promise<Session> {
-  const fence: AttemptFence = { attempt: session.attempt, workerId: session.workerId };
-  return deps.sessions.transition(session.id, to, { ...options, fence });
+  return deps.sessions.transition(session.id, to, { ...options, fence: fenceOf(session) });
 }
+
+const fenceOf = (session: Session): AttemptFence => ({ attempt: session.attempt, workerId: session.workerId });
 
 /** The auto-leave rules for this session: the installation's, with the company's own other-bot names added. */
 async function leaveRules(deps: RunnerDeps, session: Session): Promise<AutoLeaveRules> {
@@ -207,7 +208,8 @@ async function finishDeclined(deps: RunnerDeps, run: Attempt, step: string): Pro
   await run.recording?.discard();
   const earlier = await deps.artifacts.deleteRecordings(session.id);
   log.info({ deleted: current + earlier }, 'consent declined: the bot left and deleted its recording');
-  await deps.sessions.note(session.id, 'recording_deleted', { reason: 'consent_declined', recordings: current + earlier });
+  // Consent holds whichever attempt heard the decline; the timeline entry is only the current attempt's to write.
+  await deps.sessions.note(session.id, 'recording_deleted', { reason: 'consent_declined', recordings: current + earlier }, fenceOf(session));
   // The transition table ends a recording session only through `leaving`.
   if ((await deps.sessions.get(session.id))?.state === 'recording') await move(deps, session, 'leaving', { code: 'consent_declined' });
   return move(deps, session, 'cancelled', {
@@ -236,10 +238,8 @@ async function finishFailed(deps: RunnerDeps, run: Attempt, bot: BotBrowser | un
   // An operator stop or a consent decline before the bot got in cancels the attempt; anything else is a failure.
   const state = (endCode === 'stopped_by_operator' || endCode === 'consent_declined') && !run.recording ? 'cancelled' : 'failed';
   // Recovery elsewhere took the session (it ended this attempt, and may run the next): nothing here is ours to write.
-  const fence = { attempt: session.attempt, workerId: session.workerId };
-  if (current && (current.attempt !== fence.attempt || (fence.workerId && current.workerId !== fence.workerId))) {
-    throw new StaleAttemptError(session.id, current.state, state, fence, current);
-  }
+  const fence = fenceOf(session);
+  if (current && staleFence(fence, current)) throw new StaleAttemptError(session.id, current.state, state, fence, current);
   if (state === 'failed') deps.metrics.failures.inc({ end_code: endCode });
   if (!current || current.state === 'failed' || current.state === 'cancelled' || current.state === 'done') return current ?? session;
   return move(deps, session, state, { code: endCode, endCode, details });

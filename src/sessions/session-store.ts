@@ -163,7 +163,7 @@ export class SessionStore {
       const current = await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
       const from = current?.state as SessionState | undefined;
       if (!current || !from) throw new TransitionError(id, from, to);
-      if (options.fence && isStale(options.fence, current)) {
+      if (options.fence && staleFence(options.fence, { attempt: current.attempt, workerId: current.worker_id })) {
         throw new StaleAttemptError(id, from, to, options.fence, { attempt: current.attempt, workerId: current.worker_id });
       }
       if (!canTransition(from, to)) throw new TransitionError(id, from, to);
@@ -196,12 +196,16 @@ export class SessionStore {
     return change.session;
   }
 
-  /** A timeline entry that is not a state change (an operator request, a saved artifact, ...). */
-  async note(id: string, code: string, details?: Record<string, unknown>): Promise<void> {
+  /**
+   * A timeline entry that is not a state change (an operator request, a saved artifact, ...). With a fence, only
+   * while that attempt (and worker) still holds the session: a stale bot's note is not written. Whether it was.
+   */
+  async note(id: string, code: string, details?: Record<string, unknown>, fence?: AttemptFence): Promise<boolean> {
     const session = await this.get(id);
-    if (!session) return;
+    if (!session || (fence && staleFence(fence, session))) return false;
     const event = await insertEvent(this.db, id, session.attempt, null, null, code, details ?? null);
     this.bus.publish(topics.sessions, { session, event } satisfies SessionChange);
+    return true;
   }
 
   async timeline(id: string): Promise<TimelineEvent[]> {
@@ -293,9 +297,10 @@ export function lostWorker(session: Pick<Session, 'leaseUntil' | 'workerId'>, no
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-function isStale(fence: AttemptFence, current: SessionTable): boolean {
+/** Whether the attempt (and worker) of `fence` no longer holds the session as it is now. */
+export function staleFence(fence: AttemptFence, current: Pick<Session, 'attempt' | 'workerId'>): boolean {
   if (current.attempt !== fence.attempt) return true;
-  return Boolean(fence.workerId) && current.worker_id !== fence.workerId;
+  return Boolean(fence.workerId) && current.workerId !== fence.workerId;
 }
 
 /** The row of a new, scheduled session (first attempt). */

@@ -87,6 +87,12 @@ describe.each(dialects)('session store on %s', (dialect) => {
     expect(await t.sessions.timeline(session.id)).toEqual(before.timeline);
     expect(await t.sessions.attempts(session.id)).toEqual(before.attempts);
 
+    // A stale bot's timeline note is not written either; the current attempt's is.
+    expect(await t.sessions.note(session.id, 'recording_deleted', { reason: 'consent_declined' }, first)).toBe(false);
+    expect(await t.sessions.timeline(session.id)).toEqual(before.timeline);
+    expect(await t.sessions.note(session.id, 'recording_deleted', { reason: 'consent_declined' }, { attempt: 2, workerId: 'worker-b' })).toBe(true);
+    expect((await t.sessions.timeline(session.id)).at(-1)).toMatchObject({ attempt: 2, code: 'recording_deleted' });
+
     // Attempt 2's own bot, and callers that act on whatever attempt is current, still move it.
     await t.sessions.transition(session.id, 'recording', { code: 'admitted', fence: { attempt: 2, workerId: 'worker-b' } });
     await t.sessions.transition(session.id, 'failed', { code: 'stopped_by_operator', endCode: 'stopped_by_operator' });
