@@ -67,6 +67,10 @@ interface Processed {
 /** A message is decided again when another process changed its meeting meanwhile; this often, then it fails. */
 const MAX_ATTEMPTS = 5;
 
+/** A message still `received` this long after it arrived was cut off by a stop or crash, not still being read. */
+const INTERRUPTED_AFTER_MS = 10 * 60_000;
+const INTERRUPTED = 'interrupted: Quorum stopped while reading this message; nothing of it was applied. The sending server retries undelivered mail; or reprocess it.';
+
 /** iTIP methods that carry an attendee's answer, not an invite: nothing to record. */
 const NOT_INVITES = new Set(['REPLY', 'COUNTER', 'DECLINECOUNTER', 'REFRESH']);
 
@@ -178,6 +182,18 @@ export class InboundMail {
   /** Plans the occurrences of recurring meetings that the planning horizon has reached since they arrived. */
   extendSeries(now: Date = this.deps.now?.() ?? new Date()): Promise<ExtensionResult> {
     return extendSeries(this.deps, this.group, this.meetingLocks, now);
+  }
+
+  /**
+   * Messages whose reading a stop or crash cut off stay `received` forever otherwise: they end `failed`, saying so.
+   * Nothing was applied for them (a message's writes commit with its outcome) and nothing is lost: the sending
+   * server got no 250 and sends again, and an operator can reprocess the stored mail.
+   */
+  async failInterrupted(now: Date = this.deps.now?.() ?? new Date()): Promise<string[]> {
+    const before = new Date(now.getTime() - INTERRUPTED_AFTER_MS);
+    const ids = await this.deps.store.failInterrupted(before, INTERRUPTED);
+    if (ids.length > 0) this.deps.log.warn({ messages: ids }, `${ids.length} message(s) cut off while being read were marked failed`);
+    return ids;
   }
 
   /** Waits for replies still being sent (shutdown, tests). */

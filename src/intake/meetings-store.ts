@@ -177,6 +177,21 @@ export class MeetingsStore {
       .execute();
   }
 
+  /**
+   * Ends as `failed` with `error` the messages still `received` that arrived before `before`: their reading was
+   * cut off by a stop or crash (a message is read in well under a second). Returns their ids.
+   */
+  async failInterrupted(before: Date, error: string): Promise<string[]> {
+    const rows = await this.db
+      .updateTable('inbound_messages')
+      .set({ status: 'failed', error, updated_at: now() })
+      .where('status', '=', 'received')
+      .where('received_at', '<', before.toISOString())
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async message(id: string): Promise<InboundMessage | undefined> {
     const row = await this.db.selectFrom('inbound_messages').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;

@@ -76,8 +76,13 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
         log,
       })
     : undefined;
-  // Where mail arrives, recurring meetings are kept planned as the horizon moves on.
-  const extension = options.smtp ? startSeriesExtension(() => inbound.extendSeries(), new AccountLeases(deps.db), log) : undefined;
+  // Where mail arrives, recurring meetings are kept planned as the horizon moves on, and (at start, then with each
+  // extension) messages a crash cut off are closed.
+  const housekeeping = async () => {
+    await inbound.failInterrupted().catch((error: unknown) => log.error({ err: error }, 'closing interrupted messages failed'));
+    return inbound.extendSeries();
+  };
+  const extension = options.smtp ? startSeriesExtension(housekeeping, new AccountLeases(deps.db), log) : undefined;
   return {
     inbound,
     meetings,

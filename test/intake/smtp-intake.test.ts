@@ -263,6 +263,21 @@ describe('invites by e-mail through SMTP', () => {
     expect((await quorum.intake.meetings.message(garbageId))?.raw.equals(garbage)).toBe(true);
   });
 
+  it('closes a message a crash cut off while it was read as failed, saying so, and it can still be run again', async () => {
+    const spec: InviteSpec = { uid: 'cut-off-1', start: inMs(2 * DAY), organizer: 'ada@acme.example', link: meetLink('cut-offx-mid'), summary: 'Cut off' };
+    const raw = await signMessage(inviteMail(spec, { from: 'ada@acme.example', to: ASSISTANT }), acmeKey);
+    // Stored raw, then the process stopped before reading it: it is left `received`.
+    const id = await quorum.intake.meetings.saveRaw({ transport: 'smtp', raw, recipients: [ASSISTANT], mailFrom: 'ada@acme.example' });
+    // Minutes later a message may still be in the reader's hands: left alone.
+    expect(await quorum.intake.inbound.failInterrupted(new Date(Date.now() + 60_000))).not.toContain(id);
+    expect((await quorum.intake.meetings.message(id))?.status).toBe('received');
+    expect(await quorum.intake.inbound.failInterrupted(new Date(Date.now() + 11 * 60_000))).toContain(id);
+    expect(await quorum.intake.meetings.message(id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted: Quorum stopped while reading/) });
+    expect(await sessionsOf('cut-off-1')).toEqual([]);
+    expect((await quorum.intake.inbound.reprocess(id))?.status).toBe('processed');
+    expect(await sessionsOf('cut-off-1')).toMatchObject([{ state: 'scheduled' }]);
+  });
+
   it('refuses unknown recipients and oversized mail; the retired address is answered with the unique one', async () => {
     await expect(sendSmtp(port, { from: 'ada@acme.example', to: ['nobody@acme.example'] }, 'Subject: x\r\n\r\nx')).rejects.toThrow(/550|no such assistant/);
     await send({ uid: 'retired-1', start: inMs(2 * DAY), organizer: 'ada@acme.example', link: meetLink('ret-ired-aaa'), summary: 'To the retired address' }, { from: 'ada@acme.example', to: RETIRED });
