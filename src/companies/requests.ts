@@ -93,7 +93,7 @@ export class RequestDecider {
   constructor(private readonly deps: RequestDeciderDeps) {}
 
   /** The meeting a request describes, with every conference link found the way intake finds them. */
-  async meetingOf(body: RequestBody, now: Date, consentBaseUrl?: string): Promise<MeetingFacts> {
+  async meetingOf(body: RequestBody, now: Date, companyId: string, consentBaseUrl?: string): Promise<MeetingFacts> {
     // The address this request came in on (where the API issues links) and every other base of ours.
     const options = { consentBaseUrls: [...(consentBaseUrl ? [consentBaseUrl] : []), ...(this.deps.consentBases?.() ?? [])] };
     let found: DetectedLink[];
@@ -118,14 +118,14 @@ export class RequestDecider {
       if (found.length === 0) found = [{ url, source: 'structured' }];
       meeting = { attendees: [], ...(body.title ? { title: body.title } : {}), ...timesOf(body, now), cancelled: false };
     }
-    const links = await Promise.all(found.map((link) => eligibilityLink(link, this.deps.consentLink)));
+    const links = await Promise.all(found.map((link) => eligibilityLink(link, this.deps.consentLink, companyId)));
     return { ...meeting, links };
   }
 
   /** Runs the check for a request to a known company; the decision carries its request for the join-time check. */
   async decide(input: DecideInput): Promise<{ decision: Decision; requester?: string }> {
     const requester = requesterOf(input.body, input.admin);
-    const meeting = await this.meetingOf(input.body, input.now, input.consentBaseUrl);
+    const meeting = await this.meetingOf(input.body, input.now, input.company.id, input.consentBaseUrl);
     const facts: EligibilityFacts = {
       path: 'manual',
       now: input.now,

@@ -86,10 +86,10 @@ function externalRule(ctx: Context, enforced: boolean): Evaluation {
     const message = external.length === 0 ? 'No consent link of another company is in the invite.' : 'A usable link of this company is in the invite.';
     return pass('consent_link_external', message);
   }
-  const owners = external.map((link) => link.consent?.companyId ?? 'another vendor').join(', ');
+  // The owner is not named: which other company (or vendor) a link belongs to is not the asker's to learn.
   return fail(
     'consent_link_external',
-    `The consent-enabled link ${external[0]?.url ?? ''} belongs to an external company (${owners}); Quorum does not join through another company's consent page. Use a consent link of ${ctx.company?.name ?? 'your company'}.`,
+    `The consent-enabled link ${external[0]?.url ?? ''} belongs to an external company; Quorum does not join through another company's consent page. Use a consent link of ${ctx.company?.name ?? 'your company'}.`,
   );
 }
 

@@ -73,11 +73,16 @@ export function companySettingsOf(company: Company): CompanySettings {
   return parsed.data;
 }
 
-export async function eligibilityLink(link: DetectedLink, resolve: EligibilityPlannerOptions['consentLink']): Promise<EligibilityLink> {
+/**
+ * A detected link as the check sees it, for the company deciding (`companyId`). Another company's consent link is
+ * only "external": its owner and the meeting behind its consent page are not the asker's to learn (the Decision
+ * is shown to them, and the meeting's own link would let anyone skip that company's consent page).
+ */
+export async function eligibilityLink(link: DetectedLink, resolve: EligibilityPlannerOptions['consentLink'], companyId: string | undefined): Promise<EligibilityLink> {
   const base: EligibilityLink = { url: link.url, source: link.source };
   if (link.consentToken !== undefined) {
     const consent = await resolve?.(link.consentToken);
-    return consent ? { ...base, consent } : { ...base, externalConsent: true };
+    return consent && companyId !== undefined && consent.companyId === companyId ? { ...base, consent } : { ...base, externalConsent: true };
   }
   return {
     ...base,
@@ -102,7 +107,8 @@ export function eligibilityPlanner(options: EligibilityPlannerOptions): IntakePl
         const all = (await options.companies.list()).map(companySettingsOf);
         companyForRetired = all.find((candidate) => candidate.emailDomains.some((d) => d.toLowerCase() === domain));
       }
-      const links = await Promise.all(facts.meeting.links.map((link) => eligibilityLink(link, options.consentLink)));
+      const deciding = company?.id ?? companyForRetired?.id;
+      const links = await Promise.all(facts.meeting.links.map((link) => eligibilityLink(link, options.consentLink, deciding)));
       const eligibilityFacts: EligibilityFacts = {
         path: 'manual',
         now: facts.now,

@@ -74,7 +74,10 @@ describe('consent links in eligibility', () => {
   });
 
   it('consent_link_external: another tenant’s link, another vendor’s consent page, a forged token', async () => {
-    expect(codes(await decide(`Join: ${base}/c/${tokens.globex}`))).toContain('consent_link_external');
+    const globex = await decide(`Join: ${base}/c/${tokens.globex}`);
+    expect(codes(globex)).toContain('consent_link_external');
+    // The Decision is shown to the asker: neither the other company nor the meeting behind its consent page is in it.
+    expect(JSON.stringify(globex)).not.toMatch(/globex|glo-bexx-com/i);
     expect(codes(await decide('Join: https://join.gong.io/acme/eve'))).toContain('consent_link_external');
     expect(codes(await decide(`Join: ${base}/c/${'Z'.repeat(43)}`))).toContain('consent_link_external');
   });
