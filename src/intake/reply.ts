@@ -30,17 +30,33 @@ export function relayReplier(relayUrl: string, log: Logger): Replier {
   });
   return {
     async send(mail) {
+      const to = singleAddress(mail.to);
       await transport.sendMail({
+        // The envelope is pinned: a header value the invite sender shaped never adds a recipient.
+        envelope: { from: mail.from, to: [to] },
         from: mail.from,
-        to: mail.to,
+        to,
         subject: mail.subject,
         text: mail.text,
-        ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo, references: mail.inReplyTo } : {}),
+        ...(mail.inReplyTo ? { inReplyTo: oneLine(mail.inReplyTo), references: oneLine(mail.inReplyTo) } : {}),
         headers: { 'Auto-Submitted': 'auto-replied' },
       });
       log.info({ to: mail.to, subject: mail.subject }, 'reply sent');
     },
   };
+}
+
+/** One bare address, or an error: the recipient comes from the invite (its sender or organizer), never a list. */
+export function singleAddress(value: string): string {
+  const address = value.trim();
+  if (!/^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/.test(address)) throw new Error('the reply recipient is not one e-mail address; no reply sent');
+  return address;
+}
+
+/** Header text from the invite (its subject) on one line, without control characters. */
+function oneLine(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
 /** What the reply reports: the outcome of one inbound message. */
@@ -101,7 +117,7 @@ function eventLines(event: EventOutcome): string[] {
 
 /** The reply's text: what will be recorded (when, which provider), or why not and what to change. */
 export function composeReply(input: ReplyInput): { subject: string; text: string } {
-  const subject = `Re: ${input.subject ?? 'your invite'}`.slice(0, 250);
+  const subject = `Re: ${oneLine(input.subject ?? '') || 'your invite'}`.slice(0, 250);
   if (input.rejection) {
     const text = [`Quorum could not use this invite (${input.rejection.code}).`, '', input.rejection.message, ''].join('\n');
     return { subject, text };

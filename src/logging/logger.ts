@@ -22,6 +22,33 @@ export const redactPaths = [
   'req.headers.authorization',
 ];
 
+/**
+ * Key names whose values are secrets at any depth: the fixed paths above stop two levels down and miss names like
+ * `clientSecret` or `sdkKey` inside a logged settings object or an error's own properties.
+ */
+const secretKey = /password|passwd|passphrase|secret|authorization|cookie|credential|token$|(?:api|sdk|private|access|signing)_?key$/i;
+/** Token-like query parameters inside logged strings (URLs with `?token=`, Zoom's `download_token`). */
+const secretParam = /([?&](?:token|access_token|download_token)=)[^&#\s"']+/gi;
+const censor = '[redacted]';
+const maxDepth = 12;
+
+/**
+ * A copy of a logged object with every secret-named key censored, however deep: errors are serialized first (so
+ * their own properties are walked too) and strings lose token-like query parameters. Runs before pino's
+ * serializers and fixed-path redaction, which still apply.
+ */
+export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return value.includes('=') ? value.replace(secretParam, `$1${censor}`) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= maxDepth || seen.has(value)) return '[omitted]';
+  seen.add(value);
+  if (value instanceof Error) return redactDeep(pino.stdSerializers.err(value), depth + 1, seen);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1, seen));
+  if (value instanceof Date || Buffer.isBuffer(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return Object.fromEntries(entries.map(([key, child]) => [key, secretKey.test(key) && child !== undefined && child !== null ? censor : redactDeep(child, depth + 1, seen)]));
+}
+
 export interface LoggerOptions {
   level: LevelWithSilent;
   /** Extra destinations, e.g. the session log sink, which receives every line at debug level and up. */
@@ -40,7 +67,8 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: 'debug',
       base: undefined,
-      redact: { paths: redactPaths, censor: '[redacted]' },
+      redact: { paths: redactPaths, censor },
+      formatters: { log: (object) => redactDeep(object) as Record<string, unknown> },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     pino.multistream(consoleOff ? streams.slice(1) : streams),

@@ -23,6 +23,12 @@ const listQuery = z.object({
 });
 const actionBody = z.object({ reason: z.string().max(1000).optional() }).strict().optional();
 const idParams = z.object({ id: z.string().min(1) });
+const artifactHeaders = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "sandbox; default-src 'none'",
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'private, no-store',
+};
 
 export function sessionRoutes(app: FastifyInstance, deps: ApiDeps & { consent?: Consent }): void {
   app.get('/v1/sessions', async (request) => {
@@ -53,7 +59,14 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps & { consent?: 
     // Zoom cloud files (video, transcript, chat, other, and M4A audio) keep Zoom's formats.
     const zoomAudio = artifact.path.endsWith('.m4a') ? 'audio/mp4' : 'audio/webm';
     const type = { audio: zoomAudio, screenshot: 'image/png', html: 'text/plain; charset=utf-8', video: 'video/mp4', transcript: 'text/vtt; charset=utf-8', chat: 'text/plain; charset=utf-8', other: 'application/octet-stream' }[artifact.kind];
-    return reply.type(type).header('content-disposition', `inline; filename="${basename(artifact.path)}"`).send(createReadStream(artifact.path));
+    // Served from the console's origin with the token in the URL: the browser must never run a file as a page
+    // (a saved provider page, a tenant's Zoom upload), so no sniffing and a sandbox with nothing allowed.
+    const name = basename(artifact.path).replace(/[^A-Za-z0-9._-]/g, '_');
+    return reply
+      .type(type ?? 'application/octet-stream')
+      .headers(artifactHeaders)
+      .header('content-disposition', `inline; filename="${name}"`)
+      .send(createReadStream(artifact.path));
   });
 
   app.post('/v1/sessions/:id/retry', async (request, reply) => {
