@@ -124,9 +124,11 @@ export class InboundMail {
   private async handle(id: string, mail: ReceivedMail, started: number): Promise<InboundResult> {
     let result: InboundResult;
     let parsed: ParsedInviteEmail | undefined;
+    let authenticated = false;
     try {
       const now = this.deps.now?.() ?? new Date();
       const read = await this.reader.read(mail.raw, { horizonDays: this.deps.horizonDays, now, maxBytes: this.deps.maxBytes }, mail.envelope);
+      authenticated = !('failure' in read.auth) && read.auth.authenticated;
       ({ result, parsed } = await this.applyRead(id, mail, read, now));
     } catch (error) {
       this.deps.log.error({ err: error, messageId: id }, 'inbound mail failed');
@@ -136,7 +138,7 @@ export class InboundMail {
       await this.deps.store.finishMessage(id, { status: 'failed', ...headersOf(mail.raw, undefined), error: failure }).catch(() => undefined);
     }
     this.count(mail.transport, result, (performance.now() - started) / 1000);
-    this.track(this.reply(mail, result, parsed));
+    this.track(this.reply(mail, result, parsed, authenticated));
     return result;
   }
 
@@ -261,13 +263,19 @@ export class InboundMail {
     return '';
   }
 
-  private async reply(mail: ReceivedMail, result: InboundResult, parsed: ParsedInviteEmail | undefined): Promise<void> {
+  private async reply(mail: ReceivedMail, result: InboundResult, parsed: ParsedInviteEmail | undefined, authenticated: boolean): Promise<void> {
     const replier = this.deps.replier;
     const headers = headersOf(mail.raw, parsed);
     const to = result.requester || headers.from || mail.envelope.mailFrom;
     if (!replier || !to || (await this.knows(to)) || autoSubmitted(mail.raw)) return;
     const address = result.assistantAddress ?? mail.envelope.recipients[0];
     const company = address ? await this.deps.companies.byAssistantAddress(address) : undefined;
+    // A sender that did not authenticate may be forged: answering an outside address would mail a stranger
+    // (backscatter). The company's own people are still told, since a forged request in their name is news to them.
+    if (!authenticated && !ownDomain(company?.settings.emailDomains, to)) {
+      this.deps.log.info({ messageId: result.id }, 'no reply: the sender did not authenticate and is outside the company');
+      return;
+    }
     const { subject: originalSubject, messageId: inReplyTo } = headers;
     const { subject, text } = composeReply({ ...(originalSubject ? { subject: originalSubject } : {}), ...(result.rejection ? { rejection: result.rejection } : {}), events: result.events });
     try {
@@ -281,6 +289,13 @@ export class InboundMail {
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise));
   }
+}
+
+/** Whether `address` is at one of the company's e-mail domains (or a subdomain of one). */
+function ownDomain(domains: unknown, address: string): boolean {
+  const domain = address.split('@').pop()?.toLowerCase() ?? '';
+  if (!Array.isArray(domains)) return false;
+  return domains.some((own) => typeof own === 'string' && (domain === own.toLowerCase() || domain.endsWith(`.${own.toLowerCase()}`)));
 }
 
 /**

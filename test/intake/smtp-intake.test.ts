@@ -184,7 +184,7 @@ describe('invites by e-mail through SMTP', () => {
     expect(outsider.map((mail) => mail.text).join('\n')).toContain('did not come from the meeting\'s organizer');
   });
 
-  it('a spoofed From (DMARC fail) schedules nothing, stores no meeting and is answered with sender_not_authenticated', async () => {
+  it('a spoofed From (DMARC fail) schedules nothing, stores no meeting and is answered with sender_not_authenticated only inside the company', async () => {
     const start = inMs(2 * DAY);
     const unsigned = await send({ uid: 'spoof-1', start, organizer: 'ada@acme.example', link: meetLink('spo-ofed-aaa'), summary: 'Spoofed one' }, { from: 'ada@acme.example', sign: false });
     expect(unsigned).toMatch(/^250/);
@@ -193,6 +193,10 @@ describe('invites by e-mail through SMTP', () => {
     expect(await quorum.intake.meetings.meetings('acme', 'spoof-2')).toHaveLength(0);
     const reply = await replyTo('ada@acme.example', /Spoofed two/);
     expect(reply.text).toContain('sender_not_authenticated');
+    // A forged outside sender is not answered: the reply would go to whoever was impersonated (backscatter).
+    await send({ uid: 'spoof-3', start, organizer: 'mallory@elsewhere.example', link: meetLink('spo-ofed-ccc'), summary: 'Spoofed three' }, { from: 'victim@elsewhere.example', sign: false });
+    await quorum.intake.inbound.drain();
+    expect(sink.mails.filter((mail) => JSON.stringify(mail.to).includes('elsewhere.example'))).toEqual([]);
     // A spoofed CANCEL of a real meeting changes nothing.
     await send({ uid: 'direct-1', sequence: 5, method: 'CANCEL', start, organizer: 'ada@acme.example' }, { from: 'ada@acme.example', sign: false });
     expect((await sessionsOf('direct-1'))[0]?.state).toBe('scheduled');
