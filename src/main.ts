@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { BrowserPool } from '../providers/browser/pool.js';
 import { startSimulator, type Simulator } from '../test/sim/index.js';
+import { adminTokenFor } from './admin-token.js';
 import { buildApp } from './api/app.js';
 import type { LiveBus } from './bus.js';
 import { settingsCipherFor } from './companies/secrets.js';
@@ -77,7 +76,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   const artifacts = new ArtifactStore(store.db, join(dataDir, 'artifacts'));
   const companies = new CompanyStore(store.db, settingsCipherFor(config.QUORUM_SECRETS_KEY, dataDir));
   if (!(await companies.get(defaultCompany.id))) await companies.put(defaultCompany);
-  const { token: adminToken, created: adminTokenCreated } = adminTokenFor(config, dataDir);
+  const { token: adminToken, created: adminTokenCreated } = adminTokenFor(config.QUORUM_ADMIN_TOKEN, dataDir);
 
   const simulator = config.QUORUM_SIMULATE
     ? await startSimulator({ chromiumPath: config.CHROMIUM_PATH, log: logger.child({ component: 'sim' }) })
@@ -188,17 +187,3 @@ function botSettings(config: Config, companies: CompanyStore) {
   };
 }
 
-/** The admin token: from the setting, else the one generated on first start and kept in the data directory. */
-function adminTokenFor(config: Config, dataDir: string): { token: string; created: boolean } {
-  if (config.QUORUM_ADMIN_TOKEN) return { token: config.QUORUM_ADMIN_TOKEN, created: false };
-  const file = adminTokenFile(dataDir);
-  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), created: false };
-  mkdirSync(dataDir, { recursive: true });
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return { token, created: true };
-}
-
-export function adminTokenFile(dataDir: string): string {
-  return join(resolve(dataDir), 'admin-token');
-}

@@ -1,35 +1,46 @@
-import type { Command } from 'commander';
-import type { LogLine } from '../logging/session-log.js';
+import { Option, type Command } from 'commander';
+import { providerIds } from '../eligibility/settings.js';
+import { levelNumbers, type LogLine } from '../logging/session-log.js';
 import type { Session, TimelineEvent } from '../sessions/session.js';
-import { isEnded } from '../sessions/states.js';
-import type { ApiClient } from './client.js';
+import { isEnded, sessionStates } from '../sessions/states.js';
+import { ApiError, type ApiClient } from './client.js';
+import { CliError, withAdvice } from './errors.js';
 import { formatEvent, formatLogLine, formatSessionRow, print } from './format.js';
+import { isoTime, meetingUrl, positiveInt } from './options.js';
 
 export type ClientFactory = () => ApiClient;
 
 /** The commands that talk to a running Quorum over its HTTP API. */
 export function registerClientCommands(program: Command, client: ClientFactory): void {
   program
-    .command('join <url>')
+    .command('join')
+    .argument('<url>', 'the meeting link, e.g. https://meet.google.com/abc-defg-hij', meetingUrl)
     .description('ask Quorum to record a meeting link (now, or at --at)')
-    .option('--at <iso>', 'meeting start time (ISO 8601); default now')
-    .option('--until <iso>', 'meeting end time (ISO 8601); default one hour after the start')
+    .option('--at <iso>', 'meeting start time (ISO 8601 with a zone, e.g. 2030-01-31T14:00:00Z); default now', isoTime)
+    .option('--until <iso>', 'meeting end time (ISO 8601 with a zone); default one hour after the start', isoTime)
     .option('--company <id>', 'company to record for', 'default')
     .option('--title <title>', 'meeting title')
-    .option('--json', 'machine-readable output')
+    .option('--json', 'machine-readable output (the session)')
     .action(async (url: string, opts: { at?: string; until?: string; company: string; title?: string; json?: boolean }) => {
       const body = { meetingUrl: url, startsAt: opts.at, endsAt: opts.until, title: opts.title };
-      const { session } = await client().request<{ session: Session }>('POST', `/v1/companies/${encodeURIComponent(opts.company)}/recording-requests`, body);
-      print(session, Boolean(opts.json), () => `scheduled session ${session.id}: the bot joins at ${session.joinAt}`);
+      const path = `/v1/companies/${encodeURIComponent(opts.company)}/recording-requests`;
+      const { session, existing } = await client()
+        .request<{ session: Session; existing?: boolean }>('POST', path, body)
+        .catch((error: unknown) => Promise.reject(withHint(error, { 422: `\`quorum explain ${url}${opts.company === 'default' ? '' : ` --company ${opts.company}`}\` shows every rule and what to change` })));
+      print(session, Boolean(opts.json), () =>
+        existing
+          ? `session ${session.id} is already planned for this meeting (${session.state}): the bot joins at ${session.joinAt}`
+          : `scheduled session ${session.id}: the bot joins at ${session.joinAt}`,
+      );
     });
 
   program
     .command('sessions')
     .description('list sessions, newest first')
-    .option('--state <state>')
-    .option('--provider <provider>')
-    .option('--company <id>')
-    .option('--limit <n>', 'how many', '50')
+    .addOption(new Option('--state <state>', 'only sessions in this state').choices(sessionStates))
+    .addOption(new Option('--provider <provider>', 'only meetings of this provider').choices(providerIds))
+    .option('--company <id>', 'only sessions of this company')
+    .option('--limit <n>', 'how many', positiveInt, '50')
     .option('--json', 'machine-readable output')
     .action(async (opts: { state?: string; provider?: string; company?: string; limit: string; json?: boolean }) => {
       const query = new URLSearchParams({ limit: opts.limit });
@@ -58,7 +69,9 @@ export function registerClientCommands(program: Command, client: ClientFactory):
       .option('--reason <text>', 'written to the session timeline')
       .option('--json', 'machine-readable output')
       .action(async (id: string, opts: { reason?: string; json?: boolean }) => {
-        const { session } = await client().request<{ session: Session }>('POST', `/v1/sessions/${encodeURIComponent(id)}/${action}`, { reason: opts.reason });
+        const { session } = await client()
+          .request<{ session: Session }>('POST', `/v1/sessions/${encodeURIComponent(id)}/${action}`, { reason: opts.reason })
+          .catch((error: unknown) => Promise.reject(withHint(error, { 409: conflictHints[action](id) })));
         print(session, Boolean(opts.json), () => `${action} accepted: session ${session.id} is ${session.state} (attempt ${session.attempt})`);
       });
   }
@@ -67,7 +80,7 @@ export function registerClientCommands(program: Command, client: ClientFactory):
     .command('logs <id>')
     .description("a session's log lines, all of them (fetched page by page); --follow then streams new ones until the session ends")
     .option('--follow', 'keep streaming')
-    .option('--level <level>', 'minimum level: debug, info, warn, error')
+    .addOption(new Option('--level <level>', 'minimum level').choices(Object.keys(levelNumbers)))
     .option('--json', 'one JSON line per log line')
     .action(async (id: string, opts: { follow?: boolean; level?: string; json?: boolean }) => {
       const api = client();
@@ -76,6 +89,19 @@ export function registerClientCommands(program: Command, client: ClientFactory):
       const lastId = await printHistory(api, id, levelQuery, show);
       if (opts.follow) await followUntilEnded(api, id, levelQuery, lastId, (line) => void show(line));
     });
+}
+
+/** What to do when retry or stop does not fit the session's state (the API answers 409). */
+const conflictHints = {
+  retry: (id: string) => `to start over, stop it first (\`quorum stop ${id}\`), then retry`,
+  stop: (id: string) => `nothing to stop; \`quorum retry ${id}\` starts a new attempt`,
+};
+
+/** Adds what to do to an API error of one of the given statuses; other errors pass unchanged. */
+function withHint(error: unknown, byStatus: Record<number, string>): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const advice = byStatus[error.status];
+  return advice ? new ApiError(error.status, withAdvice(error.message, advice), error.code, error.details) : error;
 }
 
 /** Lines per request when printing a session's history. */
@@ -114,6 +140,8 @@ async function followUntilEnded(api: ApiClient, id: string, levelQuery: string, 
       })
       .catch(() => undefined);
   }, 2000);
-  await stream;
-  clearInterval(watcher);
+  await stream.finally(() => clearInterval(watcher));
+  // The server closed the stream before the session ended (it stopped or restarted): not the end of the log.
+  const { session } = await api.request<{ session: Session }>('GET', path);
+  if (!isEnded(session.state)) throw new CliError(`Quorum at ${api.baseUrl} closed the live log stream while session ${id} is ${session.state}; run \`quorum logs ${id} --follow\` again`, 'stream_closed');
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topics } from '../bus.js';
@@ -15,12 +15,16 @@ import type { SessionChange } from '../sessions/session-store.js';
 import type { Session } from '../sessions/session.js';
 import { isEnded } from '../sessions/states.js';
 import type { SimEvent } from '../../test/sim/index.js';
+import { demoProviders } from './demo-providers.js';
+import { CliError } from './errors.js';
 import { formatEvent, formatTime } from './format.js';
 
 export interface DemoOptions {
   provider: string;
   json: boolean;
   dataDir?: string;
+  /** Aborted on Ctrl-C: the demo closes Quorum, removes its temporary data and returns 130. */
+  signal?: AbortSignal;
   /** Where the human lines and the JSON summary go; default stdout. */
   out?: (text: string) => void;
 }
@@ -42,7 +46,7 @@ interface DemoResult {
   permission: { requestedAt: string; answer: 'granted' | 'denied' | null; answeredAt: string | null } | null;
 }
 
-export const demoProviders = ['meet', 'teams', 'webex', 'zoom'] as const;
+export { demoProviders };
 const demoDomain = 'acme.example';
 const demoAssistant = `assistant@${demoDomain}`;
 const demoRequester = `ada@${demoDomain}`;
@@ -56,8 +60,27 @@ const cloudCompany = { id: 'acme-cloud', assistant: `recordings@${demoDomain}`, 
 export async function runDemo(options: DemoOptions): Promise<number> {
   const providers = options.provider === 'all' ? [...demoProviders] : [options.provider];
   const unknown = providers.filter((p) => !(demoProviders as readonly string[]).includes(p));
-  if (unknown.length > 0) throw new Error(`the demo supports ${demoProviders.join(', ')} (or all); got ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new CliError(`the demo supports ${demoProviders.join(', ')} (or all); got ${unknown.join(', ')}`, 'usage');
+  const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'quorum-demo-'));
+  // An interrupted demo leaves no temporary data behind. Playwright's own SIGINT handler ends the process once
+  // its browsers are closed, possibly before quorum.close() returns, so the removal also runs in the exit hook.
+  const removeInterrupted = () => {
+    if (temporary && options.signal?.aborted) rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', removeInterrupted);
+  try {
+    return await demoIn(dataDir, providers, options);
+  } catch (error) {
+    if (options.signal?.aborted) return 130;
+    throw error;
+  } finally {
+    process.off('exit', removeInterrupted);
+    removeInterrupted();
+  }
+}
+
+async function demoIn(dataDir: string, providers: string[], options: DemoOptions): Promise<number> {
   const config = loadConfig(process.env, {
     QUORUM_DATA_DIR: dataDir,
     QUORUM_HTTP_PORT: 0,
@@ -67,8 +90,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     QUORUM_ALONE_TIMEOUT_SECONDS: 5,
   });
   const out = options.out ?? ((text: string) => void process.stdout.write(text));
+  const { signal } = options;
+  // After an interrupt the bots are torn down: their "crashes" are not news.
   const say = (line: string) => {
-    if (!options.json) out(`${line}\n`);
+    if (!options.json && !signal?.aborted) out(`${line}\n`);
   };
   say(`Quorum demo: data in ${dataDir}`);
   // The demo company's domain signs its mail with this key; Quorum's DNS answers come from a local table.
@@ -81,14 +106,25 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     say(`Quorum API on ${quorum.url}; SMTP on 127.0.0.1:${quorum.intake.smtp?.port ?? '?'}; simulator on 127.0.0.1:${quorum.simulator?.httpsPort ?? '?'}`);
     const results: DemoResult[] = [];
     for (const provider of providers) {
-      results.push(await demoOne(quorum, provider, say, dkim));
-      if (provider === 'zoom') results.push(await demoZoomCloud(quorum, say, dkim));
+      results.push(await untilAborted(demoOne(quorum, provider, say, dkim), signal));
+      if (provider === 'zoom') results.push(await untilAborted(demoZoomCloud(quorum, say, dkim), signal));
     }
     if (options.json) out(`${JSON.stringify({ dataDir, results }, null, 2)}\n`);
     return results.every((r) => r.recorded) ? 0 : 1;
   } finally {
     await quorum.close();
   }
+}
+
+/** The work's result, or a rejection as soon as `signal` aborts (the caller then closes what the work uses). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CliError('the demo was interrupted', 'interrupted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 const demoSpeakers = [{ name: 'Ada Lovelace' }, { name: 'Grace Hopper', leaveAfterMs: 12_000 }];

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Decision } from '../eligibility/check.js';
 import type { ApiClient } from './client.js';
+import { CliError } from './errors.js';
 import { print } from './format.js';
+import { isHttpUrl, isoTime } from './options.js';
 
 /** The human form of a Decision: the verdict, what to change, then every rule with its outcome. */
 export function formatDecision(decision: Decision): string {
@@ -17,21 +19,37 @@ export function formatDecision(decision: Decision): string {
   return [head, ...join, ...(reasons.length > 0 ? ['', 'to change:', ...reasons] : []), '', 'checks:', ...checks].join('\n');
 }
 
-/** A meeting URL, or an .ics file (any existing file is read as iCalendar text). */
-function requestSource(target: string): { meetingUrl: string } | { ics: string } {
-  if (existsSync(target)) return { ics: readFileSync(target, 'utf8') };
-  return { meetingUrl: target };
+/** A meeting URL, or an .ics file (an existing file is read as iCalendar text); anything else is a usage error. */
+export function requestSource(target: string): { meetingUrl: string } | { ics: string } {
+  if (existsSync(target)) return { ics: readCalendar(target) };
+  if (isHttpUrl(target)) return { meetingUrl: target };
+  const what = /\.ics$/i.test(target) ? `no such file: ${target}` : `${target} is neither a file nor a meeting URL`;
+  throw new CliError(`${what}; give an .ics file or a meeting link such as https://meet.google.com/abc-defg-hij`, 'usage');
+}
+
+function readCalendar(path: string): string {
+  if (statSync(path).isDirectory()) throw new CliError(`${path} is a directory; give an .ics file or a meeting URL`, 'usage');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`, 'usage');
+  }
+  // The API would say the same, but about a field the operator never typed.
+  if (!/BEGIN:VCALENDAR/i.test(text)) throw new CliError(`${path} is not an iCalendar file (no BEGIN:VCALENDAR line); export the invite as .ics`, 'usage');
+  return text;
 }
 
 /** `quorum explain <url|file.ics>`: the Decision a request would get, through `POST /v1/explain` (nothing is stored). */
 export function registerExplainCommand(program: Command, client: () => ApiClient): void {
   program
-    .command('explain <target>')
+    .command('explain')
+    .argument('<target>', 'a meeting URL or the path of an .ics file')
     .description('why a meeting would (not) be recorded: a meeting URL or an .ics file; stores nothing')
     .option('--company <id>', 'the company the request is for', 'default')
     .option('--requester <email>', 'who asks (omit with the admin token for an operator ad-hoc join)')
-    .option('--at <iso>', 'meeting start (URL only; default now)')
-    .option('--until <iso>', 'meeting end (URL only; default one hour after the start)')
+    .option('--at <iso>', 'meeting start, ISO 8601 with a zone (URL only; default now)', isoTime)
+    .option('--until <iso>', 'meeting end, ISO 8601 with a zone (URL only; default one hour after the start)', isoTime)
     .option('--json', 'machine-readable output')
     .action(async (target: string, opts: { company: string; requester?: string; at?: string; until?: string; json?: boolean }) => {
       const body = { company: opts.company, ...requestSource(target), requesterEmail: opts.requester, startsAt: opts.at, endsAt: opts.until };

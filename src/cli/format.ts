@@ -9,8 +9,16 @@ export function formatTime(iso: string): string {
 
 export function formatLogLine(line: LogLine): string {
   const { msg: _msg, level: _level, time: _time, sessionId: _s, companyId: _c, provider: _p, attempt: _a, ...rest } = line.data;
+  if (rest['err']) rest['err'] = briefError(rest['err']);
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
   return `${formatTime(line.at)} ${(levelNames[line.level] ?? String(line.level)).padEnd(5)} #${line.attempt} ${line.msg}${extra}`;
+}
+
+/** An error in a human log line: its type and message; the stack stays in `--json` (and the API) for bug reports. */
+function briefError(err: unknown): unknown {
+  if (typeof err !== 'object' || err === null) return err;
+  const { type, message } = err as { type?: unknown; message?: unknown };
+  return typeof message === 'string' ? `${typeof type === 'string' ? `${type}: ` : ''}${message}` : err;
 }
 
 export function formatEvent(event: TimelineEvent): string {

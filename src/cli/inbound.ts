@@ -1,9 +1,13 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { EventOutcome } from '../intake/outcomes.js';
 import type { InboundResult } from '../intake/inbound.js';
-import type { MessageSummary } from '../intake/meetings-store.js';
+import type { MessageStatus, MessageSummary } from '../intake/meetings-store.js';
 import type { ClientFactory } from './commands.js';
 import { print } from './format.js';
+import { positiveInt } from './options.js';
+
+/** The statuses `GET /v1/inbound/messages?status` filters by (MessageStatus). */
+const messageStatuses = ['received', 'processed', 'rejected', 'failed'] as const satisfies readonly MessageStatus[];
 
 function messageRow(message: MessageSummary): string {
   const cells = [message.id, message.receivedAt.slice(0, 19).replace('T', ' '), message.status.padEnd(9), message.from ?? message.mailFrom ?? '-', message.subject ?? '-', message.error ?? ''];
@@ -24,8 +28,8 @@ export function registerInboundCommands(program: Command, client: ClientFactory)
   inbound
     .command('list')
     .description('received invite e-mails, newest first')
-    .option('--status <status>', 'received, processed, rejected or failed')
-    .option('--limit <n>', 'how many', '50')
+    .addOption(new Option('--status <status>', 'only messages with this status').choices(messageStatuses))
+    .option('--limit <n>', 'how many', positiveInt, '50')
     .option('--json', 'machine-readable output')
     .action(async (opts: { status?: string; limit: string; json?: boolean }) => {
       const query = new URLSearchParams({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}) });

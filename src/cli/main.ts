@@ -1,24 +1,38 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { pino } from 'pino';
-import { startSimulator } from '../../test/sim/index.js';
+import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
-import { startQuorum } from '../main.js';
-import { ApiClient, ApiError } from './client.js';
+import { ApiClient } from './client.js';
 import { registerClientCommands } from './commands.js';
+import { describeError, explainListenError, reportError, wantsJson } from './errors.js';
 import { registerExplainCommand } from './explain.js';
 import { registerInboundCommands } from './inbound.js';
-import { demoProviders, runDemo } from './demo.js';
+import { demoProviders } from './demo-providers.js';
+import { port } from './options.js';
 
-const program = new Command('quorum').description('Quorum: a self-hosted meeting bot orchestrator').showHelpAfterError();
+// The server side (Fastify, the stores, Playwright, the simulator) loads only for the commands that run it, so a
+// client command like `quorum sessions` starts in a fraction of the time.
+const server = () => import('../main.js');
+
+const json = wantsJson(process.argv.slice(2));
+const program = new Command('quorum').description('Quorum: a self-hosted meeting bot orchestrator');
+// Set before the commands are added: commander copies these to each subcommand when it creates it.
+// With --json a usage error is JSON on stdout too, without the help text around it.
+program.showHelpAfterError(json ? false : '(add --help for usage)').configureOutput({
+  outputError: (text, write) => {
+    if (json) reportError({ code: 'usage', message: text.replace(/^error: /, '').trim() }, true, { stdout: (t) => process.stdout.write(t), stderr: write });
+    else write(text);
+  },
+});
 
 program
   .command('serve')
-  .description('run the API, scheduler and bots (embedded mode: SQLite and an in-process queue)')
+  .description('run the API, SMTP intake, scheduler and bots (embedded mode: SQLite and an in-process queue)')
   .option('--simulate', 'start the provider simulator in this process and point every bot at it')
   .action(async (opts: { simulate?: boolean }) => {
     const config = loadConfig(process.env, opts.simulate ? { QUORUM_SIMULATE: true } : {});
-    const quorum = await startQuorum(config);
+    const ports = { [config.QUORUM_HTTP_PORT]: 'QUORUM_HTTP_PORT', [config.QUORUM_SMTP_PORT]: 'QUORUM_SMTP_PORT' };
+    const { startQuorum } = await server();
+    const quorum = await startQuorum(config).catch((error: unknown) => Promise.reject(explainListenError(error, ports)));
     quorum.logger.info({ url: quorum.url, mode: quorum.mode, dataDir: config.QUORUM_DATA_DIR, simulate: config.QUORUM_SIMULATE }, 'Quorum is serving');
     if (quorum.adminTokenCreated) {
       process.stderr.write(`\nAdmin API token (generated, kept in ${config.QUORUM_DATA_DIR}/admin-token):\n  ${quorum.adminToken}\n\n`);
@@ -43,6 +57,7 @@ program
   .action(async () => {
     const config = loadConfig();
     if (!config.DATABASE_URL || !config.REDIS_URL) throw new ConfigError('quorum worker needs DATABASE_URL and REDIS_URL (the embedded mode runs bots inside `quorum serve`)');
+    const { startQuorum } = await server();
     const quorum = await startQuorum(config, { api: false });
     quorum.logger.info({ mode: quorum.mode }, 'Quorum worker is taking joins from the queue');
     const shutdown = (signal: string) => {
@@ -56,12 +71,16 @@ program
 program
   .command('sim')
   .description('run the provider simulator alone (control API over HTTP, provider pages over HTTPS)')
-  .option('--https-port <port>', 'port for the provider pages', '0')
-  .option('--control-port <port>', 'port for the control API', '0')
-  .action(async (opts: { httpsPort: string; controlPort: string }) => {
+  .option('--https-port <port>', 'port for the provider pages (0: a free one)', port, 0)
+  .option('--control-port <port>', 'port for the control API (0: a free one)', port, 0)
+  .action(async (opts: { httpsPort: number; controlPort: number }) => {
     const config = loadConfig();
+    const [{ pino }, { startSimulator }] = await Promise.all([import('pino'), import('../../test/sim/index.js')]);
     const log = pino({ level: config.QUORUM_LOG_LEVEL });
-    const sim = await startSimulator({ chromiumPath: config.CHROMIUM_PATH, httpsPort: Number(opts.httpsPort), controlPort: Number(opts.controlPort), log });
+    const ports = { [opts.httpsPort]: '--https-port', [opts.controlPort]: '--control-port' };
+    const sim = await startSimulator({ chromiumPath: config.CHROMIUM_PATH, httpsPort: opts.httpsPort, controlPort: opts.controlPort, log }).catch((error: unknown) =>
+      Promise.reject(explainListenError(error, ports)),
+    );
     process.stdout.write(`simulator control API: ${sim.controlUrl}\n`);
     process.stdout.write(`point Quorum's bots at it with:\n  QUORUM_BROWSER_ARGS='${JSON.stringify(sim.chromiumArgs())}'\n`);
     const stop = () => void sim.close().then(() => process.exit(0));
@@ -72,11 +91,24 @@ program
 program
   .command('demo')
   .description('record a simulated meeting end to end: invite → schedule → join → lobby → record → leave')
-  .option('--provider <provider>', `${demoProviders.join(', ')}, or all of them one after the other (zoom: the bot asks the host for recording permission)`, 'meet')
+  .addOption(
+    new Option('--provider <provider>', 'one provider, or all of them one after the other (zoom: the bot asks the host for recording permission)')
+      .choices([...demoProviders, 'all'])
+      .default('meet'),
+  )
   .option('--data-dir <dir>', 'keep the demo data here instead of a temporary folder')
   .option('--json', 'print only a JSON summary')
   .action(async (opts: { provider: string; json?: boolean; dataDir?: string }) => {
-    process.exit(await runDemo({ provider: opts.provider, json: Boolean(opts.json), dataDir: opts.dataDir }));
+    const interrupt = new AbortController();
+    const onSignal = () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      process.stderr.write('\nquorum demo: interrupted; closing the bots, Quorum and the simulator (Ctrl-C again to quit at once)\n');
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const { runDemo } = await import('./demo.js');
+    process.exit(await runDemo({ provider: opts.provider, json: Boolean(opts.json), dataDir: opts.dataDir, signal: interrupt.signal }));
   });
 
 registerClientCommands(program, () => new ApiClient(loadConfig()));
@@ -84,10 +116,6 @@ registerExplainCommand(program, () => new ApiClient(loadConfig()));
 registerInboundCommands(program, () => new ApiClient(loadConfig()));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ApiError) {
-    process.stderr.write(`quorum: ${error.message}\n`);
-  } else {
-    process.stderr.write(`quorum: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+  reportError(describeError(error), json, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
   process.exit(1);
 });
