@@ -146,6 +146,11 @@ export class BrowserPool {
     const browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
+      // Quorum's own shutdown ends its bots (they leave, recordings are kept); Playwright's handlers would kill the
+      // browsers first and exit the process, so every bot would end browser_crashed.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       args: [...baseChromiumArgs, ...extraArgs, `${markerFlag}${id}`],
     });
     browser.on('disconnected', onDisconnected);

@@ -14,7 +14,7 @@ import { startSimulator, type Simulator } from '../sim/index.js';
  * again on the same data directory: nothing planned is lost, and the interrupted session is ended
  * `worker_lost` and retried. The simulator runs in the test process so it outlives the server.
  */
-describe('kill -9 and restart', () => {
+describe('kill -9, SIGTERM and restart', () => {
   let sim: Simulator;
   let env: Record<string, string>;
   let base: string;
@@ -54,7 +54,7 @@ describe('kill -9 and restart', () => {
     await sim.close();
   });
 
-  it('keeps every planned join and retries the interrupted one', async () => {
+  it('keeps every planned join and retries the interrupted one, after a kill -9 and after an orderly SIGTERM', async () => {
     await serve();
     const meeting = await sim.createMeeting('meet', { access: 'open', participants: [{ name: 'Ada' }, { name: 'Grace' }] });
     const now = Date.now();
@@ -85,6 +85,22 @@ describe('kill -9 and restart', () => {
     for (const planned of [soon, later]) {
       expect((await session(planned.id)).session).toMatchObject({ state: 'scheduled', attempt: 1, joinAt: planned.joinAt });
     }
+
+    // An orderly stop (SIGTERM): the bot leaves and keeps what it recorded, the process exits 0, and the next
+    // start joins again. Chromium is Quorum's to close: a browser killed under the bot would end it browser_crashed.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    server?.child.kill('SIGTERM');
+    expect(await server?.exited).toBe(0);
+    await serve();
+    const rejoined = await until('the third attempt to record', async () => {
+      const detail = await session(live.id);
+      return detail.session.attempt === 3 && detail.session.state === 'recording' ? detail : undefined;
+    });
+    expect(rejoined.attempts.map((a) => [a.number, a.endCode])).toEqual([
+      [1, 'worker_lost'],
+      [2, 'worker_lost'],
+      [3, null],
+    ]);
     await call('POST', `/v1/sessions/${live.id}/stop`, { reason: 'test over' });
     const done = await until('the stop', async () => {
       const detail = await session(live.id);
@@ -92,7 +108,7 @@ describe('kill -9 and restart', () => {
     });
     expect(done.endCode).toBe('stopped_by_operator');
     const { artifacts } = await call<{ artifacts: Array<{ kind: string; attempt: number }> }>('GET', `/v1/sessions/${live.id}`);
-    // The killed attempt's streamed audio is kept too, finalized on restart.
-    expect(artifacts.filter((a) => a.kind === 'audio').map((a) => a.attempt)).toEqual([1, 2]);
+    // The killed attempt's streamed audio is kept too, finalized on restart; the stopped one's at its leaving.
+    expect(artifacts.filter((a) => a.kind === 'audio').map((a) => a.attempt)).toEqual([1, 2, 3]);
   });
 });

@@ -70,6 +70,10 @@ export class ParticipantBrowser implements ParticipantPages {
     this.browser ??= chromium.launch({
       executablePath: this.options.chromiumPath,
       headless: true,
+      // The simulator closes its participants itself when its process shuts down.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       args: [
         ...baseChromiumArgs,
         hostResolverRules(this.options.hosts, this.options.httpsPort()),
