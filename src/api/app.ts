@@ -32,7 +32,7 @@ export async function buildApp(deps: ApiDeps & { inbound?: InboundMail; inboundM
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof ValidationError) return reply.code(400).send({ error: 'invalid_request', message: error.message });
     if (error instanceof TenancyError) return reply.code(error.status).send({ error: error.code, message: error.message });
-    if (error instanceof SchedulerError) return reply.code(error.status).send({ error: 'conflict', message: error.message });
+    if (error instanceof SchedulerError) return reply.code(error.status).send({ error: error.status === 404 ? 'not_found' : 'conflict', message: error.message });
     if (error instanceof TransitionError) return reply.code(409).send({ error: 'conflict', message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status < 500) return reply.code(status).send({ error: 'invalid_request', message: (error as Error).message });

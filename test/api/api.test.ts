@@ -85,7 +85,8 @@ describe('HTTP API', () => {
     expect(retried.body.session).toMatchObject({ state: 'scheduled', attempt: 2 });
     expect((await api(quorum, 'POST', `/v1/sessions/${body.session.id}/stop`, { bogus: 1 })).status).toBe(400);
     expect((await api(quorum, 'GET', '/v1/sessions/does-not-exist')).status).toBe(404);
-    expect((await api(quorum, 'POST', '/v1/sessions/does-not-exist/retry', {})).status).toBe(404);
+    expect(await api(quorum, 'POST', '/v1/sessions/does-not-exist/retry', {})).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await api(quorum, 'POST', '/v1/sessions/does-not-exist/stop', {})).toMatchObject({ status: 404, body: { error: 'not_found' } });
   });
 
   it('serves a session log with level and cursor filters', async () => {
