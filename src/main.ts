@@ -24,6 +24,7 @@ import { AccountLeases, SignedInBots } from './scheduler/account-lease.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
+import type { Session } from './sessions/session.js';
 import { SessionStore } from './sessions/session-store.js';
 import type { Store } from './store/database.js';
 import { ZoomCloud, type ZoomCloudOptions } from './zoom/index.js';
@@ -114,29 +115,19 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     workerId,
     cloudRecording: zoomCloud,
     log: logger.child({ component: 'scheduler' }),
-    concurrency: config.QUORUM_CONCURRENCY,
-    leaseSeconds: config.QUORUM_LEASE_SECONDS,
-    backoffSeconds: config.QUORUM_RETRY_BACKOFF_SECONDS,
-    salvage: async (session) => {
-      const artifact = await salvageRecording(artifacts, session);
-      return artifact ? { partialRecording: artifact.id } : {};
-    },
+    ...schedulerTimings(config),
+    salvage: salvageInto(artifacts),
     // A decline recorded since the session was planned cancels it at meeting time, before any bot starts or
     // any cloud recording is awaited; then the eligibility check runs again (settings may have changed).
     gate: async (session) => (await consent.service.beforeJoin(session)) ?? (await tenancy.eligibleAtJoin(session)),
     runBot: (session, signal) => runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
   });
-  await scheduler.start();
-  await zoomCloud.start();
   const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, planner: tenancy.planner, metrics: metrics.intake, consentBases, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
-  const intake = await startIntake(config, intakeDeps, { smtp: options.api !== false });
-  const app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy, zoom: { cloud: zoomCloud, windowSeconds: config.QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS } });
-  const url = options.api === false ? '' : await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
-  consentOrigins.listen(url, config.QUORUM_HTTP_HOST);
-
+  let intake: Intake | undefined;
+  let app: FastifyInstance | undefined;
   const close = async () => {
-    await app.close();
-    await intake.close();
+    await app?.close();
+    await intake?.close();
     await scheduler.close(config.QUORUM_SHUTDOWN_GRACE_SECONDS * 1000);
     await zoomCloud.close();
     await pool.close();
@@ -145,7 +136,33 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     await closeBus();
     await store.close();
   };
+  let url = '';
+  try {
+    // The ports first: a second Quorum started by mistake (its port taken) stops before its scheduler takes any join.
+    intake = await startIntake(config, intakeDeps, { smtp: options.api !== false });
+    app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy, zoom: { cloud: zoomCloud, windowSeconds: config.QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS } });
+    if (options.api !== false) url = await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
+    consentOrigins.listen(url, config.QUORUM_HTTP_HOST);
+    await scheduler.start();
+    await zoomCloud.start();
+  } catch (error) {
+    // What was opened is closed, so a caller that goes on (a test, an embedding program) holds nothing.
+    await close().catch((closing: unknown) => logger.error({ err: closing }, 'closing after a failed start failed'));
+    throw error;
+  }
   return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, store, zoomCloud, close };
+}
+
+function schedulerTimings(config: Config) {
+  return { concurrency: config.QUORUM_CONCURRENCY, leaseSeconds: config.QUORUM_LEASE_SECONDS, backoffSeconds: config.QUORUM_RETRY_BACKOFF_SECONDS };
+}
+
+/** Keeps what a bot whose process died had streamed to disk, as the attempt's partial recording. */
+function salvageInto(artifacts: ArtifactStore) {
+  return async (session: Session) => {
+    const artifact = await salvageRecording(artifacts, session);
+    return artifact ? { partialRecording: artifact.id } : {};
+  };
 }
 
 /** Zoom cloud recordings; its fetches share the scheduler's worker id, so the scheduler renews their leases. */
