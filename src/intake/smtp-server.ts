@@ -76,7 +76,7 @@ export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions
         });
     },
   });
-  server.on('error', (error) => log.warn({ err: error }, 'smtp connection error'));
+  // A failure to listen is the caller's to report (one line naming the port); connection errors come after.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -84,6 +84,7 @@ export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions
       resolve();
     });
   });
+  server.on('error', (error) => log.warn({ err: error }, 'smtp connection error'));
   const port = (server.server.address() as AddressInfo).port;
   log.info({ host: options.host, port, starttls: tls !== undefined }, 'smtp intake listening');
   return {
