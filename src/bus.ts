@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
 export interface LiveBus {
   publish(topic: string, message: unknown): void;
   subscribe(topic: string, listener: (message: unknown) => void): () => void;
+  /** Whether the bus's backing service answers (Redis in the scale-out mode; the in-process bus always does). */
+  reachable?(): Promise<boolean>;
 }
 
 export function createMemoryBus(): LiveBus {

@@ -7,11 +7,20 @@ export interface BullMqOptions {
   name?: string;
   /** How long a running job's lock lasts before Redis thinks its worker died (renewed while it runs). */
   lockMs?: number;
+  /** Connection errors of the queue and the worker (Redis away); they reconnect by themselves. */
+  onError?: (error: unknown) => void;
 }
 
-function connection(redisUrl: string): ConnectionOptions {
-  // Workers block on Redis; BullMQ requires maxRetriesPerRequest null for them.
-  return { url: redisUrl, maxRetriesPerRequest: null } as ConnectionOptions;
+/**
+ * Reconnects within two seconds of Redis coming back: BullMQ's own default backs off to twenty.
+ * `waiting`: a worker's connection blocks on Redis and keeps its commands until Redis is back (BullMQ requires
+ * maxRetriesPerRequest null for it); the queue's commands fail at once while Redis is away, so planning a join
+ * (an API request, an invite mail) never hangs on it: the plan is in the session store, and the scheduler plans
+ * again what the queue does not hold.
+ */
+function connection(redisUrl: string, waiting: boolean): ConnectionOptions {
+  const retryStrategy = (times: number) => Math.min(200 * times, 2000);
+  return { url: redisUrl, maxRetriesPerRequest: null, retryStrategy, ...(waiting ? {} : { enableOfflineQueue: false }) } as ConnectionOptions;
 }
 
 /**
@@ -23,7 +32,9 @@ export class BullMqQueue implements JobQueue {
   private worker: Worker<JoinJob> | undefined;
 
   constructor(private readonly options: BullMqOptions) {
-    this.queue = new Queue<JoinJob>(options.name ?? 'quorum-joins', { connection: connection(options.redisUrl) });
+    this.queue = new Queue<JoinJob>(options.name ?? 'quorum-joins', { connection: connection(options.redisUrl, false) });
+    // Without a listener BullMQ prints every re-emitted connection error to stderr.
+    this.queue.on('error', (error) => options.onError?.(error));
   }
 
   async enqueue(job: JoinJob, options: EnqueueOptions): Promise<void> {
@@ -41,12 +52,12 @@ export class BullMqQueue implements JobQueue {
   work(handler: (job: JoinJob) => Promise<void>, options: WorkOptions): void {
     if (this.worker) throw new Error('queue already has a worker');
     this.worker = new Worker<JoinJob>(this.queue.name, (job: Job<JoinJob>) => handler(job.data), {
-      connection: connection(this.options.redisUrl),
+      connection: connection(this.options.redisUrl, true),
       concurrency: options.concurrency,
       lockDuration: this.options.lockMs ?? 60_000,
     });
-    // Errors are the handler's to report (it owns the session); keep the worker alive on them.
-    this.worker.on('error', () => undefined);
+    // Job errors are the handler's to report (it owns the session); connection errors go to onError.
+    this.worker.on('error', (error) => this.options.onError?.(error));
   }
 
   async holds(key: string): Promise<boolean> {

@@ -55,6 +55,9 @@ export class Scheduler {
   private readonly running = new Map<string, AbortController>();
   private readonly leased = new Map<string, HeldLease>();
   private leaseTimer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  /** Sessions whose bot run ended in an error that could not be written yet (the store was away). */
+  private readonly unended = new Map<string, { attempt: number; error: unknown }>();
   private readonly leaseMs: number;
   private readonly tickMs: number;
   private unsubscribe: (() => void) | undefined;
@@ -78,8 +81,16 @@ export class Scheduler {
     this.leaseTimer.unref();
   }
 
+  /**
+   * Hands a stored plan to the queue. A queue that cannot be reached (Redis away) does not fail the caller: the
+   * plan is durable in the session store, and every tick plans again a join due soon that the queue does not hold.
+   */
   async plan(session: Session): Promise<void> {
-    await this.options.queue.enqueue({ sessionId: session.id, attempt: session.attempt }, { key: jobKey(session), runAt: new Date(session.joinAt) });
+    try {
+      await this.options.queue.enqueue({ sessionId: session.id, attempt: session.attempt }, { key: jobKey(session), runAt: new Date(session.joinAt) });
+    } catch (error) {
+      this.options.log.warn({ err: error, sessionId: session.id, joinAt: session.joinAt }, 'the job queue could not take the planned join; it is planned again before it is due');
+    }
   }
 
   /** An operator retry: always a new attempt of the same session, allowed for any ended session. */
@@ -187,14 +198,26 @@ export class Scheduler {
     const { sessions, log } = this.options;
     try {
       const current = await sessions.get(id);
-      if (!current || isEnded(current.state) || current.attempt !== attempt) return;
+      if (!current || isEnded(current.state) || current.attempt !== attempt) {
+        this.unended.delete(id);
+        return;
+      }
       const reason = error instanceof Error ? error.message : String(error);
       const details = { error: reason };
       const failed = await sessions.transition(id, 'failed', { code: 'failed_outside_run', endCode: 'internal_error', details, fence: { attempt } });
       await this.applyRetry(failed);
+      this.unended.delete(id);
     } catch (again) {
-      log.error({ err: again, sessionId: id }, 'could not end the session after the error');
+      // The store is away (the likely cause of the first error too). This worker renews the leases of every
+      // active session it holds, so nothing else would ever end this one: every tick tries again.
+      log.error({ err: again, sessionId: id }, 'could not end the session after the error; trying again on the next tick');
+      this.unended.set(id, { attempt, error });
     }
+  }
+
+  /** Ends the sessions whose ending failed earlier (see failOutsideRun). */
+  private async endUnended(): Promise<void> {
+    for (const [id, { attempt, error }] of [...this.unended]) await this.failOutsideRun(id, attempt, error);
   }
 
   private gate(session: Session): Promise<Session | undefined> {
@@ -289,26 +312,37 @@ export class Scheduler {
   }
 
   private async tick(): Promise<void> {
+    // A tick that still waits on a store or queue that went away must not be joined by more of them.
+    if (this.ticking) return;
+    this.ticking = true;
     try {
       await this.renewLeases();
+      await this.endUnended();
       await this.recover();
       await this.replanOverdue();
     } catch (error) {
       this.options.log.error({ err: error }, 'lease renewal failed');
+    } finally {
+      this.ticking = false;
     }
   }
 
   /**
-   * Plans again every join still `scheduled` a tick after it was due. The queue can lose a job (Redis restarted
-   * without its data, or the enqueue failed after the session was stored); planning is idempotent by key, and a
-   * job for a session that has moved on does nothing, so a second copy is harmless.
+   * Plans again every join still `scheduled` that is due before the next tick and not in the queue. The queue can
+   * lose a job (Redis restarted without its data, or the enqueue failed after the session was stored); looking a
+   * tick ahead plans it again before it is due rather than a tick late. Planning is idempotent by key, and a job
+   * for a session that has moved on does nothing, so a second copy is harmless.
    */
   private async replanOverdue(): Promise<void> {
-    const overdue = await this.options.sessions.overdue(new Date(Date.now() - this.tickMs));
+    const overdue = await this.options.sessions.overdue(new Date(Date.now() + this.tickMs));
     for (const session of overdue) {
-      // Still in the queue: due and waiting for a free slot, or just taken by a worker.
-      if (this.running.has(session.id) || (await this.options.queue.holds(jobKey(session)))) continue;
-      this.options.log.warn({ sessionId: session.id, joinAt: session.joinAt }, 'planned join was not picked up; planning it again');
+      if (this.running.has(session.id)) continue;
+      // Unanswered while Redis is away (its connection watch says so once): the next tick asks again.
+      const held = await this.options.queue.holds(jobKey(session)).catch(() => undefined);
+      if (held === undefined) return;
+      // Still in the queue: waiting for its time, due and waiting for a free slot, or just taken by a worker.
+      if (held) continue;
+      this.options.log.warn({ sessionId: session.id, joinAt: session.joinAt }, 'the queue does not hold a planned join; planning it again');
       await this.plan(session);
     }
   }

@@ -51,6 +51,11 @@ export interface PostgresOptions {
   /** A schema to use instead of `public` (created if missing): lets tests and tenants share a database. */
   schema?: string;
   poolSize?: number;
+  /**
+   * Errors of pooled connections (PostgreSQL restarted or went away). The pool drops such a connection and opens
+   * a new one on the next query; without a listener the 'error' event would end the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** The scale-out store: PostgreSQL, shared by every `quorum serve` and `quorum worker` process. */
@@ -60,8 +65,16 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // A query waits at most this long for a connection, so a hung or vanished database fails requests
+    // (SMTP answers 451, /healthz 503) instead of holding them forever.
+    connectionTimeoutMillis: 30_000,
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // Every connection's errors reach the listener on its client below, idle or checked out between queries
+  // (inside a transaction, where the pool's own listener is not); the pool re-emits an idle one's here too.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
   if (schema) await pool.query(`create schema if not exists ${schema}`);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrate(db, 'postgres', schema);

@@ -1,10 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 
+/** Each dependency gets this long to answer: an orchestrator's probe must not hang on a vanished database. */
+const probeMs = 3000;
+
+async function answers(probe: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer')), probeMs);
+  });
+  try {
+    return (await Promise.race([probe(), timeout])) !== false;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function healthRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/healthz', async () => {
-    await deps.sessions.countByState();
-    return { status: 'ok' };
+  // 503 naming what is down (the database; Redis in the scale-out mode), so an orchestrator can act on it.
+  app.get('/healthz', async (_request, reply) => {
+    const { reachable } = deps.bus;
+    const [database, redis] = await Promise.all([answers(() => deps.sessions.countByState()), reachable ? answers(() => reachable.call(deps.bus)) : Promise.resolve(undefined)]);
+    if (database && redis !== false) return { status: 'ok' };
+    const state = (up: boolean) => (up ? 'up' : 'down');
+    return reply.code(503).send({ status: 'unavailable', database: state(database), ...(redis === undefined ? {} : { redis: state(redis) }) });
   });
   app.get('/metrics', async (_request, reply) => {
     const body = await deps.metrics.registry.metrics();
