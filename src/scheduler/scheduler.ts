@@ -93,13 +93,16 @@ export class Scheduler {
     }
   }
 
-  /** An operator retry: always a new attempt of the same session, allowed for any ended session. */
+  /**
+   * An operator retry: always a new attempt of the same session, allowed for any ended session. It joins now, or
+   * at its planned join time when that is still ahead (a planned join that was stopped, then wanted after all).
+   */
   async retry(id: string, reason: string): Promise<Session> {
     const session = await this.mustGet(id);
     if (!isEnded(session.state)) throw new SchedulerError(`session ${id} is ${session.state}; only an ended session can be retried`, 409);
     const next = await this.options.sessions.transition(id, 'scheduled', {
       code: 'operator_retry',
-      joinAt: new Date(),
+      joinAt: new Date(Math.max(Date.now(), Date.parse(session.joinAt))),
       attemptReason: 'operator',
       details: { reason },
     });
@@ -109,7 +112,9 @@ export class Scheduler {
 
   /** Stops a running bot (it leaves and keeps what it recorded) or cancels a planned join. */
   async stop(id: string, reason: string): Promise<Session> {
-    await this.mustGet(id);
+    const session = await this.mustGet(id);
+    // Refused before anything is written: a stop of an ended session leaves no request in its timeline.
+    if (isEnded(session.state)) throw new SchedulerError(`session ${id} has already ended (${session.state})`, 409);
     await this.options.sessions.note(id, 'stop_requested', { reason });
     return this.abort(id, 'stopped_by_operator', reason);
   }

@@ -276,6 +276,10 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     expect(cancelled).toMatchObject({ state: 'cancelled', endCode: 'stopped_by_operator' });
     const timeline = await t.sessions.timeline(planned.id);
     expect(timeline.map((e) => e.code)).toEqual(['created', 'stop_requested', 'stopped_by_operator']);
-    await expect(scheduler?.retry(planned.id, 'running?')).resolves.toMatchObject({ attempt: 2 });
+    // A second stop is refused and writes nothing.
+    await expect(scheduler?.stop(planned.id, 'again')).rejects.toThrow(/already ended/);
+    expect(await t.sessions.timeline(planned.id)).toHaveLength(3);
+    // Wanted after all: the retry keeps its join time, still a minute ahead, instead of sending a bot now.
+    await expect(scheduler?.retry(planned.id, 'wanted after all')).resolves.toMatchObject({ attempt: 2, state: 'scheduled', joinAt: planned.joinAt });
   });
 });
