@@ -9,6 +9,7 @@ import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
 import { runCli } from '../helpers/cli.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
+import { inMinutes, newSessionInput } from '../helpers/store.js';
 
 interface Outcome {
   code: number | null;
@@ -86,17 +87,7 @@ describe('the quorum CLI when things go wrong', () => {
   beforeAll(async () => {
     quorum = await startTestQuorum();
     env = { QUORUM_API_URL: quorum.url, QUORUM_ADMIN_TOKEN: adminToken };
-    const now = Date.now();
-    planned = await quorum.sessions.create({
-      companyId: 'default',
-      provider: 'meet',
-      plan: 'bot',
-      meetingUrl: 'https://meet.google.com/cli-errs-abc',
-      title: 'planned far ahead',
-      startsAt: new Date(now + 3_600_000),
-      endsAt: new Date(now + 7_200_000),
-      joinAt: new Date(now + 86_400_000),
-    });
+    planned = await quorum.sessions.create(newSessionInput({ meetingUrl: 'https://meet.google.com/cli-errs-abc', title: 'planned far ahead', startsAt: inMinutes(60), joinAt: inMinutes(24 * 60) }));
     htmlServer = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><p>not Quorum</p>'));
     await new Promise<void>((resolve) => htmlServer.listen(0, '127.0.0.1', resolve));
     htmlUrl = `http://127.0.0.1:${(htmlServer.address() as { port: number }).port}`;

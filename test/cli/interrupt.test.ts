@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
+import { inMinutes, newSessionInput } from '../helpers/store.js';
 
 /** The pids of a process's descendants now (Chromium and its helpers, for the demo). */
 function descendants(root: number): number[] {
@@ -43,17 +44,7 @@ describe('interrupting the CLI', () => {
   it('logs --follow: Ctrl-C ends it quietly; a server that goes away ends it with exit 1 and one line', async () => {
     let quorum: Quorum | undefined = await startTestQuorum();
     try {
-      const now = Date.now();
-      const session = await quorum.sessions.create({
-        companyId: 'default',
-        provider: 'meet',
-        plan: 'bot',
-        meetingUrl: 'https://meet.google.com/int-rupt-abc',
-        title: 'followed',
-        startsAt: new Date(now + 3_600_000),
-        endsAt: new Date(now + 7_200_000),
-        joinAt: new Date(now + 86_400_000),
-      });
+      const session = await quorum.sessions.create(newSessionInput({ meetingUrl: 'https://meet.google.com/int-rupt-abc', title: 'followed', startsAt: inMinutes(60), joinAt: inMinutes(24 * 60) }));
       quorum.logger.child({ sessionId: session.id, companyId: 'default', provider: 'meet', attempt: 1 }).info('first line');
       const env = { QUORUM_API_URL: quorum.url, QUORUM_ADMIN_TOKEN: adminToken };
       const [interrupted, abandoned] = [runCli(['logs', session.id, '--follow'], env), runCli(['logs', session.id, '--follow'], env)];

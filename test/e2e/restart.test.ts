@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/sessions/session.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { freePort, until } from '../helpers/net.js';
-import { adminToken } from '../helpers/quorum.js';
+import { adminToken, callAt } from '../helpers/quorum.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 
 /**
@@ -20,15 +20,7 @@ describe('kill -9, SIGTERM and restart', () => {
   let base: string;
   let server: CliRun | undefined;
 
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const call = callAt(() => base);
   const session = async (id: string) => (await call<{ session: Session; attempts: Array<{ number: number; endCode: string | null }> }>('GET', `/v1/sessions/${id}`));
   const serve = async () => {
     server = runCli(['serve'], env);

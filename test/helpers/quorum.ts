@@ -25,6 +25,22 @@ export function startTestQuorum(overrides: Record<string, unknown> = {}): Promis
   return startQuorum(testConfig(overrides));
 }
 
+/**
+ * A caller of the API at `base()` (a Quorum in another process) with the admin token: the parsed answer, or an
+ * error naming the status and body. `base` is read at each call, so it may be set after this is made.
+ */
+export function callAt(base: () => string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+}
+
 /** Calls the running Quorum's API as an operator would. */
 export async function api<T = Record<string, unknown>>(quorum: Quorum, method: string, path: string, body?: unknown, token = adminToken): Promise<{ status: number; body: T }> {
   const response = await fetch(`${quorum.url}${path}`, {
