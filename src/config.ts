@@ -42,6 +42,8 @@ export const configSchema = z.object({
   QUORUM_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   QUORUM_HTTP_PORT: port.default(8080),
   QUORUM_SMTP_PORT: port.default(2525),
+  /** `quorum worker` serves only `/healthz` and `/metrics`, here (on QUORUM_HTTP_HOST), so its bots can be watched. */
+  QUORUM_WORKER_HTTP_PORT: port.default(8081),
   /** Address the invite SMTP server listens on. */
   QUORUM_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** Largest invite e-mail accepted (bytes); bigger mail is refused during the SMTP DATA phase. */

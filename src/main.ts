@@ -5,6 +5,7 @@ import { BrowserPool } from '../providers/browser/pool.js';
 import { startSimulator, type Simulator } from '../test/sim/index.js';
 import { adminTokenFor } from './admin-token.js';
 import { buildApp } from './api/app.js';
+import { buildHealthApp } from './api/health-app.js';
 import type { LiveBus } from './bus.js';
 import { settingsCipherFor } from './companies/secrets.js';
 import { CompanyStore, defaultCompany } from './companies/company-store.js';
@@ -140,9 +141,11 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   try {
     // The ports first: a second Quorum started by mistake (its port taken) stops before its scheduler takes any join.
     intake = await startIntake(config, intakeDeps, { smtp: options.api !== false });
-    app = await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy, zoom: { cloud: zoomCloud, windowSeconds: config.QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS } });
-    if (options.api !== false) url = await app.listen({ host: config.QUORUM_HTTP_HOST, port: config.QUORUM_HTTP_PORT });
-    consentOrigins.listen(url, config.QUORUM_HTTP_HOST);
+    app = options.api === false ? buildHealthApp({ sessions, bus, metrics }) : await buildApp({ store, sessions, artifacts, companies, scheduler, metrics, bus, logger, adminToken, leadSeconds: config.QUORUM_LEAD_SECONDS, inbound: intake.inbound, inboundMaxBytes: config.QUORUM_SMTP_MAX_BYTES, consent, tokens: tenancy.tokens, tenancy, zoom: { cloud: zoomCloud, windowSeconds: config.QUORUM_ZOOM_WEBHOOK_WINDOW_SECONDS } });
+    // A worker serves its health and metrics only; its URL is not the API's (and names no consent origin).
+    const port = options.api === false ? config.QUORUM_WORKER_HTTP_PORT : config.QUORUM_HTTP_PORT;
+    url = await app.listen({ host: config.QUORUM_HTTP_HOST, port });
+    consentOrigins.listen(options.api === false ? '' : url, config.QUORUM_HTTP_HOST);
     await scheduler.start();
     await zoomCloud.start();
   } catch (error) {

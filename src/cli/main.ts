@@ -53,13 +53,14 @@ program
 
 program
   .command('worker')
-  .description('scale-out: run bots from the shared queue (needs DATABASE_URL and REDIS_URL); no HTTP API')
+  .description('scale-out: run bots from the shared queue (needs DATABASE_URL and REDIS_URL); no API, only /healthz and /metrics on QUORUM_WORKER_HTTP_PORT')
   .action(async () => {
     const config = loadConfig();
     if (!config.DATABASE_URL || !config.REDIS_URL) throw new ConfigError('quorum worker needs DATABASE_URL and REDIS_URL (the embedded mode runs bots inside `quorum serve`)');
     const { startQuorum } = await server();
-    const quorum = await startQuorum(config, { api: false });
-    quorum.logger.info({ mode: quorum.mode }, 'Quorum worker is taking joins from the queue');
+    const ports = { [config.QUORUM_WORKER_HTTP_PORT]: 'QUORUM_WORKER_HTTP_PORT' };
+    const quorum = await startQuorum(config, { api: false }).catch((error: unknown) => Promise.reject(explainListenError(error, ports)));
+    quorum.logger.info({ mode: quorum.mode, health: `${quorum.url}/healthz` }, 'Quorum worker is taking joins from the queue');
     const shutdown = (signal: string) => {
       quorum.logger.info({ signal }, 'worker shutting down: bots leave their meetings');
       void quorum.close().then(() => process.exit(0));

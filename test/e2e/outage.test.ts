@@ -11,7 +11,7 @@ import type { Session } from '../../src/sessions/session.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { freePort, until } from '../helpers/net.js';
 import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from '../helpers/own-services.js';
-import { adminToken } from '../helpers/quorum.js';
+import { adminToken, callAt } from '../helpers/quorum.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 
 type Detail = { session: Session; attempts: Array<{ number: number; endCode: string | null }> };
@@ -33,15 +33,7 @@ describe('scale-out through PostgreSQL and Redis outages', () => {
   let serve: CliRun;
   let worker: CliRun;
 
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const call = callAt(() => base);
   const detail = (id: string) => call<Detail>('GET', `/v1/sessions/${id}`);
   const health = async () => {
     const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10_000) });
@@ -80,6 +72,7 @@ describe('scale-out through PostgreSQL and Redis outages', () => {
       QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-outage-')),
       QUORUM_HTTP_PORT: String(port),
       QUORUM_SMTP_PORT: String(smtpPort),
+      QUORUM_WORKER_HTTP_PORT: '0',
       QUORUM_ADMIN_TOKEN: adminToken,
       QUORUM_LOG_LEVEL: 'warn',
       QUORUM_BROWSER_ARGS: JSON.stringify(sim.chromiumArgs()),

@@ -10,7 +10,7 @@ import type { LogLine } from '../../src/logging/session-log.js';
 import type { Session } from '../../src/sessions/session.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { freePort, until } from '../helpers/net.js';
-import { adminToken } from '../helpers/quorum.js';
+import { adminToken, callAt } from '../helpers/quorum.js';
 import { testDatabaseUrl } from '../helpers/store.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 
@@ -27,15 +27,7 @@ describe('scale-out on PostgreSQL and Redis', () => {
   let base: string;
   const processes: CliRun[] = [];
 
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const call = callAt(() => base);
   type Detail = { session: Session; attempts: Array<{ number: number; endCode: string | null; workerId: string | null }>; artifacts: Array<{ kind: string; attempt: number }> };
   const detail = (id: string) => call<Detail>('GET', `/v1/sessions/${id}`);
   const start = (args: string[], extra: Record<string, string> = {}) => {
@@ -61,6 +53,7 @@ describe('scale-out on PostgreSQL and Redis', () => {
       QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-scale-')),
       QUORUM_HTTP_PORT: String(port),
       QUORUM_SMTP_PORT: '0',
+      QUORUM_WORKER_HTTP_PORT: '0',
       QUORUM_ADMIN_TOKEN: adminToken,
       QUORUM_LOG_LEVEL: 'warn',
       QUORUM_BROWSER_ARGS: JSON.stringify(sim.chromiumArgs()),
@@ -79,7 +72,8 @@ describe('scale-out on PostgreSQL and Redis', () => {
   it('workers record, logs stream across processes, and a dead worker’s session is taken over', async () => {
     start(['serve'], { QUORUM_CONCURRENCY: '0' });
     await until('the API', async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
-    const first = start(['worker']);
+    const workerPort = await freePort();
+    const first = start(['worker'], { QUORUM_WORKER_HTTP_PORT: String(workerPort) });
     const meeting = await sim.createMeeting('meet', { access: 'open', participants: [{ name: 'Ada' }, { name: 'Grace' }] });
     const { session } = await call<{ session: Session }>('POST', '/v1/companies/default/recording-requests', {
       meetingUrl: meeting.joinUrl,
@@ -96,6 +90,13 @@ describe('scale-out on PostgreSQL and Redis', () => {
     });
     expect(recording.attempts[0]?.workerId).toContain(`:${first.child.pid}:`);
     await until('the worker’s lines on the API process’s stream', async () => (lines.some((l) => l.msg === 'recording started') ? true : undefined));
+    // The worker's own health and metrics: only it knows its bots' join latency and how many run.
+    const workerUrl = `http://127.0.0.1:${workerPort}`;
+    expect(await (await fetch(`${workerUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    const metrics = await (await fetch(`${workerUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^quorum_active_bots 1$/m);
+    expect(metrics).toMatch(/^quorum_join_latency_seconds_count 1$/m);
+    expect((await fetch(`${workerUrl}/v1/sessions`)).status).toBe(404);
 
     start(['worker']);
     await new Promise((resolve) => setTimeout(resolve, 2000));

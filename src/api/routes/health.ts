@@ -18,7 +18,7 @@ async function answers(probe: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-export function healthRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function healthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'sessions' | 'bus' | 'metrics'>): void {
   // 503 naming what is down (the database; Redis in the scale-out mode), so an orchestrator can act on it.
   app.get('/healthz', async (_request, reply) => {
     const { reachable } = deps.bus;
