@@ -33,11 +33,17 @@ export class SessionLogSink implements DestinationStream {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Stores that failed in a row (the database away); 0 when the last one worked. */
+  private failures = 0;
+  private dropped = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly bus: LiveBus,
     private readonly flushMs = 100,
+    /** Lines held while the database is away; beyond this the oldest go (a bot logs a few lines a second). */
+    private readonly maxHeld = 50_000,
+    private readonly report: (text: string) => void = (text) => process.stderr.write(`quorum: ${text}\n`),
   ) {}
 
   write(line: string): void {
@@ -77,10 +83,30 @@ export class SessionLogSink implements DestinationStream {
         const id = rows[index]?.id;
         if (id !== undefined) this.bus.publish(topics.sessionLog(row.session_id), toLogLine(Number(id), row));
       });
+      if (this.failures > 0) this.report(`the database answers again: stored ${batch.length} held session log lines${this.dropped > 0 ? `; ${this.dropped} of the oldest were dropped` : ''}`);
+      this.failures = 0;
+      this.dropped = 0;
     } catch (error) {
-      // The database is closing or gone: the lines are still on stdout, so report and drop them.
-      process.stderr.write(`quorum: could not store ${batch.length} session log lines: ${String(error)}\n`);
+      this.hold(batch, error);
     }
+  }
+
+  /**
+   * The database is away (restarting, unreachable): the lines wait, before any written since, and are stored
+   * again with backoff, so a bot's log survives a database blip in order. Reported once per outage.
+   */
+  private hold(batch: Pending[], error: unknown): void {
+    this.failures += 1;
+    this.pending = [...batch, ...this.pending];
+    const over = this.pending.length - this.maxHeld;
+    if (over > 0) {
+      this.pending.splice(0, over);
+      this.dropped += over;
+    }
+    if (this.failures === 1) this.report(`could not store session log lines (${String(error)}); holding them until the database answers`);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), Math.min(30_000, this.flushMs * 2 ** this.failures));
+    this.timer.unref();
   }
 }
 
