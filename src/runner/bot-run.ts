@@ -14,6 +14,7 @@ import { StaleAttemptError, staleFence, type AttemptFence, type SessionStore, ty
 import type { SessionState } from '../sessions/states.js';
 import type { AccountUse, SignedInBots } from '../scheduler/account-lease.js';
 import { recordingPath } from './salvage.js';
+import { withStoreRetry } from './store-retry.js';
 import { abortCode, watchMeeting, type AutoLeaveRules } from './watch.js';
 
 export interface BotSettings {
@@ -58,7 +59,11 @@ interface Attempt {
  * lease may still be running, and the store refuses its late moves instead of moving the attempt recovery started.
  */
 function move(deps: RunnerDeps, session: Session, to: SessionState, options: TransitionOptions): Promise<Session> {
-  return deps.sessions.transition(session.id, to, { ...options, fence: fenceOf(session) });
+  const landed = async () => {
+    const current = await deps.sessions.get(session.id);
+    return current && current.state === to && !staleFence(fenceOf(session), current) ? current : undefined;
+  };
+  return withStoreRetry(() => deps.sessions.transition(session.id, to, { ...options, fence: fenceOf(session) }), landed);
 }
 
 const fenceOf = (session: Session): AttemptFence => ({ attempt: session.attempt, workerId: session.workerId });
@@ -185,7 +190,9 @@ async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCod
   const result = await recording.stop();
   const { writeError } = result;
   // A file the disk refused holds only what came before: kept if anything, but the attempt did not record the meeting.
-  const artifact = writeError && result.bytes === 0 ? undefined : await deps.artifacts.add({ sessionId: session.id, attempt: session.attempt, kind: 'audio', path: result.file, durationMs: result.durationMs });
+  const audio = { sessionId: session.id, attempt: session.attempt, kind: 'audio' as const, path: result.file, durationMs: result.durationMs };
+  const stored = async () => (await deps.artifacts.list(session.id)).find((a) => a.path === result.file);
+  const artifact = writeError && result.bytes === 0 ? undefined : await withStoreRetry(() => deps.artifacts.add(audio), stored);
   log.info({ file: result.file, durationMs: result.durationMs, bytes: result.bytes }, writeError ? 'recording incomplete' : 'recording saved');
   const inMeetingMs = Date.now() - (run.admittedAt ?? Date.now());
   const endCode: EndCode = writeError ? 'storage_full' : !heard && inMeetingMs >= deps.settings.noAudioAfterMs ? 'no_audio' : meetingEnd;
