@@ -8,13 +8,14 @@ import { registerExplainCommand } from './explain.js';
 import { registerInboundCommands } from './inbound.js';
 import { demoProviders } from './demo-providers.js';
 import { port } from './options.js';
+import { quorumVersion } from './version.js';
 
 // The server side (Fastify, the stores, Playwright, the simulator) loads only for the commands that run it, so a
 // client command like `quorum sessions` starts in a fraction of the time.
 const server = () => import('../main.js');
 
 const json = wantsJson(process.argv.slice(2));
-const program = new Command('quorum').description('Quorum: a self-hosted meeting bot orchestrator');
+const program = new Command('quorum').description('Quorum: a self-hosted meeting bot orchestrator').version(quorumVersion(), '-V, --version', 'print the version of Quorum');
 // Set before the commands are added: commander copies these to each subcommand when it creates it.
 // With --json a usage error is JSON on stdout too, without the help text around it.
 program.showHelpAfterError(json ? false : '(add --help for usage)').configureOutput({

@@ -97,6 +97,11 @@ describe('the quorum CLI when things go wrong', () => {
     await new Promise((resolve) => htmlServer?.close(resolve));
   });
 
+  it('prints the version of package.json with --version', async () => {
+    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    expect(await cli(['--version'], {})).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
   it('no server, no token, a wrong token, a URL that is not Quorum: one line saying what to do (and JSON with --json)', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const noTokenDir = mkdtempSync(join(tmp, 'data-'));
