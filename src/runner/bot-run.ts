@@ -14,7 +14,7 @@ import { StaleAttemptError, staleFence, type AttemptFence, type SessionStore, ty
 import type { SessionState } from '../sessions/states.js';
 import type { AccountUse, SignedInBots } from '../scheduler/account-lease.js';
 import { recordingPath } from './salvage.js';
-import { withStoreRetry } from './store-retry.js';
+import { withStoreRetry } from '../sessions/store-retry.js';
 import { abortCode, watchMeeting, type AutoLeaveRules } from './watch.js';
 
 export interface BotSettings {

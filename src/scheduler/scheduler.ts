@@ -5,6 +5,7 @@ import type { EndCode } from '../sessions/end-codes.js';
 import { nextAttemptAt } from '../sessions/retry-policy.js';
 import type { Session } from '../sessions/session.js';
 import { isStaleAttempt, lostWorker, type SessionStore } from '../sessions/session-store.js';
+import { withStoreRetry } from '../sessions/store-retry.js';
 import { isEnded } from '../sessions/states.js';
 import { isLocalWorkerGone } from './worker-id.js';
 
@@ -250,12 +251,14 @@ export class Scheduler {
       backoffSeconds: this.options.backoffSeconds,
     });
     if (!at) return;
-    const next = await this.options.sessions.transition(session.id, 'scheduled', {
-      code: 'automatic_retry',
-      joinAt: at,
-      attemptReason: 'retry',
-      details: { after: session.endCode },
-    });
+    const { sessions } = this.options;
+    // Written through a database blip: lost here, the retry would never happen (the session has ended).
+    const landed = async () => {
+      const current = await sessions.get(session.id);
+      return current?.state === 'scheduled' && current.attempt === session.attempt + 1 ? current : undefined;
+    };
+    const retry = () => sessions.transition(session.id, 'scheduled', { code: 'automatic_retry', joinAt: at, attemptReason: 'retry', details: { after: session.endCode } });
+    const next = await withStoreRetry(retry, landed);
     await this.plan(next);
   }
 

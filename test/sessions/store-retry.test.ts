@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withStoreRetry } from '../../src/runner/store-retry.js';
+import { withStoreRetry } from '../../src/sessions/store-retry.js';
 import { StaleAttemptError, TransitionError } from '../../src/sessions/session-store.js';
 
 const fast = [1, 1, 1];

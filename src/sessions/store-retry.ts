@@ -1,4 +1,4 @@
-import { TransitionError } from '../sessions/session-store.js';
+import { TransitionError } from './session-store.js';
 
 /** Waits between tries of a store write: about 8 s in all, what a database restart or failover takes. */
 export const storeRetryDelaysMs = [250, 500, 1_000, 2_000, 4_000] as const;
