@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../src/config.js';
 import { startQuorum } from '../src/main.js';
 import { openSqliteStore } from '../src/store/database.js';
+import { botLayouts, measureBots, type BotFigures } from './bots.js';
 import { measureIntake, type IntakeFigures } from './intake.js';
 import { seedStore } from './seed.js';
 
@@ -130,6 +131,33 @@ function intakeReport(f: IntakeFigures): string {
   ].join('\n');
 }
 
+function botsReport(f: BotFigures): string {
+  const rows = botLayouts.map((layout) => {
+    const rounds = f.rounds.filter((r) => r.layout === layout);
+    const of = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+    return { layout, pss: of((r) => r.pssMbPerBot), cpu: of((r) => r.cpuPercentPerBot), node: of((r) => r.nodeCpuPercentPerBot), browsers: of((r) => r.browsers), processes: of((r) => r.processes), n: rounds.length };
+  });
+  const [own, shared] = rows;
+  return [
+    '## A recording bot',
+    '',
+    `Each round starts Quorum with the simulator and has ${f.bots} bots record ${f.bots} simulated Meet meetings at once (two`,
+    'participants speaking over real WebRTC), then measures for',
+    `${f.windowSeconds} s while they record: the memory of the bot browsers' whole process trees (PSS from`,
+    '`/proc/<pid>/smaps_rollup`, so pages Chromium processes share count once; median of one sample a second), their',
+    "CPU time, and the CPU of Quorum's own process (which here also serves the simulator's pages; the participants'",
+    'Chromium is not counted). Figures are per bot. The two layouts (`QUORUM_BOTS_PER_BROWSER`) alternate round by',
+    'round in the same run; medians of the rounds.',
+    '',
+    '| layout | rounds | browsers | processes | memory per bot (PSS MB) | bot CPU per bot (% of a core) | Quorum process CPU per bot (%) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.layout.label} | ${r.n} | ${r.browsers} | ${r.processes} | ${r.pss.toFixed(0)} | ${r.cpu.toFixed(1)} | ${r.node.toFixed(1)} |`),
+    '',
+    own && shared ? `Sharing one Chromium among ${f.bots} bots (the default) takes ${(shared.pss / own.pss).toFixed(2)} of the memory per bot and ${(shared.cpu / own.cpu).toFixed(2)} of the CPU of one Chromium per bot.` : '',
+    '',
+  ].join('\n');
+}
+
 function report(times: Map<string, number[]>, seedSeconds: number): string {
   const rows = [...times].map(([name, list]) => {
     const sorted = [...list].sort((a, b) => a - b);
@@ -139,8 +167,8 @@ function report(times: Map<string, number[]>, seedSeconds: number): string {
   return [
     '# Benchmarks',
     '',
-    '`npm run bench` (builds, then runs `node dist/bench/run.js`) measures the ops console against a big store and',
-    'invite intake end to end; it rewrites this file.',
+    '`npm run bench` (builds, then runs `node dist/bench/run.js`) measures the ops console against a big store,',
+    'invite intake end to end, and what a recording bot costs; it rewrites this file.',
     '',
     `Last run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}.`,
     '',
@@ -189,7 +217,9 @@ async function main(): Promise<void> {
   try {
     const consoleText = await measureConsole(dataDir);
     console.log('measuring invite intake ...');
-    const text = `${consoleText}\n${intakeReport(await measureIntake((line) => console.log(line)))}`;
+    const intakeText = intakeReport(await measureIntake((line) => console.log(line)));
+    console.log('measuring recording bots ...');
+    const text = `${consoleText}\n${intakeText}\n${botsReport(await measureBots((line) => console.log(line)))}`;
     const target = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
     writeFileSync(target, text);
     console.log(text);
