@@ -18,6 +18,7 @@ describe('ops console: invite e-mails', () => {
   let browser: Browser;
   let page: Page;
   let turnedDown: string;
+  let spoofed: string;
 
   async function post(raw: Buffer): Promise<string> {
     const response = await fetch(`${quorum.url}/v1/inbound/email?ip=127.0.0.1`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'message/rfc822' }, body: new Uint8Array(raw) });
@@ -29,7 +30,7 @@ describe('ops console: invite e-mails', () => {
     await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: ASSISTANT, settings: defaultCompanySettings({ adminEmail: 'ada@acme.example' }) });
     const start = new Date(Math.floor((Date.now() + 2 * 86_400_000) / 60_000) * 60_000);
     const invite = (uid: string, summary: string) => inviteMail({ uid, start, organizer: 'carol@partner.example', link: 'https://meet.google.com/inv-itee-mls', summary }, { from: 'erin@acme.example', to: ASSISTANT, forward: true });
-    await post(Buffer.from(invite('console-spoofed', 'Spoofed sync')));
+    spoofed = await post(Buffer.from(invite('console-spoofed', 'Spoofed sync')));
     turnedDown = await post(await signMessage(invite('console-erin', 'Partner sync'), key));
     ({ browser, page } = await consoleBrowser());
   });
@@ -68,6 +69,16 @@ describe('ops console: invite e-mails', () => {
     await details.getByRole('button', { name: 'Run again' }).click();
     await details.locator('li[data-change="new"] a', { hasText: 'session' }).waitFor(wait);
     expect((await quorum.sessions.list({ companyId: 'acme' })).map((s) => [s.title, s.requestedBy])).toEqual([['Partner sync', 'erin@acme.example']]);
+    // What the run gave stays said after the details are read again, and the row follows it.
+    await details.locator('.rerun-status', { hasText: 'Ran it again: processed' }).waitFor(wait);
+    await page.locator(`tr[data-message-id="${turnedDown}"][data-status="processed"]`).waitFor(wait);
+
+    // Still spoofed: run again, it is rejected again (an error status carrying the result), and the reasons stay.
+    await page.locator(`tr[data-message-id="${spoofed}"]`).getByRole('button', { name: 'Details' }).click();
+    const spoofedDetails = page.locator(`tr[data-message-id="${spoofed}"] + tr.inbound-details`);
+    await spoofedDetails.getByRole('button', { name: 'Run again' }).click();
+    await spoofedDetails.locator('.rerun-status', { hasText: 'Ran it again: rejected again' }).waitFor(wait);
+    await spoofedDetails.locator('code', { hasText: 'sender_not_authenticated' }).first().waitFor(wait);
   });
 
   it('offers the view to the operator alone: a company token neither sees the link nor reads the messages', async () => {

@@ -1,8 +1,10 @@
 /* global location, URLSearchParams */
 // Overview (charts), Providers (status per company: enabled, errors, warnings) and Companies (read-only).
-import { api, el, option } from './lib.js';
+import { api, el, fmtTime, loadMeta, option } from './lib.js';
 
-function companyPicker(companies, selected, target) {
+/** The company choice of the admin views; a company token sees its own company only, so it gets none. */
+async function companyPicker(companies, selected, target) {
+  if (!(await loadMeta()).admin) return null;
   return el(
     'form',
     { class: 'filters', onsubmit: (event) => { event.preventDefault(); const id = event.target.companyId.value; location.hash = `#/${target}${id ? `?${new URLSearchParams({ companyId: id })}` : ''}`; } },
@@ -25,8 +27,8 @@ export async function overviewView(root, params) {
   const [{ charts, stats }, { companies }] = await Promise.all([api(`/console/api/stats?${query}`), api('/console/api/companies')]);
   root.append(
     el('h1', {}, 'Overview'),
-    companyPicker(companies, companyId, 'overview'),
-    el('p', { class: 'muted' }, `Since ${new Date(stats.since).toLocaleString()} · ${stats.activeBots} bots running now · the same facts /metrics exports, read from the store.`),
+    (await companyPicker(companies, companyId, 'overview')) ?? '',
+    el('p', { class: 'muted' }, `Since ${fmtTime(stats.since)} · ${stats.activeBots} bots running now · the same facts /metrics exports, read from the store.`),
     el('div', { class: 'charts', id: 'charts' }, chart(charts.perHour), chart(charts.latency), chart(charts.failures), chart(charts.active)),
   );
 }
@@ -42,7 +44,7 @@ export async function providersView(root, params) {
     api(`/console/api/providers${companyId ? `?${new URLSearchParams({ companyId })}` : ''}`),
     api('/console/api/companies'),
   ]);
-  root.append(el('h1', {}, 'Providers'), companyPicker(companies, companyId, 'providers'));
+  root.append(el('h1', {}, 'Providers'), (await companyPicker(companies, companyId, 'providers')) ?? '');
   for (const company of statuses) {
     const section = el('section', { 'aria-labelledby': `prov-${company.companyId}`, dataset: { companyId: company.companyId } }, el('h2', { id: `prov-${company.companyId}` }, `${company.name} (${company.companyId})`));
     if (!company.providers) {

@@ -74,7 +74,8 @@ async function render() {
       auth.clear();
       return showLogin('That token was refused. Check it and sign in again.');
     }
-    root.replaceChildren(el('p', { class: 'error', role: 'alert' }, `Could not load this view: ${error.message}`));
+    // Not a dead end: the API may be restarting, and the operator can ask again without losing the URL.
+    root.replaceChildren(el('p', { class: 'error', role: 'alert', id: 'view-error' }, `Could not load this view: ${error.message} `, el('button', { type: 'button', class: 'secondary', id: 'view-retry', onclick: () => void render() }, 'Try again')));
   }
 }
 

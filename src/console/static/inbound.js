@@ -1,7 +1,7 @@
 /* global location, URLSearchParams */
 // Invites view (admin token): the invite e-mails Quorum received, how each ended and why, its raw mail, and
 // running one through intake again after a fix (POST /v1/inbound/messages/:id/reprocess).
-import { api, el, fmtTime, option, withToken } from './lib.js';
+import { api, apiResult, el, fmtTime, option, withToken } from './lib.js';
 
 const statuses = ['received', 'processed', 'rejected', 'failed'];
 
@@ -48,21 +48,37 @@ function outcomeList(events) {
   );
 }
 
-async function details(id, cell) {
+/** What running a message again gave, in words: the result comes back with 422 (rejected) or 500 (failed) too. */
+function rerunText({ ok, status, data }) {
+  if (data.status === 'processed') return 'Ran it again: processed. The outcome below is the new one.';
+  if (data.status === 'rejected' || data.status === 'failed') {
+    const why = data.rejection ? ` (${data.rejection.code}: ${data.rejection.message})` : ' The reasons are below.';
+    return `Ran it again: ${data.status} again.${why}`;
+  }
+  return ok ? 'Ran it again.' : `Could not run it again: ${data.message ?? `the API answered ${status}`}`;
+}
+
+/** The message's facts in `cell`; `said` is the line about the last "Run again", kept across the re-render. */
+async function details(id, cell, onChange, said = '') {
   const message = await api(`/v1/inbound/messages/${encodeURIComponent(id)}`);
-  const status = el('p', { role: 'status' });
+  onChange(message);
+  const status = el('p', { role: 'status', class: 'rerun-status' }, said);
   const rerun = el('button', {
     type: 'button',
     onclick: async () => {
       rerun.disabled = true;
       status.textContent = 'Running it again…';
+      let text;
       try {
-        const result = await api(`/v1/inbound/messages/${encodeURIComponent(id)}/reprocess`, { method: 'POST' }).catch((error) => ({ error }));
-        status.textContent = result.error ? `Could not run it again: ${result.error.message}` : 'Done.';
-        await details(id, cell);
-      } finally {
-        rerun.disabled = false;
+        text = rerunText(await apiResult(`/v1/inbound/messages/${encodeURIComponent(id)}/reprocess`, { method: 'POST' }));
+      } catch (error) {
+        text = `Could not run it again: ${error.message}`;
       }
+      status.textContent = text;
+      await details(id, cell, onChange, text).catch((error) => {
+        status.textContent = `${text} The message could not be read again: ${error.message}`;
+      });
+      rerun.disabled = false;
     },
   }, 'Run again');
   cell.replaceChildren(
@@ -71,10 +87,12 @@ async function details(id, cell) {
     el('p', {}, el('a', { href: withToken(`/v1/inbound/messages/${encodeURIComponent(id)}/raw`), download: `${id}.eml` }, 'Raw mail'), ' ', rerun),
     status,
   );
+  // The button the operator pressed was replaced: keyboard focus goes to its successor, not to the page's top.
+  if (said) rerun.focus();
 }
 
 function row(message) {
-  const cell = el('td', { colspan: '6' });
+  const cell = el('td', { colspan: '6', class: 'wrap' });
   const more = el('tr', { class: 'inbound-details', hidden: true }, cell);
   const toggle = el('button', {
     type: 'button',
@@ -83,17 +101,26 @@ function row(message) {
       const open = more.hidden;
       more.hidden = !open;
       toggle.setAttribute('aria-expanded', String(open));
-      if (open) await details(message.id, cell).catch((error) => cell.replaceChildren(el('p', { class: 'error', role: 'alert' }, error.message)));
+      if (open) await details(message.id, cell, update).catch((error) => cell.replaceChildren(el('p', { class: 'error', role: 'alert' }, error.message)));
     },
+    'aria-label': `Details of ${message.subject ?? message.id}`,
   }, 'Details');
+  const statusCell = el('td', {}, el('span', { class: `state state-${message.status}` }, message.status));
+  const whyCell = el('td', { class: 'wrap' }, message.error ?? '');
+  // The row follows what the details read (after "Run again" the status and reason may have changed).
+  const update = (fresh) => {
+    main.dataset.status = fresh.status;
+    statusCell.replaceChildren(el('span', { class: `state state-${fresh.status}` }, fresh.status));
+    whyCell.textContent = fresh.error ?? '';
+  };
   const main = el(
     'tr',
     { dataset: { messageId: message.id, status: message.status } },
     el('td', {}, fmtTime(message.receivedAt)),
-    el('td', {}, el('span', { class: `state state-${message.status}` }, message.status)),
-    el('td', {}, message.subject ?? '—'),
-    el('td', {}, message.from ?? '—'),
-    el('td', {}, message.error ?? ''),
+    statusCell,
+    el('td', { class: 'wrap' }, message.subject ?? '—'),
+    el('td', { class: 'wrap' }, message.from ?? '—'),
+    whyCell,
     el('td', {}, toggle),
   );
   return [main, more];
@@ -104,19 +131,21 @@ export async function inboundView(root, params) {
   const cursor = params.get('cursor') ?? '';
   const query = new URLSearchParams({ limit: '50', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
   const { messages, nextCursor } = await api(`/v1/inbound/messages?${query}`);
-  const next = nextCursor ? el('a', { href: `#/inbound?${new URLSearchParams({ ...(status ? { status } : {}), cursor: nextCursor })}` }, 'Older') : '';
+  const next = nextCursor ? el('a', { href: `#/inbound?${new URLSearchParams({ ...(status ? { status } : {}), cursor: nextCursor })}`, id: 'inbound-older' }, 'Older') : '';
+  // Keyset pages only go forward; an older page links back to the newest rather than leaving the operator stuck.
+  const newest = cursor ? el('a', { href: `#/inbound${status ? `?${new URLSearchParams({ status })}` : ''}`, id: 'inbound-newest' }, 'Newest') : '';
   root.append(
     el('h1', {}, 'Invites'),
     el('p', { class: 'muted' }, 'The invite e-mails Quorum received, newest first: how each ended, why, and its raw mail.'),
     filtersForm(status),
     messages.length === 0
-      ? el('p', { class: 'muted' }, 'No invite e-mails.')
+      ? el('p', { class: 'muted' }, status ? `No invite e-mails with status ${status}.` : 'No invite e-mails yet: they appear here when one reaches the assistant address.')
       : el(
           'table',
           { class: 'inbound' },
           el('thead', {}, el('tr', {}, ['Received', 'Status', 'Subject', 'From', 'Why', ''].map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', { id: 'inbound-body' }, messages.flatMap(row)),
         ),
-    el('nav', { 'aria-label': 'Pages' }, next),
+    el('nav', { 'aria-label': 'Pages', class: 'pager' }, newest, next),
   );
 }

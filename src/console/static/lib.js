@@ -17,14 +17,31 @@ export const auth = {
 
 export class Unauthorized extends Error {}
 
-/** Calls the API with the operator's bearer token; JSON in, JSON out. */
-export async function api(path, { method = 'GET', body } = {}) {
+/** Quorum did not answer at all (stopped, restarting, network): not the same as a refusal, and said so. */
+export class Unreachable extends Error {}
+
+/**
+ * Calls the API with the operator's bearer token: `{ok, status, data}` for any answer (some, like an invite run
+ * again and rejected, carry their result with an error status); throws only when refused or unanswered.
+ */
+export async function apiResult(path, { method = 'GET', body } = {}) {
   const headers = { authorization: `Bearer ${auth.token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new Unreachable('Quorum did not answer (stopped, restarting or unreachable)');
+  }
   if (response.status === 401) throw new Unauthorized('the token was refused');
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.message ?? `${response.status} ${response.statusText}`);
+  return { ok: response.ok, status: response.status, data };
+}
+
+/** Calls the API with the operator's bearer token; JSON in, JSON out. */
+export async function api(path, options = {}) {
+  const { ok, status, data } = await apiResult(path, options);
+  if (!ok) throw new Error(data.message ?? `the API answered ${status}`);
   return data;
 }
 
@@ -57,11 +74,22 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** The browser's time zone: every time on the page is in it, and says so (operators and servers differ). */
+export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function fmtTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+}
+
+/** A log line's time of day with milliseconds, in the browser's zone like every other time on the page. */
+export function fmtClock(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  const pad = (n, width = 2) => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
 export function stateBadge(state) {
@@ -81,12 +109,15 @@ const liveStatus = () => document.getElementById('live-status');
 
 /**
  * A WebSocket that reconnects with backoff until `close()`; `onMessage` gets parsed JSON. The header shows
- * whether the live feed is connected, for sighted and screen-reader users alike.
+ * whether the live feed is connected, for sighted and screen-reader users alike. Changes made while it was
+ * down were never sent, so `onReconnect` runs once it is back: the view reads the API again.
  */
-export function liveSocket(path, onMessage, { label = 'Live' } = {}) {
+export function liveSocket(path, onMessage, { label = 'Live', onReconnect } = {}) {
   let socket;
   let closed = false;
   let delay = 500;
+  let lost = false;
+  let timer;
   const open = () => {
     // `path` may be a function: a reconnect asks again (the log resumes after the last line it showed).
     socket = new WebSocket(wsUrl(typeof path === 'function' ? path() : path));
@@ -96,25 +127,32 @@ export function liveSocket(path, onMessage, { label = 'Live' } = {}) {
       if (status) {
         status.textContent = `${label}: connected`;
         status.classList.add('on');
+        status.classList.remove('lost');
       }
+      if (lost) onReconnect?.();
+      lost = false;
     });
     socket.addEventListener('message', (event) => onMessage(JSON.parse(event.data)));
     socket.addEventListener('close', () => {
       // A socket closed on purpose (the view went away) leaves the header to the next view.
       if (closed) return;
+      lost = true;
       const status = liveStatus();
       if (status) {
         status.classList.remove('on');
-        status.textContent = `${label}: reconnecting…`;
+        status.classList.add('lost');
+        status.textContent = `${label}: connection lost, retrying… (the page may be out of date)`;
       }
-      setTimeout(open, delay);
-      delay = Math.min(delay * 2, 10_000);
+      timer = setTimeout(open, delay);
+      // Capped low: after a restart the operator should see the page catch up in seconds, not minutes.
+      delay = Math.min(delay * 2, 4_000);
     });
   };
   open();
   return {
     close() {
       closed = true;
+      clearTimeout(timer);
       socket?.close();
     },
   };

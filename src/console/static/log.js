@@ -2,7 +2,7 @@
 // The live log of a session: the stored tail, then every new line over WebSocket; level filter, follow, download.
 // It shows the newest lines only (the last 200 stored when it opens, at most 2000 on the page) and says so,
 // with how many earlier lines it leaves out: "Download" has all of them.
-import { api, el, liveSocket } from './lib.js';
+import { api, el, fmtClock, liveSocket, timeZone } from './lib.js';
 
 const levels = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const levelName = (n) => Object.keys(levels).find((k) => levels[k] === n) ?? String(n);
@@ -13,7 +13,7 @@ const boundKeys = new Set(['level', 'time', 'msg', 'sessionId', 'companyId', 'pr
 function lineText(line) {
   const rest = Object.fromEntries(Object.entries(line.data ?? {}).filter(([key]) => !boundKeys.has(key)));
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-  return `${line.at.slice(11, 23)} #${line.attempt} ${levelName(line.level).toUpperCase().padEnd(5)} ${line.msg}${extra}`;
+  return `${fmtClock(line.at)} #${line.attempt} ${levelName(line.level).toUpperCase().padEnd(5)} ${line.msg}${extra}`;
 }
 
 /** Every stored line of the session as NDJSON, fetched page by page (the API caps one answer). */
@@ -43,6 +43,17 @@ export function logPanel(sessionId) {
   let dropped = 0;
   let generation = 0;
   const list = el('ol', { class: 'log', id: 'log-lines', 'aria-label': 'Session log', tabindex: '0' });
+  const empty = el('p', { class: 'hint', id: 'log-empty' }, 'No log lines at this level yet; new ones appear here as the bot writes them.');
+  const downloadStatus = el('span', { class: 'hint', role: 'status', id: 'log-download-status' });
+  const save = async () => {
+    downloadStatus.textContent = 'Preparing the download…';
+    try {
+      await download(sessionId, level);
+      downloadStatus.textContent = '';
+    } catch (error) {
+      downloadStatus.textContent = `Download failed: ${error.message}`;
+    }
+  };
   const follow = el('input', { type: 'checkbox', id: 'log-follow', checked: true });
   const note = el('p', { class: 'hint', id: 'log-note', role: 'status', hidden: true });
   const showNote = () => {
@@ -64,6 +75,7 @@ export function logPanel(sessionId) {
     if (line.id <= lastId) return;
     if (lastId === 0) countEarlier(line.id, generation);
     lastId = line.id;
+    empty.hidden = true;
     list.append(el('li', { class: `l${line.level}`, dataset: { level: levelName(line.level) } }, lineText(line)));
     // Bounded so a chatty bot cannot grow the page without end; the note says so and "Download" has everything.
     while (list.childElementCount > 2000) {
@@ -80,6 +92,7 @@ export function logPanel(sessionId) {
     earlier = null;
     dropped = 0;
     generation += 1;
+    empty.hidden = false;
     showNote();
     const path = () => `/v1/sessions/${encodeURIComponent(sessionId)}/logs/live?level=${level}${lastId > 0 ? `&after=${lastId}` : ''}`;
     socket = liveSocket(path, append, { label: 'Live log' });
@@ -98,9 +111,12 @@ export function logPanel(sessionId) {
       { class: 'log-controls' },
       el('label', {}, 'Level ', levelSelect),
       el('label', {}, follow, ' Follow'),
-      el('button', { type: 'button', class: 'secondary', id: 'log-download', onclick: () => void download(sessionId, level) }, 'Download'),
+      el('button', { type: 'button', class: 'secondary', id: 'log-download', onclick: () => void save() }, 'Download'),
+      downloadStatus,
+      el('span', { class: 'hint' }, `times in ${timeZone}`),
     ),
     note,
+    empty,
     list,
   );
   connect();

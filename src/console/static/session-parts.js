@@ -57,7 +57,7 @@ export function decisionPanel(decision) {
         'tbody',
         {},
         checks.map((c) =>
-          el('tr', { dataset: { rule: c.rule } }, el('td', {}, el('code', {}, c.rule)), el('td', {}, checkResult(c)), el('td', {}, c.message, c.sentence ? el('blockquote', {}, c.sentence) : null)),
+          el('tr', { dataset: { rule: c.rule } }, el('td', {}, el('code', {}, c.rule)), el('td', {}, checkResult(c)), el('td', { class: 'wrap' }, c.message, c.sentence ? el('blockquote', {}, c.sentence) : null)),
         ),
       ),
     ),
@@ -79,7 +79,7 @@ export function attemptsPanel(attempts) {
         'tbody',
         {},
         attempts.map((a) =>
-          el('tr', {}, el('td', {}, String(a.number)), el('td', {}, a.reason), el('td', {}, fmtTime(a.startedAt)), el('td', {}, fmtTime(a.admittedAt)), el('td', {}, latency(a)), el('td', {}, fmtTime(a.endedAt)), el('td', {}, a.endCode ?? '')),
+          el('tr', {}, el('td', {}, String(a.number)), el('td', { class: 'wrap' }, a.reason), el('td', {}, fmtTime(a.startedAt)), el('td', {}, fmtTime(a.admittedAt)), el('td', {}, latency(a)), el('td', {}, fmtTime(a.endedAt)), el('td', {}, a.endCode ?? '')),
         ),
       ),
     ),
@@ -106,15 +106,20 @@ export function timelinePanel(timeline) {
         {},
         timeline.map((e) => {
           const { move, details } = eventText(e);
-          return el('tr', { dataset: { code: e.code } }, el('td', {}, fmtTime(e.at)), el('td', {}, String(e.attempt)), el('td', {}, move), el('td', {}, el('code', {}, e.code)), el('td', {}, details));
+          return el('tr', { dataset: { code: e.code } }, el('td', {}, fmtTime(e.at)), el('td', {}, String(e.attempt)), el('td', {}, move), el('td', {}, el('code', {}, e.code)), el('td', { class: 'wrap' }, details));
         }),
       ),
     ),
   );
 }
 
-export function evidencePanel(sessionId, artifacts) {
+/** `media` keeps each artifact's figure by id across renders, so a playing recording is moved, never rebuilt. */
+export function evidencePanel(sessionId, artifacts, media = new Map()) {
   const url = (a) => withToken(`/v1/sessions/${encodeURIComponent(sessionId)}/artifacts/${encodeURIComponent(a.id)}`);
+  const kept = (a, make) => {
+    if (!media.has(a.id)) media.set(a.id, make());
+    return media.get(a.id);
+  };
   const audio = artifacts.filter((a) => a.kind === 'audio');
   const shots = artifacts.filter((a) => a.kind === 'screenshot');
   const pages = artifacts.filter((a) => a.kind === 'html');
@@ -122,10 +127,10 @@ export function evidencePanel(sessionId, artifacts) {
   if (artifacts.length === 0) section.append(el('p', { class: 'muted' }, 'No recording or failure evidence yet.'));
   for (const a of audio) {
     const seconds = a.durationMs ? ` · ${(a.durationMs / 1000).toFixed(0)} s` : '';
-    section.append(el('figure', {}, el('audio', { controls: true, preload: 'metadata', src: url(a), 'aria-label': `Recording of attempt ${a.attempt}` }), el('figcaption', {}, `Recording, attempt ${a.attempt}${seconds}`)));
+    section.append(kept(a, () => el('figure', { dataset: { artifactId: a.id } }, el('audio', { controls: true, preload: 'metadata', src: url(a), 'aria-label': `Recording of attempt ${a.attempt}` }), el('figcaption', {}, `Recording, attempt ${a.attempt}${seconds}`))));
   }
   for (const a of shots) {
-    section.append(el('figure', {}, el('img', { src: url(a), alt: `Screenshot of the provider page when attempt ${a.attempt} failed` }), el('figcaption', {}, `Screenshot at failure, attempt ${a.attempt}`)));
+    section.append(kept(a, () => el('figure', { dataset: { artifactId: a.id } }, el('img', { src: url(a), alt: `Screenshot of the provider page when attempt ${a.attempt} failed` }), el('figcaption', {}, `Screenshot at failure, attempt ${a.attempt}`))));
   }
   if (pages.length > 0) {
     section.append(el('ul', {}, pages.map((a) => el('li', {}, el('a', { href: url(a), target: '_blank', rel: 'noopener' }, `Saved page HTML, attempt ${a.attempt}`)))));

@@ -1,7 +1,7 @@
-/* global document */
+/* global document, sessionStorage */
 // Session view: the meeting, its Decision, attempts, timeline, evidence and recording, consent choices, the
 // live log, and the operator's Retry and Stop (each confirmed, with a reason written to the timeline).
-import { api, debounce, el, liveSocket, loadMeta } from './lib.js';
+import { Unreachable, api, debounce, el, liveSocket, loadMeta } from './lib.js';
 import { logPanel } from './log.js';
 import { attemptsPanel, consentPanel, decisionPanel, evidencePanel, meetingPanel, timelinePanel } from './session-parts.js';
 
@@ -34,64 +34,84 @@ function askReason(action, sessionLabel) {
   });
 }
 
-function actionsBar(data, onDone) {
-  const { session } = data;
-  const ended = endedStates.includes(session.state);
-  const status = el('p', { role: 'status', id: 'action-status' });
+/**
+ * Retry and Stop with their result line. Built once per view and kept across the live re-renders, so a result
+ * (or a failure) written after the dialog closes is the one on screen, and keyboard focus stays on the button.
+ */
+function actionsBar(onDone) {
+  let session;
+  // Focusable: the result takes the focus, so a keyboard user hears it and goes on from there.
+  const status = el('p', { role: 'status', id: 'action-status', tabindex: '-1' });
   const run = async (action, path) => {
     const reason = await askReason(action, session.title ?? session.meetingUrl);
     if (reason === undefined) return;
+    status.textContent = `${action}: sending…`;
     try {
       const result = await api(`/v1/sessions/${encodeURIComponent(session.id)}/${path}`, { method: 'POST', body: { reason } });
       status.textContent = `${action} accepted: the session is ${result.session.state.replaceAll('_', ' ')} (attempt ${result.session.attempt}).`;
       onDone();
     } catch (error) {
-      status.textContent = `${action} refused: ${error.message}`;
+      status.textContent = error instanceof Unreachable ? `${action} not confirmed: ${error.message}. Check the session once the header says connected.` : `${action} refused: ${error.message}`;
     }
+    status.focus();
   };
-  return el(
-    'div',
-    {},
-    el(
-      'div',
-      { class: 'actions' },
-      el('button', { type: 'button', id: 'retry', disabled: !ended, onclick: () => void run('Retry', 'retry') }, 'Retry'),
-      el('button', { type: 'button', id: 'stop', class: 'danger', disabled: ended, onclick: () => void run('Stop', 'stop') }, 'Stop'),
-    ),
-    status,
-  );
+  const retry = el('button', { type: 'button', id: 'retry', onclick: () => void run('Retry', 'retry') }, 'Retry');
+  const stop = el('button', { type: 'button', id: 'stop', class: 'danger', onclick: () => void run('Stop', 'stop') }, 'Stop');
+  return {
+    node: el('div', {}, el('div', { class: 'actions' }, retry, stop), status),
+    update(next) {
+      session = next;
+      const ended = endedStates.includes(next.state);
+      retry.disabled = !ended;
+      stop.disabled = ended;
+    },
+  };
 }
 
 export async function sessionView(root, id) {
   const meta = await loadMeta();
   const path = `/v1/sessions/${encodeURIComponent(id)}`;
+  const heading = el('div');
   const body = el('div');
-  const log = logPanel(id);
-  let lastStatus = '';
+  const problem = el('p', { class: 'error', role: 'alert', id: 'session-error', hidden: true });
+  // Recordings and screenshots already on the page stay the same nodes: a re-render must not stop playback.
+  const media = new Map();
   const render = async () => {
     const data = await api(path);
-    const statusText = document.getElementById('action-status')?.textContent ?? lastStatus;
-    lastStatus = statusText;
-    const actions = actionsBar(data, () => refresh());
-    actions.querySelector('#action-status').textContent = statusText;
+    problem.hidden = true;
+    actions.update(data.session);
+    heading.replaceChildren(el('h1', {}, data.session.title ?? 'Session', el('span', { class: 'muted' }, ` · ${data.session.id}`)));
     const panels = [
-      el('h1', {}, data.session.title ?? 'Session', el('span', { class: 'muted' }, ` · ${data.session.id}`)),
-      actions,
       meetingPanel(data.session, meta),
       decisionPanel(data.session.decision),
       attemptsPanel(data.attempts),
-      evidencePanel(id, data.artifacts),
+      evidencePanel(id, data.artifacts, media),
       consentPanel(data.consentChoices),
       timelinePanel(data.timeline),
     ];
     body.replaceChildren(...panels.filter(Boolean));
   };
-  const refresh = debounce(() => void render().catch(() => undefined), 250);
+  const refresh = debounce(
+    () =>
+      void render().catch((error) => {
+        problem.textContent = `Could not refresh this session: ${error.message}. What is shown may be out of date.`;
+        problem.hidden = false;
+      }),
+    250,
+  );
+  const actions = actionsBar(() => refresh());
   await render();
-  root.append(el('p', {}, el('a', { href: '#/sessions' }, '← All sessions')), body, log.section);
-  const live = liveSocket('/v1/sessions/live', (change) => {
-    if (change.session.id === id) refresh();
-  });
+  // Opened once the session is known to exist: a failed view leaves no feed reconnecting behind the next one.
+  const log = logPanel(id);
+  const back = sessionStorage.getItem('quorum.list') ?? '#/sessions';
+  root.append(el('p', {}, el('a', { href: back.startsWith('#/sessions') ? back : '#/sessions' }, '← All sessions')), heading, actions.node, problem, body, log.section);
+  const live = liveSocket(
+    '/v1/sessions/live',
+    (change) => {
+      if (change.session.id === id) refresh();
+    },
+    { onReconnect: refresh },
+  );
   return {
     dispose: () => {
       live.close();

@@ -1,6 +1,6 @@
-/* global location, URLSearchParams */
+/* global location, sessionStorage, URLSearchParams */
 // Sessions view: filters, counts by state, a keyset-paged table, and live state changes over WebSocket.
-import { api, debounce, el, fmtTime, liveSocket, loadMeta, option, stateBadge } from './lib.js';
+import { api, debounce, el, fmtTime, liveSocket, loadMeta, option, stateBadge, timeZone } from './lib.js';
 
 const filterKeys = ['state', 'provider', 'companyId', 'endCode', 'from', 'to', 'q'];
 const pageSize = 50;
@@ -18,6 +18,7 @@ function listPath(filters, cursor) {
 }
 
 function filtersForm(filters, meta, companies) {
+  // A company token sees one company: a company filter would offer nothing (and "any" would promise more).
   const apply = (event) => {
     event.preventDefault();
     const data = new URLSearchParams();
@@ -32,10 +33,10 @@ function filtersForm(filters, meta, companies) {
     el('label', {}, 'Search title or URL', el('input', { name: 'q', id: 'filter-q', type: 'search', value: filters.q ?? '' })),
     select('state', 'State', meta.states),
     select('provider', 'Provider', meta.providers),
-    select('companyId', 'Company', companies.map((c) => c.id), Object.fromEntries(companies.map((c) => [c.id, c.name]))),
+    meta.admin ? select('companyId', 'Company', companies.map((c) => c.id), Object.fromEntries(companies.map((c) => [c.id, c.name]))) : null,
     select('endCode', 'End code', Object.keys(meta.endCodes)),
-    el('label', {}, 'Created from', el('input', { name: 'from', id: 'filter-from', type: 'datetime-local', value: filters.from ?? '' })),
-    el('label', {}, 'Created before', el('input', { name: 'to', id: 'filter-to', type: 'datetime-local', value: filters.to ?? '' })),
+    el('label', {}, `Created from (${timeZone})`, el('input', { name: 'from', id: 'filter-from', type: 'datetime-local', value: filters.from ?? '' })),
+    el('label', {}, `Created before (${timeZone})`, el('input', { name: 'to', id: 'filter-to', type: 'datetime-local', value: filters.to ?? '' })),
     el('button', { type: 'submit' }, 'Apply'),
     el('a', { href: '#/sessions' }, 'Clear'),
   );
@@ -67,7 +68,7 @@ function row(session) {
   return el(
     'tr',
     { dataset: { sessionId: session.id } },
-    el('td', {}, el('a', { href: `#/sessions/${encodeURIComponent(session.id)}` }, title), session.title ? el('div', { class: 'muted' }, session.meetingUrl) : null),
+    el('td', { class: 'wrap' }, el('a', { href: `#/sessions/${encodeURIComponent(session.id)}` }, title), session.title ? el('div', { class: 'muted' }, session.meetingUrl) : null),
     el('td', {}, session.companyId),
     el('td', {}, session.provider),
     el('td', { class: 'cell-state' }, stateBadge(session.state)),
@@ -87,51 +88,111 @@ function updateRow(tr, session) {
   tr.classList.add('flash');
 }
 
+const pagesKey = 'quorum.pages';
+
+/**
+ * Keyset pages only go forward, so the cursor of the page before each page is kept in this tab: "Newer",
+ * a reload or back/forward keep the place, because the page itself (cursor and number) is in the URL.
+ */
+function pageHash(filters, cursor, page) {
+  const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+  if (cursor) params.set('cursor', cursor);
+  if (cursor && page > 1) params.set('page', String(page));
+  return `#/sessions?${params}`;
+}
+
+function rememberPage(cursor, previous) {
+  const pages = JSON.parse(sessionStorage.getItem(pagesKey) ?? '{}');
+  pages[cursor] = previous;
+  sessionStorage.setItem(pagesKey, JSON.stringify(pages));
+}
+
+function previousPage(cursor) {
+  return JSON.parse(sessionStorage.getItem(pagesKey) ?? '{}')[cursor] ?? '';
+}
+
+function pagerBar(filters, cursor, page, nextCursor) {
+  const go = (hash) => () => (location.hash = hash);
+  return [
+    el('button', { type: 'button', class: 'secondary', id: 'newer', disabled: !cursor, onclick: go(pageHash(filters, previousPage(cursor), Math.max(1, page - 1))) }, 'Newer'),
+    el('span', { class: 'muted', id: 'page-number' }, `page ${page}`),
+    el(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        id: 'older',
+        disabled: !nextCursor,
+        onclick: () => {
+          rememberPage(nextCursor, cursor);
+          location.hash = pageHash(filters, nextCursor, page + 1);
+        },
+      },
+      'Older',
+    ),
+  ];
+}
+
 export async function sessionsView(root, params) {
   const filters = Object.fromEntries(filterKeys.map((k) => [k, params.get(k) ?? '']));
   const [meta, { companies }] = await Promise.all([loadMeta(), api('/console/api/companies')]);
-  const cursors = [];
-  let cursor = params.get('cursor') ?? '';
+  const cursor = params.get('cursor') ?? '';
+  // Without a cursor it is the first page whatever the URL says; with one, the number is only a label.
+  const page = cursor ? Math.max(2, Number(params.get('page')) || 2) : 1;
+  // The Session view's "All sessions" link comes back here: same filters, same page.
+  sessionStorage.setItem('quorum.list', location.hash || '#/sessions');
   const tbody = el('tbody', { id: 'sessions-body' });
   const countsHolder = el('div');
   const pager = el('div', { class: 'pager' });
   const announce = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  const problem = el('p', { class: 'error', role: 'alert', id: 'sessions-error', hidden: true });
+  const filtered = filterKeys.some((k) => filters[k]);
 
   const load = async () => {
-    const page = await api(listPath(filters, cursor));
-    tbody.replaceChildren(...page.sessions.map(row));
-    if (page.sessions.length === 0) tbody.append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'No sessions match these filters.')));
-    countsHolder.replaceChildren(countsList(page.counts, filters));
-    pager.replaceChildren(
-      el('button', { type: 'button', class: 'secondary', disabled: cursors.length === 0, onclick: () => { cursor = cursors.pop() ?? ''; void load(); } }, 'Newer'),
-      el('span', { class: 'muted' }, `page ${cursors.length + 1}`),
-      el('button', { type: 'button', class: 'secondary', id: 'older', disabled: !page.nextCursor, onclick: () => { cursors.push(cursor); cursor = page.nextCursor; void load(); } }, 'Older'),
-    );
-    announce.textContent = `${page.sessions.length} sessions shown`;
+    const result = await api(listPath(filters, cursor));
+    problem.hidden = true;
+    tbody.replaceChildren(...result.sessions.map(row));
+    if (result.sessions.length === 0) tbody.append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, filtered ? 'No sessions match these filters.' : cursor ? 'No older sessions.' : 'No sessions yet: they appear here when a meeting is planned or a recording is asked for.')));
+    countsHolder.replaceChildren(countsList(result.counts, filters));
+    pager.replaceChildren(...pagerBar(filters, cursor, page, result.nextCursor));
+    announce.textContent = `${result.sessions.length} sessions shown`;
   };
-  const refresh = debounce(() => void load(), 400);
+  // A refresh that fails leaves the rows as they were, and says so instead of failing silently.
+  const reload = () =>
+    load().catch((error) => {
+      problem.textContent = `Could not refresh the list: ${error.message}. It may be out of date.`;
+      problem.hidden = false;
+    });
+  const refresh = debounce(() => void reload(), 400);
   const refreshCounts = debounce(() => {
-    void api(listPath({ companyId: filters.companyId }).replace(`limit=${pageSize}`, 'limit=1')).then((page) => countsHolder.replaceChildren(countsList(page.counts, filters)));
+    void api(listPath({ companyId: filters.companyId }).replace(`limit=${pageSize}`, 'limit=1'))
+      .then((result) => countsHolder.replaceChildren(countsList(result.counts, filters)))
+      .catch(() => undefined);
   }, 400);
 
-  const live = liveSocket(`/v1/sessions/live${filters.companyId ? `?companyId=${encodeURIComponent(filters.companyId)}` : ''}`, ({ session }) => {
-    const tr = tbody.querySelector(`tr[data-session-id="${globalThis.CSS.escape(session.id)}"]`);
-    if (tr) {
-      updateRow(tr, session);
-      refreshCounts();
-    } else if (cursors.length === 0) {
-      // A session not on the page: the server decides whether it matches the filters (one rule, one place).
-      refresh();
-    } else {
-      refreshCounts();
-    }
-  });
+  const live = liveSocket(
+    `/v1/sessions/live${filters.companyId ? `?companyId=${encodeURIComponent(filters.companyId)}` : ''}`,
+    ({ session }) => {
+      const tr = tbody.querySelector(`tr[data-session-id="${globalThis.CSS.escape(session.id)}"]`);
+      if (tr) {
+        updateRow(tr, session);
+        refreshCounts();
+      } else if (!cursor) {
+        // A session not on the page: the server decides whether it matches the filters (one rule, one place).
+        refresh();
+      } else {
+        refreshCounts();
+      }
+    },
+    { onReconnect: () => void reload() },
+  );
 
   root.append(
     el('h1', {}, 'Sessions'),
     filtersForm(filters, meta, companies),
     countsHolder,
     announce,
+    problem,
     el(
       'table',
       { 'aria-describedby': 'counts' },
@@ -141,6 +202,12 @@ export async function sessionsView(root, params) {
     ),
     pager,
   );
-  await load();
+  try {
+    await load();
+  } catch (error) {
+    // The view never reaches the screen: its feed must not go on reconnecting behind the next one.
+    live.close();
+    throw error;
+  }
   return { dispose: () => live.close() };
 }
