@@ -34,7 +34,9 @@ program
     const ports = { [config.QUORUM_HTTP_PORT]: 'QUORUM_HTTP_PORT', [config.QUORUM_SMTP_PORT]: 'QUORUM_SMTP_PORT' };
     const { startQuorum } = await server();
     const quorum = await startQuorum(config).catch((error: unknown) => Promise.reject(explainListenError(error, ports)));
-    quorum.logger.info({ url: quorum.url, mode: quorum.mode, dataDir: config.QUORUM_DATA_DIR, simulate: config.QUORUM_SIMULATE }, 'Quorum is serving');
+    // With --simulate, where to create simulated meetings (`POST /sim/v1/meetings`).
+    const simulator = quorum.simulator ? { simulatorControl: quorum.simulator.controlUrl } : {};
+    quorum.logger.info({ url: quorum.url, mode: quorum.mode, dataDir: config.QUORUM_DATA_DIR, simulate: config.QUORUM_SIMULATE, ...simulator }, 'Quorum is serving');
     if (quorum.adminTokenCreated) {
       process.stderr.write(`\nAdmin API token (generated, kept in ${config.QUORUM_DATA_DIR}/admin-token):\n  ${quorum.adminToken}\n\n`);
     }
