@@ -4,7 +4,7 @@ import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
 import { adminToken, api, startTestQuorum } from '../helpers/quorum.js';
 import { recordSimulated, waitForEnd, waitForState } from '../helpers/sessions.js';
-import { consoleBrowser, screenshots, seedConsoleFixtures } from './fixtures.js';
+import { consoleBrowser, screenshots, seedConsoleFixtures, trackSockets } from './fixtures.js';
 
 const wait = { timeout: 60_000 };
 
@@ -170,19 +170,7 @@ describe('ops console', () => {
   it('closes the live feed of a view the operator left before it finished loading', async () => {
     const tab = await browser.newPage();
     try {
-      // Every socket the console opens, kept where the test can read its state.
-      await tab.addInitScript((token) => {
-        sessionStorage.setItem('quorum.token', token);
-        const Native = WebSocket;
-        const opened: WebSocket[] = [];
-        Object.assign(window, { opened });
-        window.WebSocket = class extends Native {
-          constructor(...args: ConstructorParameters<typeof WebSocket>) {
-            super(...args);
-            opened.push(this);
-          }
-        };
-      }, adminToken);
+      await trackSockets(tab, adminToken);
       // A slow sessions page: the view has opened its feed and still waits for its rows when the operator moves on.
       await tab.route(/\/v1\/sessions\?/, async (request) => {
         await new Promise((resolve) => setTimeout(resolve, 1_500));

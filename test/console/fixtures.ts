@@ -52,3 +52,22 @@ export async function consoleBrowser(): Promise<{ browser: Browser; page: Page }
   mkdirSync(screenshots, { recursive: true });
   return { browser, page };
 }
+
+/**
+ * Signs `page` in with `token` and keeps every WebSocket the console opens in `window.opened`, where a test can
+ * read their states (a feed that should have been closed, one still reconnecting).
+ */
+export async function trackSockets(page: Page, token: string): Promise<void> {
+  await page.addInitScript((signedIn) => {
+    sessionStorage.setItem('quorum.token', signedIn);
+    const Native = WebSocket;
+    const opened: WebSocket[] = [];
+    Object.assign(window, { opened });
+    window.WebSocket = class extends Native {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        opened.push(this);
+      }
+    };
+  }, token);
+}

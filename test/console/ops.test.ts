@@ -8,7 +8,7 @@ import { startQuorum, type Quorum } from '../../src/main.js';
 import { SessionStore } from '../../src/sessions/session-store.js';
 import { openSqliteStore } from '../../src/store/database.js';
 import { adminToken, api, testConfig } from '../helpers/quorum.js';
-import { consoleBrowser, seedConsoleFixtures } from './fixtures.js';
+import { consoleBrowser, seedConsoleFixtures, trackSockets } from './fixtures.js';
 
 const wait = { timeout: 30_000 };
 
@@ -149,18 +149,7 @@ describe('ops console: an operator day', () => {
     const token = (await api<{ token: string }>(quorum, 'POST', '/v1/companies/acme/tokens', { name: 'ops' })).body.token;
     const tab = await context.newPage();
     try {
-      await tab.addInitScript((companyToken) => {
-        sessionStorage.setItem('quorum.token', companyToken);
-        const Native = WebSocket;
-        const opened: WebSocket[] = [];
-        Object.assign(window, { opened });
-        window.WebSocket = class extends Native {
-          constructor(...args: ConstructorParameters<typeof WebSocket>) {
-            super(...args);
-            opened.push(this);
-          }
-        };
-      }, token);
+      await trackSockets(tab, token);
       await tab.goto(`${quorum.url}/console/#/overview`);
       await tab.locator('#charts svg').first().waitFor(wait);
       expect(await tab.locator('#company-picker').count()).toBe(0);
