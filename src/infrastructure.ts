@@ -1,6 +1,7 @@
 import { createRedisBus, type RedisBus } from './bus-redis.js';
 import { createMemoryBus, type LiveBus } from './bus.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
+import { isUnreachable, UnreachableError } from './dependency-error.js';
 import { createLogger } from './logging/logger.js';
 import { watchConnection } from './queue/connection-watch.js';
 import { BullMqQueue } from './queue/bullmq-queue.js';
@@ -24,17 +25,31 @@ export interface Infrastructure {
  */
 export async function openInfrastructure(config: Config, dataDir: string): Promise<Infrastructure> {
   if (Boolean(config.DATABASE_URL) !== Boolean(config.REDIS_URL)) {
-    throw new Error('scale-out needs both DATABASE_URL and REDIS_URL (or neither, for the embedded mode)');
+    throw new ConfigError('scale-out needs both DATABASE_URL and REDIS_URL (or neither, for the embedded mode)');
   }
   if (config.DATABASE_URL && config.REDIS_URL) {
     // Connection news only, before the session logger exists (it needs the store and the bus).
     const log = createLogger({ level: config.QUORUM_LOG_LEVEL }).child({ component: 'infrastructure' });
-    const store = await openPostgresStore(config.DATABASE_URL, { onConnectionError: (error) => log.warn({ err: error }, 'a pooled PostgreSQL connection failed; the next query opens a new one') });
+    const databaseUrl = config.DATABASE_URL;
+    const store = await openPostgresStore(databaseUrl, { onConnectionError: (error) => log.warn({ err: error }, 'a pooled PostgreSQL connection failed; the next query opens a new one') }).catch((error: unknown) => {
+      const cause = (error as { cause?: unknown }).cause ?? error;
+      throw isUnreachable(cause) ? new UnreachableError('PostgreSQL', 'DATABASE_URL', databaseUrl, cause) : error;
+    });
     // The probe runs only after an error, a second later: by then `bus` is set (or the start has failed).
     const redis = watchConnection(log, 'redis', async () => {
       if (!(await bus.reachable())) throw new Error('redis is not answering');
     });
-    const bus: RedisBus = await createRedisBus(config.REDIS_URL, `${config.QUORUM_REDIS_PREFIX}:`, { onError: (error) => redis.error(error) });
+    let lastRedisError: unknown;
+    const onRedisError = (error: unknown) => {
+      lastRedisError = error;
+      redis.error(error);
+    };
+    const redisUrl = config.REDIS_URL;
+    const bus: RedisBus = await createRedisBus(redisUrl, `${config.QUORUM_REDIS_PREFIX}:`, { onError: onRedisError }).catch(async (error: unknown) => {
+      redis.close();
+      await store.close();
+      throw new UnreachableError('Redis', 'REDIS_URL', redisUrl, lastRedisError ?? error);
+    });
     const onQueueError = (error: unknown) => (isConnectionError(error) ? redis.error(error) : log.warn({ err: error }, 'job queue error'));
     const queue = new BullMqQueue({ redisUrl: config.REDIS_URL, name: `${config.QUORUM_REDIS_PREFIX}-joins`, onError: onQueueError });
     const closeBus = () => {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../config.js';
+import { UnreachableError } from '../dependency-error.js';
 
 /** A failure the operator can act on: one line saying what is wrong and what to do; `code` is for scripts. */
 export class CliError extends Error {
@@ -30,6 +31,7 @@ interface SystemError {
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof CliError) return { code: error.code, message: error.message, ...error.details };
   if (error instanceof ConfigError) return { code: 'invalid_config', message: error.message };
+  if (error instanceof UnreachableError) return { code: 'unreachable_dependency', message: error.message, service: error.service };
   const system = error as SystemError;
   if (system?.syscall === 'listen' && system.code) return { code: 'listen_failed', message: listenMessage(system) };
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

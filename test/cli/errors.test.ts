@@ -1,15 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLogLine } from '../../src/cli/format.js';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
 import { runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
-import { inMinutes, newSessionInput } from '../helpers/store.js';
+import { inMinutes, newSessionInput, testDatabaseUrl } from '../helpers/store.js';
 
 interface Outcome {
   code: number | null;
@@ -65,15 +68,6 @@ function expectJsonError(outcome: Outcome, code: string, text?: string | RegExp)
   expect(error, shown).toMatchObject({ code });
   if (text) expectText(String(error['message']), text, shown);
   return error;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createTcpServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('the quorum CLI when things go wrong', () => {
@@ -237,6 +231,37 @@ describe('the quorum CLI when things go wrong', () => {
       expectOneLine(serve, `quorum: cannot listen on 127.0.0.1:${busyPort} (QUORUM_HTTP_PORT): the port is already in use (another Quorum?); stop that program or set QUORUM_HTTP_PORT to a free port`);
     } finally {
       busy.close();
+    }
+  });
+
+  it('scale-out services that cannot be reached at start: the service, where, why and the setting to check', async () => {
+    const [closedA, closedB] = [await freePort(), await freePort()];
+    const base = { QUORUM_DATA_DIR: mkdtempSync(join(tmp, 'scale-')), QUORUM_HTTP_PORT: '0', QUORUM_SMTP_PORT: '0', QUORUM_WORKER_HTTP_PORT: '0', QUORUM_LOG_LEVEL: 'silent' };
+    const database = `quorum_cli_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+    try {
+      const reachable = new URL(testDatabaseUrl());
+      reachable.pathname = `/${database}`;
+      const wrongPassword = new URL(reachable);
+      wrongPassword.password = 'not-the-password';
+      const [noDatabase, badLogin, noRedis, half] = await Promise.all([
+        cli(['serve'], { ...base, DATABASE_URL: `postgres://quorum:secret@127.0.0.1:${closedA}/quorum`, REDIS_URL: `redis://127.0.0.1:${closedB}` }),
+        cli(['worker'], { ...base, DATABASE_URL: wrongPassword.toString(), REDIS_URL: `redis://127.0.0.1:${closedB}` }),
+        cli(['serve'], { ...base, DATABASE_URL: reachable.toString(), REDIS_URL: `redis://127.0.0.1:${closedB}` }),
+        cli(['serve'], { ...base, DATABASE_URL: reachable.toString() }),
+      ]);
+      const hint = (setting: string) => `; is it running, and does ${setting} name it?`;
+      expectOneLine(noDatabase, `quorum: cannot reach PostgreSQL at 127.0.0.1:${closedA} (DATABASE_URL): connection refused${hint('DATABASE_URL')}`);
+      expectOneLine(badLogin, `password authentication failed${hint('DATABASE_URL')}`);
+      expectOneLine(noRedis, `quorum: cannot reach Redis at 127.0.0.1:${closedB} (REDIS_URL): connection refused${hint('REDIS_URL')}`);
+      expectOneLine(half, 'quorum: scale-out needs both DATABASE_URL and REDIS_URL (or neither, for the embedded mode)');
+      // The credentials in the URL are not repeated.
+      expect(noDatabase.stderr).not.toContain('secret');
+    } finally {
+      await admin.query(`drop database if exists ${database} with (force)`);
+      await admin.end();
     }
   });
 
