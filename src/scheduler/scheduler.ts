@@ -57,6 +57,8 @@ export class Scheduler {
   private readonly leased = new Map<string, HeldLease>();
   private leaseTimer: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** When ticks started failing (the store away); undefined while they work. */
+  private failingSince: number | undefined;
   /** Sessions whose bot run ended in an error that could not be written yet (the store was away). */
   private readonly unended = new Map<string, { attempt: number; error: unknown }>();
   private readonly leaseMs: number;
@@ -328,8 +330,13 @@ export class Scheduler {
       await this.endUnended();
       await this.recover();
       await this.replanOverdue();
+      if (this.failingSince !== undefined) this.options.log.info({ failedForMs: Date.now() - this.failingSince }, 'scheduler ticks work again');
+      this.failingSince = undefined;
     } catch (error) {
-      this.options.log.error({ err: error }, 'lease renewal failed');
+      // Once per outage at error level; the ticks after it (every few seconds) only at debug.
+      const first = this.failingSince === undefined;
+      this.failingSince ??= Date.now();
+      this.options.log[first ? 'error' : 'debug']({ err: error }, 'scheduler tick failed (lease renewal, recovery or re-planning); trying again every tick');
     } finally {
       this.ticking = false;
     }

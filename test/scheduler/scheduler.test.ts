@@ -235,7 +235,9 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     // A process of its own, on a store of its own that goes away while its bot is in the meeting.
     const own = await openTestStore(dialect);
     const a = fencedBot(own);
-    const schedulerA = new Scheduler({ sessions: own.sessions, queue: new MemoryQueue(), bus: own.bus, runBot: a.runBot, workerId: 'host-a:1:test', log: pino({ level: 'silent' }), concurrency: 1, backoffSeconds: 0.05, leaseSeconds: 2 });
+    const lines: Array<{ level: number; msg: string }> = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    const schedulerA = new Scheduler({ sessions: own.sessions, queue: new MemoryQueue(), bus: own.bus, runBot: a.runBot, workerId: 'host-a:1:test', log, concurrency: 1, backoffSeconds: 0.05, leaseSeconds: 2 });
     try {
       await schedulerA.start();
       const session = await own.sessions.create(newSessionInput({ joinAt: new Date() }));
@@ -247,6 +249,11 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
       await own.store.close();
       await a.done;
       expect(a.aborted).toEqual(['worker_lost']);
+      // Failing ticks (every 500 ms) are logged at error level once, not once each.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const failed = lines.filter((line) => line.msg.startsWith('scheduler tick failed'));
+      expect(failed.length).toBeGreaterThan(1);
+      expect(failed.filter((line) => line.level >= 50)).toHaveLength(1);
     } finally {
       await schedulerA.close(1000);
     }
