@@ -31,4 +31,6 @@ export const topics = {
   /** Requests to the process running a bot (stop it with an end code). */
   control: 'control',
   sessionLog: (sessionId: string) => `log:${sessionId}`,
+  /** An invite e-mail stored or finished (`{id, status}`): the console's Invites view follows it. */
+  inbound: 'inbound',
 } as const;

@@ -123,7 +123,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     gate: async (session) => (await consent.service.beforeJoin(session)) ?? (await tenancy.eligibleAtJoin(session)),
     runBot: (session, signal) => runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
   });
-  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, planner: tenancy.planner, metrics: metrics.intake, consentBases, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
+  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, bus, planner: tenancy.planner, metrics: metrics.intake, consentBases, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
   let intake: Intake | undefined;
   let app: FastifyInstance | undefined;
   const close = async () => {

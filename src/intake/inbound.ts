@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { topics, type LiveBus } from '../bus.js';
 import type { IntakeMetrics } from '../metrics.js';
 import type { Decision } from '../eligibility/check.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -15,7 +16,7 @@ import type { MailReader, ReadMail } from './parse-pool.js';
 import { GroupCommit } from './group-commit.js';
 import { InviteWrites, StaleMeetingError } from './invite-writes.js';
 import { KeyedLock } from './keyed-lock.js';
-import type { InboundMessage, MeetingsStore, MessageSummary, Transport } from './meetings-store.js';
+import type { InboundMessage, MeetingsStore, MessageStatus, MessageSummary, Transport } from './meetings-store.js';
 import type { CompanyDirectory } from './planner.js';
 import { composeReply } from './reply.js';
 import type { Replier } from './reply.js';
@@ -37,6 +38,13 @@ export interface InboundDeps extends ApplyDeps {
   replier?: Replier;
   metrics?: IntakeMetrics;
   now?: () => Date;
+  bus?: LiveBus;
+}
+
+/** What the bus topic `inbound` carries: a message that arrived or ended, by id. */
+export interface InboundNews {
+  id: string;
+  status: MessageStatus;
 }
 
 export interface ReceivedMail {
@@ -138,6 +146,7 @@ export class InboundMail {
       await this.deps.store.finishMessage(id, { status: 'failed', ...headersOf(mail.raw, undefined), error: failure }).catch(() => undefined);
     }
     this.count(mail.transport, result, (performance.now() - started) / 1000);
+    this.announce({ id, status: result.status });
     this.track(this.reply(mail, result, parsed, authenticated));
     return result;
   }
@@ -195,7 +204,17 @@ export class InboundMail {
     const before = new Date(now.getTime() - INTERRUPTED_AFTER_MS);
     const ids = await this.deps.store.failInterrupted(before, INTERRUPTED);
     if (ids.length > 0) this.deps.log.warn({ messages: ids }, `${ids.length} message(s) cut off while being read were marked failed`);
+    for (const interrupted of ids) this.announce({ id: interrupted, status: 'failed' });
     return ids;
+  }
+
+  /** Follows messages as they end (the console's live Invites view); returns the unsubscribe. */
+  follow(listener: (news: InboundNews) => void): () => void {
+    return this.deps.bus?.subscribe(topics.inbound, (message) => listener(message as InboundNews)) ?? (() => undefined);
+  }
+
+  private announce(news: InboundNews): void {
+    this.deps.bus?.publish(topics.inbound, news);
   }
 
   /** Waits for replies still being sent (shutdown, tests). */

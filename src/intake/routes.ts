@@ -51,6 +51,11 @@ export function inboundRoutes(inbound: InboundMail, maxBytes: number) {
       return reply.code(statusCode[result.status]).send(result);
     });
     messageRoutes(app, inbound);
+    // Each message as it ends (`{id, status}`), for the console's Invites view; admin only, like the rest.
+    app.get('/v1/inbound/live', { websocket: true }, (socket) => {
+      const unfollow = inbound.follow((news) => socket.send(JSON.stringify(news)));
+      socket.on('close', unfollow);
+    });
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { LiveBus } from '../bus.js';
 import type { Config } from '../config.js';
 import type { IntakeMetrics } from '../metrics.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -32,6 +33,8 @@ export interface IntakeDeps {
   metrics?: IntakeMetrics;
   /** This installation's consent link bases (ConsentOrigins); unset: no link in an invite is taken as ours. */
   consentBases?: () => readonly string[];
+  /** Where each stored and finished message is announced (the console's live Invites view); unset: nowhere. */
+  bus?: LiveBus;
 }
 
 export interface Intake {
@@ -49,6 +52,7 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
   const reader = mailReader(log, deps.dnsResolver, config.QUORUM_DNS_CACHE_SECONDS * 1000);
   const replier = deps.replier ?? (config.QUORUM_SMTP_RELAY_URL ? relayReplier(config.QUORUM_SMTP_RELAY_URL, log) : undefined);
   const inbound = new InboundMail({
+    ...(deps.bus ? { bus: deps.bus } : {}),
     store: meetings,
     sessions: deps.sessions,
     scheduler: deps.scheduler,

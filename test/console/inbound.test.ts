@@ -81,6 +81,21 @@ describe('ops console: invite e-mails', () => {
     await spoofedDetails.locator('code', { hasText: 'sender_not_authenticated' }).first().waitFor(wait);
   });
 
+  it('follows mail as it ends: a new message comes in at the top while the details open stay open', async () => {
+    await page.goto(`${quorum.url}/console/#/sessions`);
+    await page.goto(`${quorum.url}/console/#/inbound`);
+    await page.locator(`tr[data-message-id="${turnedDown}"]`).getByRole('button', { name: 'Details' }).click();
+    const open = page.locator(`tr[data-message-id="${turnedDown}"] + tr.inbound-details:not([hidden])`);
+    await open.getByRole('button', { name: 'Run again' }).waitFor(wait);
+    await page.locator('#live-status', { hasText: 'connected' }).waitFor(wait);
+    const start = new Date(Math.floor((Date.now() + 3 * 86_400_000) / 60_000) * 60_000);
+    const later = inviteMail({ uid: 'console-live', start, organizer: 'ada@acme.example', link: 'https://meet.google.com/liv-eliv-eml', summary: 'Arrived while watching' }, { from: 'ada@acme.example', to: ASSISTANT });
+    const arrived = await post(await signMessage(later, key));
+    await page.locator(`#inbound-body tr[data-message-id="${arrived}"][data-status="processed"]`).waitFor(wait);
+    expect(await page.locator('#inbound-body tr[data-message-id]').first().getAttribute('data-message-id')).toBe(arrived);
+    expect(await open.isVisible()).toBe(true);
+  });
+
   it('offers the view to the operator alone: a company token neither sees the link nor reads the messages', async () => {
     const token = (await api<{ token: string }>(quorum, 'POST', '/v1/companies/acme/tokens', { name: 'ops' })).body.token;
     expect((await api<{ admin: boolean }>(quorum, 'GET', '/console/api/meta', undefined, token)).body.admin).toBe(false);

@@ -1,7 +1,7 @@
 /* global location, URLSearchParams */
 // Invites view (admin token): the invite e-mails Quorum received, how each ended and why, its raw mail, and
 // running one through intake again after a fix (POST /v1/inbound/messages/:id/reprocess).
-import { api, apiResult, el, fmtTime, option, withToken } from './lib.js';
+import { api, apiResult, el, fmtTime, liveSocket, option, withToken } from './lib.js';
 
 const statuses = ['received', 'processed', 'rejected', 'failed'];
 
@@ -91,7 +91,8 @@ async function details(id, cell, onChange, said = '') {
   if (said) rerun.focus();
 }
 
-function row(message) {
+/** The message's two rows; `updates` learns how to refresh its status and reason when it changes. */
+function row(message, updates) {
   const cell = el('td', { colspan: '6', class: 'wrap' });
   const more = el('tr', { class: 'inbound-details', hidden: true }, cell);
   const toggle = el('button', {
@@ -113,6 +114,7 @@ function row(message) {
     statusCell.replaceChildren(el('span', { class: `state state-${fresh.status}` }, fresh.status));
     whyCell.textContent = fresh.error ?? '';
   };
+  updates.set(message.id, (fresh) => update(fresh));
   const main = el(
     'tr',
     { dataset: { messageId: message.id, status: message.status } },
@@ -134,18 +136,37 @@ export async function inboundView(root, params) {
   const next = nextCursor ? el('a', { href: `#/inbound?${new URLSearchParams({ ...(status ? { status } : {}), cursor: nextCursor })}`, id: 'inbound-older' }, 'Older') : '';
   // Keyset pages only go forward; an older page links back to the newest rather than leaving the operator stuck.
   const newest = cursor ? el('a', { href: `#/inbound${status ? `?${new URLSearchParams({ status })}` : ''}`, id: 'inbound-newest' }, 'Newest') : '';
+  const updates = new Map();
+  const tbody = el('tbody', { id: 'inbound-body' }, messages.flatMap((message) => row(message, updates)));
+  const table = el(
+    'table',
+    { class: 'inbound', hidden: messages.length === 0 },
+    el('thead', {}, el('tr', {}, ['Received', 'Status', 'Subject', 'From', 'Why', ''].map((h) => el('th', { scope: 'col' }, h)))),
+    tbody,
+  );
+  const empty = el('p', { class: 'muted', id: 'inbound-empty', hidden: messages.length > 0 }, status ? `No invite e-mails with status ${status}.` : 'No invite e-mails yet: they appear here when one reaches the assistant address.');
   root.append(
     el('h1', {}, 'Invites'),
     el('p', { class: 'muted' }, 'The invite e-mails Quorum received, newest first: how each ended, why, and its raw mail.'),
     filtersForm(status),
-    messages.length === 0
-      ? el('p', { class: 'muted' }, status ? `No invite e-mails with status ${status}.` : 'No invite e-mails yet: they appear here when one reaches the assistant address.')
-      : el(
-          'table',
-          { class: 'inbound' },
-          el('thead', {}, el('tr', {}, ['Received', 'Status', 'Subject', 'From', 'Why', ''].map((h) => el('th', { scope: 'col' }, h)))),
-          el('tbody', { id: 'inbound-body' }, messages.flatMap(row)),
-        ),
+    empty,
+    table,
     el('nav', { 'aria-label': 'Pages', class: 'pager' }, newest, next),
   );
+  if (cursor) return undefined;
+  // The newest page follows mail as it ends: a new message comes in at the top, a known one's row changes.
+  const follow = async (id) => {
+    const known = updates.get(id);
+    if (known) return known(await api(`/v1/inbound/messages/${encodeURIComponent(id)}`));
+    const page = await api(`/v1/inbound/messages?${new URLSearchParams({ limit: '50', ...(status ? { status } : {}) })}`);
+    // Checked after the wait, with the rows added at once: two messages ending together add each row once.
+    const fresh = page.messages.filter((message) => !updates.has(message.id));
+    if (fresh.length === 0) return undefined;
+    tbody.prepend(...fresh.flatMap((message) => row(message, updates)));
+    table.hidden = false;
+    empty.hidden = true;
+    return undefined;
+  };
+  const live = liveSocket('/v1/inbound/live', (news) => void follow(news.id).catch(() => undefined), { onReconnect: () => void follow('').catch(() => undefined) });
+  return { dispose: () => live.close() };
 }
