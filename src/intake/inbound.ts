@@ -41,7 +41,7 @@ export interface InboundDeps extends ApplyDeps {
   bus?: LiveBus;
 }
 
-/** What the bus topic `inbound` carries: a message that arrived or ended, by id. */
+/** What the bus topic `inbound` carries: a message that ended (processed, rejected or failed), by id. */
 export interface InboundNews {
   id: string;
   status: MessageStatus;
