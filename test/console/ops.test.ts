@@ -183,4 +183,14 @@ describe('ops console: an operator day', () => {
     await page.locator('#sessions-body td', { hasText: 'Planned while down' }).waitFor(wait);
     await page.locator('#live-status', { hasText: 'connected' }).waitFor(wait);
   });
+
+  it('asks to sign in again when Quorum comes back with another admin token, instead of retrying for ever', async () => {
+    await page.locator('#live-status', { hasText: 'connected' }).waitFor(wait);
+    const port = Number(new URL(quorum.url).port);
+    await quorum.close();
+    await page.locator('#live-status', { hasText: 'connection lost' }).waitFor(wait);
+    quorum = await startQuorum(testConfig({ QUORUM_DATA_DIR: dataDir, QUORUM_HTTP_PORT: port, QUORUM_ADMIN_TOKEN: 'another-admin-token-0123456789' }));
+    await page.locator('#login-error', { hasText: 'That token was refused' }).waitFor(wait);
+    expect(await page.locator('#token').count()).toBe(1);
+  });
 });

@@ -42,6 +42,12 @@ function showLogin(message) {
   document.getElementById('token').focus();
 }
 
+// A live feed found the token refused (Quorum restarted with another admin token, a company token revoked).
+document.addEventListener('quorum:token-refused', () => {
+  auth.clear();
+  showLogin('That token was refused. Check it and sign in again.');
+});
+
 async function render() {
   if (!auth.token) return showLogin();
   current?.dispose?.();

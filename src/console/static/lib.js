@@ -1,4 +1,4 @@
-/* global document, sessionStorage, fetch, location, WebSocket, setTimeout, clearTimeout, Node */
+/* global document, sessionStorage, fetch, location, WebSocket, setTimeout, clearTimeout, Node, CustomEvent */
 // Shared helpers of the console: the token, API calls, DOM building (text only, never HTML from data).
 
 const tokenKey = 'quorum.token';
@@ -118,10 +118,14 @@ export function liveSocket(path, onMessage, { label = 'Live', onReconnect } = {}
   let delay = 500;
   let lost = false;
   let timer;
+  let refusals = 0;
   const open = () => {
     // `path` may be a function: a reconnect asks again (the log resumes after the last line it showed).
     socket = new WebSocket(wsUrl(typeof path === 'function' ? path() : path));
+    let opened = false;
     socket.addEventListener('open', () => {
+      opened = true;
+      refusals = 0;
       delay = 500;
       const status = liveStatus();
       if (status) {
@@ -137,6 +141,9 @@ export function liveSocket(path, onMessage, { label = 'Live', onReconnect } = {}
       // A socket closed on purpose (the view went away) leaves the header to the next view.
       if (closed) return;
       lost = true;
+      // A socket that never opened, twice: Quorum may be back with the token no longer valid (a restart with
+      // another admin token, a revoked company token). The API says which; a refused token signs the console out.
+      if (!opened && (refusals += 1) >= 2) void signedOutCheck();
       const status = liveStatus();
       if (status) {
         status.classList.remove('on');
@@ -147,6 +154,16 @@ export function liveSocket(path, onMessage, { label = 'Live', onReconnect } = {}
       // Capped low: after a restart the operator should see the page catch up in seconds, not minutes.
       delay = Math.min(delay * 2, 4_000);
     });
+  };
+  const signedOutCheck = async () => {
+    try {
+      await apiResult('/console/api/meta');
+    } catch (error) {
+      if (!(error instanceof Unauthorized) || closed) return;
+      closed = true;
+      clearTimeout(timer);
+      document.dispatchEvent(new CustomEvent('quorum:token-refused'));
+    }
   };
   open();
   return {
