@@ -274,10 +274,9 @@ export class InboundMail {
     const company = await this.deps.companies.byAssistantAddress(address);
     if (company) return company.id;
     // The retired generic address: file the meeting under the requester's company, if its domain says which.
-    const domain = requester.split('@').pop()?.toLowerCase();
+    const domain = domainOf(requester);
     for (const candidate of await this.deps.companies.list()) {
-      const domains = candidate.settings.emailDomains;
-      if (Array.isArray(domains) && domains.some((d) => typeof d === 'string' && d.toLowerCase() === domain)) return candidate.id;
+      if (companyDomains(candidate.settings).includes(domain)) return candidate.id;
     }
     return '';
   }
@@ -291,7 +290,7 @@ export class InboundMail {
     const company = address ? await this.deps.companies.byAssistantAddress(address) : undefined;
     // A sender that did not authenticate may be forged: answering an outside address would mail a stranger
     // (backscatter). The company's own people are still told, since a forged request in their name is news to them.
-    if (!authenticated && !ownDomain(company?.settings.emailDomains, to)) {
+    if (!authenticated && !ownDomain(company?.settings, to)) {
       this.deps.log.info({ messageId: result.id }, 'no reply: the sender did not authenticate and is outside the company');
       return;
     }
@@ -310,11 +309,18 @@ export class InboundMail {
   }
 }
 
+const domainOf = (address: string): string => address.split('@').pop()?.toLowerCase() ?? '';
+
+/** A company's e-mail domains, in lower case, from its stored settings document. */
+function companyDomains(settings: Record<string, unknown> | undefined): string[] {
+  const domains = settings?.emailDomains;
+  return Array.isArray(domains) ? domains.filter((d): d is string => typeof d === 'string').map((d) => d.toLowerCase()) : [];
+}
+
 /** Whether `address` is at one of the company's e-mail domains (or a subdomain of one). */
-function ownDomain(domains: unknown, address: string): boolean {
-  const domain = address.split('@').pop()?.toLowerCase() ?? '';
-  if (!Array.isArray(domains)) return false;
-  return domains.some((own) => typeof own === 'string' && (domain === own.toLowerCase() || domain.endsWith(`.${own.toLowerCase()}`)));
+function ownDomain(settings: Record<string, unknown> | undefined, address: string): boolean {
+  const domain = domainOf(address);
+  return companyDomains(settings).some((own) => domain === own || domain.endsWith(`.${own}`));
 }
 
 /**
