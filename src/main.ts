@@ -21,7 +21,8 @@ import { SessionLogSink } from './logging/session-log.js';
 import { createMetrics } from './metrics.js';
 import { runBot } from './runner/bot-run.js';
 import { salvageRecording } from './runner/salvage.js';
-import { AccountLeases, SignedInBots } from './scheduler/account-lease.js';
+import { SignedInBots } from './scheduler/account-lease.js';
+import { StoreLeases } from './store/leases.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
@@ -90,7 +91,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     log: logger.child({ component: 'browser' }),
   });
   const metrics = createMetrics(() => sessions.countByState());
-  const signedInBots = new SignedInBots({ companies, sessions, dataDir, leases: new AccountLeases(store.db) });
+  const signedInBots = new SignedInBots({ companies, sessions, dataDir, leases: new StoreLeases(store.db) });
   // Declines reach the scheduler only after start-up, so the closure may name it before it exists.
   const consent = createConsent({
     db: store.db,

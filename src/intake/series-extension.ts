@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AccountLeases } from '../scheduler/account-lease.js';
+import type { StoreLeases } from '../store/leases.js';
 import { meetingKey, planNewOccurrences, uidOf } from './apply.js';
 import type { InviteContext } from './apply.js';
 import { parseInviteEmail } from './email.js';
@@ -111,7 +111,7 @@ export interface SeriesExtension {
  * Runs `extend` now and every `everyMs`, in one process at a time: the run holds a lease in the shared
  * store, so two `quorum serve` processes on PostgreSQL never plan the same occurrence twice.
  */
-export function startSeriesExtension(extend: () => Promise<ExtensionResult>, leases: AccountLeases, log: Logger, everyMs = extensionIntervalMs): SeriesExtension {
+export function startSeriesExtension(extend: () => Promise<ExtensionResult>, leases: StoreLeases, log: Logger, everyMs = extensionIntervalMs): SeriesExtension {
   const holder = `series-extension:${randomUUID()}`;
   let running: Promise<void> | undefined;
   const run = (): void => {

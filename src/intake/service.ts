@@ -14,7 +14,7 @@ import { eligibilityPlanner } from './planner.js';
 import type { CompanyDirectory, IntakePlanner } from './planner.js';
 import { relayReplier } from './reply.js';
 import type { Replier } from './reply.js';
-import { AccountLeases } from '../scheduler/account-lease.js';
+import { StoreLeases } from '../store/leases.js';
 import { startSeriesExtension } from './series-extension.js';
 import { startSmtpServer } from './smtp-server.js';
 import type { RunningSmtp } from './smtp-server.js';
@@ -86,7 +86,7 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
     await inbound.failInterrupted().catch((error: unknown) => log.error({ err: error }, 'closing interrupted messages failed'));
     return inbound.extendSeries();
   };
-  const extension = options.smtp ? startSeriesExtension(housekeeping, new AccountLeases(deps.db), log) : undefined;
+  const extension = options.smtp ? startSeriesExtension(housekeeping, new StoreLeases(deps.db), log) : undefined;
   return {
     inbound,
     meetings,

@@ -2,7 +2,6 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { BotAccount, SignedInStateStore } from '../../providers/types.js';
 import type { CompanyStore } from '../companies/company-store.js';
@@ -11,7 +10,7 @@ import type { EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
 import { SessionError } from '../sessions/session-error.js';
 import type { SessionStore } from '../sessions/session-store.js';
-import type { Database } from '../store/schema.js';
+import type { StoreLeases } from '../store/leases.js';
 import { providerEntry } from '../companies/provider-entry.js';
 
 /**
@@ -25,105 +24,6 @@ export const signInWalls: readonly EndCode[] = ['blocked_by_captcha', 'sign_in_r
  * attempt joins anonymously, the fallback: a meeting that admits guests is still recorded.
  */
 export const accountFailures: readonly EndCode[] = ['sign_in_failed'];
-
-/**
- * One account serves one meeting at a time: two bots on one account merge into one attendee (Recall,
- * Attendee docs). The lease is a row in the shared store, so it holds across every worker process; the
- * holder renews it while its bot is in the meeting, and a lease whose process died expires after `ttlMs`.
- * Waiters poll; a release in this process wakes its local waiters at once.
- */
-export class AccountLeases {
-  private readonly localRelease = new EventTarget();
-
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly options: { ttlMs?: number; pollMs?: number } = {},
-  ) {}
-
-  private get ttlMs(): number {
-    return this.options.ttlMs ?? 60_000;
-  }
-
-  /** Who holds `key` now, if anyone. */
-  async holder(key: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('account_leases').select('holder').where('key', '=', key).where('expires_at', '>', new Date().toISOString()).executeTakeFirst();
-    return row?.holder;
-  }
-
-  /** Waits until `key` is free (or `deadline`, or abort) and takes it; the returned function releases it. */
-  async acquire(key: string, holder: string, signal: AbortSignal, deadline: Date): Promise<() => Promise<void>> {
-    while (!(await this.tryTake(key, holder))) {
-      if (signal.aborted) throw new Error('aborted while waiting for the bot account');
-      const waitMs = deadline.getTime() - Date.now();
-      if (waitMs <= 0) {
-        throw new SessionError('account_busy', 'account', `the bot account stayed in session ${(await this.holder(key)) ?? '?'} until the meeting's end`);
-      }
-      await this.nextChance(key, signal, Math.min(waitMs, this.options.pollMs ?? 1000));
-    }
-    return this.held(key, holder);
-  }
-
-  /** Takes `key` if it is free now, without waiting; undefined when someone else holds it. */
-  async tryAcquire(key: string, holder: string): Promise<(() => Promise<void>) | undefined> {
-    return (await this.tryTake(key, holder)) ? this.held(key, holder) : undefined;
-  }
-
-  /** Keeps a taken lease renewed until the returned function releases it. */
-  private held(key: string, holder: string): () => Promise<void> {
-    const renew = setInterval(() => void this.renew(key, holder), this.ttlMs / 3);
-    renew.unref();
-    let released = false;
-    return async () => {
-      if (released) return;
-      released = true;
-      clearInterval(renew);
-      // A failed delete (the store is closing) leaves a row that lapses after ttlMs, like a dead holder's.
-      await this.db
-        .deleteFrom('account_leases')
-        .where('key', '=', key)
-        .where('holder', '=', holder)
-        .execute()
-        .catch(() => undefined);
-      this.localRelease.dispatchEvent(new Event(key));
-    };
-  }
-
-  /** Takes the lease when it is free, expired, or already this holder's (a retry of the same session). */
-  private async tryTake(key: string, holder: string): Promise<boolean> {
-    const now = new Date().toISOString();
-    const expires_at = new Date(Date.now() + this.ttlMs).toISOString();
-    await this.db
-      .insertInto('account_leases')
-      .values({ key, holder, expires_at })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({ holder, expires_at })
-          .where((eb) => eb.or([eb('account_leases.expires_at', '<=', now), eb('account_leases.holder', '=', holder)])),
-      )
-      .execute();
-    return (await this.holder(key)) === holder;
-  }
-
-  private async renew(key: string, holder: string): Promise<void> {
-    const expires_at = new Date(Date.now() + this.ttlMs).toISOString();
-    await this.db.updateTable('account_leases').set({ expires_at }).where('key', '=', key).where('holder', '=', holder).execute().catch(() => undefined);
-  }
-
-  private nextChance(key: string, signal: AbortSignal, waitMs: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.localRelease.removeEventListener(key, done);
-        resolve();
-      };
-      const timer = setTimeout(done, waitMs);
-      signal.addEventListener('abort', done, { once: true });
-      this.localRelease.addEventListener(key, done, { once: true });
-    });
-  }
-}
 
 /** The signed-in browser state of one account, AES-256-GCM encrypted with a key kept in the data directory. */
 export class EncryptedStateFile implements SignedInStateStore {
@@ -160,7 +60,7 @@ export interface SignedInBotsOptions {
   companies: CompanyStore;
   sessions: SessionStore;
   dataDir: string;
-  leases: AccountLeases;
+  leases: StoreLeases;
 }
 
 /**
@@ -170,7 +70,7 @@ export interface SignedInBotsOptions {
  * adapter its encrypted signed-in state. With the authenticated bot off every attempt is anonymous.
  */
 export class SignedInBots {
-  readonly leases: AccountLeases;
+  readonly leases: StoreLeases;
   private keyPromise: Promise<Buffer> | undefined;
 
   constructor(private readonly options: SignedInBotsOptions) {
@@ -194,10 +94,13 @@ export class SignedInBots {
       log.warn({ after: previous }, 'the bot account could not sign in on the previous attempt; joining anonymously');
       return anonymous;
     }
+    // One account serves one meeting at a time: two bots on one account merge into one attendee (Recall,
+    // Attendee docs). The lease holds across every worker process.
     const key = `${session.provider}:${bot.account.email.toLowerCase()}`;
     const holder = await this.leases.holder(key);
     if (holder !== undefined) log.info({ heldBy: holder }, 'waiting for the bot account, busy in another meeting');
     const release = await this.leases.acquire(key, session.id, signal, new Date(session.endsAt));
+    if (!release) throw new SessionError('account_busy', 'account', `the bot account stayed in session ${(await this.leases.holder(key)) ?? '?'} until the meeting's end`);
     log.info('joining signed in to the bot account');
     return {
       // The lease is the account's, across companies; a stored sign-in is one company's own and never lent to another.
