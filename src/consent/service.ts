@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { matchLink } from '../../providers/registry.js';
@@ -6,10 +7,14 @@ import type { EndCode } from '../sessions/end-codes.js';
 import { toSession, type Session } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import { isEnded } from '../sessions/states.js';
+import { StoreLeases } from '../store/leases.js';
 import type { Database } from '../store/schema.js';
 import { choiceCounts, choicePerParticipant, type Occasion } from './rules.js';
 import type { ConsentChoice, ConsentStore, StoredChoice, StoredConsentLink } from './store.js';
 import { hashToken, tokenPattern, type ParticipantHasher } from './tokens.js';
+
+/** How long a click waits for an earlier click of the same participant before it is recorded anyway. */
+const choiceLeaseWaitMs = 10_000;
 
 /** The one scheduler call consent needs: end a session (planned or running) with an end code. */
 export interface SessionAborter {
@@ -76,7 +81,12 @@ const toDate = (value: string | Date) => (typeof value === 'string' ? new Date(v
  * while recording: the bot leaves and its runner deletes the recording).
  */
 export class ConsentService {
-  constructor(private readonly deps: ConsentServiceDeps) {}
+  /** One participant's clicks on one link, one at a time across every process on the store. */
+  private readonly leases: StoreLeases;
+
+  constructor(private readonly deps: ConsentServiceDeps) {
+    this.leases = new StoreLeases(deps.db, { ttlMs: 15_000, pollMs: 50 });
+  }
 
   /** For intake and eligibility: a token found in an invite (`<QUORUM_PUBLIC_URL>/c/<token>`). */
   async resolveToken(token: string): Promise<ResolvedConsentLink | undefined> {
@@ -127,8 +137,21 @@ export class ConsentService {
    * it counts for.
    */
   async recordChoice(link: StoredConsentLink, seen: ParticipantSeen, choice: ConsentChoice, now = new Date()): Promise<{ recorded: boolean }> {
+    const participant = this.deps.hasher.participant(seen.browserId, seen.address, seen.userAgent);
+    // A double-click sends two POSTs at once, and in scale-out two API processes may take one each: without the
+    // lease both would find no earlier choice and both be stored.
+    const key = `consent:${link.id}:${participant}`;
+    const release = await this.leases.acquire(key, randomUUID(), new AbortController().signal, new Date(Date.now() + choiceLeaseWaitMs));
+    if (!release) this.deps.log.warn({ linkId: link.id }, 'another click of this participant held its lease too long; recording without it (at worst the choice is stored twice)');
+    try {
+      return await this.recordOnce(link, seen, participant, choice, now);
+    } finally {
+      await release?.();
+    }
+  }
+
+  private async recordOnce(link: StoredConsentLink, seen: ParticipantSeen, participant: string, choice: ConsentChoice, now: Date): Promise<{ recorded: boolean }> {
     const { store, hasher } = this.deps;
-    const participant = hasher.participant(seen.browserId, seen.address, seen.userAgent);
     const candidate = { at: now.toISOString(), participant };
     const targets = await this.sessionsCountingNow(link, candidate);
     const earlier = await store.choices([link.id], undefined, participant);
