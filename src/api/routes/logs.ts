@@ -1,8 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { topics } from '../../bus.js';
 import { levelNumbers, readSessionLog, type LevelName, type LogLine } from '../../logging/session-log.js';
+import { tenantView } from '../../logging/tenant-view.js';
+import { principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
 
@@ -22,6 +24,11 @@ const backlogPage = 1000;
 /** Past this much unsent data on the socket, the backlog waits for the client to catch up. */
 const highWaterBytes = 4 * 1024 * 1024;
 
+/** The admin token reads lines as stored; a company token reads them without stacks or server paths. */
+function viewFor(request: FastifyRequest): <T>(value: T) => T {
+  return principalOf(request).kind === 'admin' ? (value) => value : tenantView;
+}
+
 export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
   // One page of stored lines. `more` says whether lines follow the page: the next page is `?after=<nextAfter>`.
   app.get('/v1/sessions/:id/logs', async (request, reply) => {
@@ -34,7 +41,7 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
       limit: query.limit + 1,
     });
     const lines = page.slice(0, query.limit);
-    return { lines, more: page.length > query.limit, nextAfter: lines.at(-1)?.id ?? query.after ?? 0 };
+    return { lines: viewFor(request)(lines), more: page.length > query.limit, nextAfter: lines.at(-1)?.id ?? query.after ?? 0 };
   });
 
   // How many stored lines (at or above `level`, before line id `before`): the console says how many it does not show.
@@ -55,6 +62,7 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { id } = parse(z.object({ id: z.string() }), request.params);
     const query = parse(logQuery, request.query);
     const minLevel = query.level ? levelNumbers[query.level] : 0;
+    const view = viewFor(request);
     let lastSent = query.after ?? 0;
     let backlogDone = false;
     let closed = false;
@@ -62,7 +70,7 @@ export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const send = (line: LogLine) => {
       if (line.id <= lastSent || line.level < minLevel) return;
       lastSent = line.id;
-      socket.send(JSON.stringify(line));
+      socket.send(JSON.stringify(view(line)));
     };
     const unsubscribe = deps.bus.subscribe(topics.sessionLog(id), (message) => {
       const line = message as LogLine;

@@ -3,8 +3,10 @@ import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Consent } from '../../consent/index.js';
+import { tenantView } from '../../logging/tenant-view.js';
 import { sessionCursor } from '../../sessions/session-store.js';
 import { sessionStates } from '../../sessions/states.js';
+import { principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
 
@@ -45,7 +47,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps & { consent?: 
     const { id } = parse(idParams, request.params);
     const session = await deps.sessions.get(id);
     if (!session) return reply.code(404).send({ error: 'not_found', message: `session ${id} not found` });
-    const [attempts, timeline, artifacts] = await Promise.all([deps.sessions.attempts(id), deps.sessions.timeline(id), deps.artifacts.list(id)]);
+    const stored = await Promise.all([deps.sessions.attempts(id), deps.sessions.timeline(id), deps.artifacts.list(id)]);
+    // A company token reads the timeline's details and the artifacts without stacks or server paths (the admin all).
+    const [attempts, timeline, artifacts] = principalOf(request).kind === 'admin' ? stored : tenantView(stored);
     // The consent page choices that counted for this meeting occurrence (first per participant).
     const consentChoices = deps.consent ? await deps.consent.service.countedFor(session) : [];
     // The Decision that allowed the session (also inside `session`), at the top level for readers of this view.
