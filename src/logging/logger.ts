@@ -69,6 +69,8 @@ export function createLogger(options: LoggerOptions): Logger {
       base: undefined,
       redact: { paths: redactPaths, censor },
       formatters: { log: (object) => redactDeep(object) as Record<string, unknown> },
+      // redactDeep has already serialized errors; pino's own serializer would serialize the copy again, as type "Object".
+      serializers: { err: (value: unknown) => (value instanceof Error ? pino.stdSerializers.err(value) : value) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     pino.multistream(consoleOff ? streams.slice(1) : streams),

@@ -89,6 +89,16 @@ describe('a hostile tenant and a hostile invite sender', () => {
     expect(text).not.toContain('CY-secret-8');
   });
 
+  it('keeps an error\'s own type through the redaction (it read "Object" for every error)', () => {
+    const chunks: string[] = [];
+    const logger = createLogger({ level: 'info', console: { write: (chunk: string) => void chunks.push(chunk) } });
+    logger.error({ err: Object.assign(new TypeError('bad input'), { token: 'TK-secret-1' }) }, 'failed');
+    logger.error(new RangeError('out of range'), 'failed bare');
+    const [keyed, bare] = chunks.map((chunk) => JSON.parse(chunk) as { err: { type: string; message: string; token?: string } });
+    expect(keyed?.err).toMatchObject({ type: 'TypeError', message: 'bad input', token: '[redacted]' });
+    expect(bare?.err).toMatchObject({ type: 'RangeError', message: 'out of range' });
+  });
+
   it("holds the live WebSockets to the token's company", async () => {
     const base = quorum.url.replace(/^http/, 'ws');
     const otherLog = listen(`${base}/v1/sessions/${sessionB.id}/logs/live?token=${tokenA}`, 1500);
