@@ -1,5 +1,6 @@
 // The read-only panels of the Session view, each built from the GET /v1/sessions/:id answer.
 import { el, fmtTime, stateBadge, withToken } from './lib.js';
+import { windowedRows } from './long-list.js';
 
 export function meetingPanel(session, meta) {
   const end = session.endCode ? meta.endCodes[session.endCode] : undefined;
@@ -65,24 +66,22 @@ export function decisionPanel(decision) {
   return section;
 }
 
-export function attemptsPanel(attempts) {
+/**
+ * Automatic retries stop at the retry policy's few attempts, but each operator retry (or a script calling the
+ * API's retry) adds one without bound: the first attempt and the newest are shown, like the timeline.
+ */
+export function attemptsPanel(attempts, kept) {
   const latency = (a) => (a.startedAt && a.admittedAt ? `${((Date.parse(a.admittedAt) - Date.parse(a.startedAt)) / 1000).toFixed(1)} s` : '');
+  const headings = ['#', 'Why', 'Dispatched', 'Admitted', 'Join latency', 'Ended', 'End code'];
+  const row = (a) =>
+    el('tr', {}, el('td', {}, String(a.number)), el('td', { class: 'wrap' }, a.reason), el('td', {}, fmtTime(a.startedAt)), el('td', {}, fmtTime(a.admittedAt)), el('td', {}, latency(a)), el('td', {}, fmtTime(a.endedAt)), el('td', {}, a.endCode ?? ''));
+  const { note, body } = windowedRows(attempts, { id: 'attempts', noun: ['attempt', 'attempts'], columns: headings.length, key: (a) => a.number, row, head: 1, tail: 20, step: 100 }, kept);
   return el(
     'section',
     { 'aria-labelledby': 'attempts-title' },
     el('h2', { id: 'attempts-title' }, 'Attempts'),
-    el(
-      'table',
-      { id: 'attempts' },
-      el('thead', {}, el('tr', {}, ['#', 'Why', 'Dispatched', 'Admitted', 'Join latency', 'Ended', 'End code'].map((h) => el('th', { scope: 'col' }, h)))),
-      el(
-        'tbody',
-        {},
-        attempts.map((a) =>
-          el('tr', {}, el('td', {}, String(a.number)), el('td', { class: 'wrap' }, a.reason), el('td', {}, fmtTime(a.startedAt)), el('td', {}, fmtTime(a.admittedAt)), el('td', {}, latency(a)), el('td', {}, fmtTime(a.endedAt)), el('td', {}, a.endCode ?? '')),
-        ),
-      ),
-    ),
+    note,
+    el('table', { id: 'attempts' }, el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col' }, h)))), body),
   );
 }
 
@@ -92,24 +91,23 @@ function eventText(event) {
   return { move, details };
 }
 
-export function timelinePanel(timeline) {
+/**
+ * The first events (how the session was planned and first dispatched) and the newest ones, where a live session
+ * changes; `kept` holds what the operator revealed in between across the view's live re-renders.
+ */
+export function timelinePanel(timeline, kept) {
+  const headings = ['Time', 'Attempt', 'Change', 'Event', 'Details'];
+  const row = (e) => {
+    const { move, details } = eventText(e);
+    return el('tr', { dataset: { code: e.code, eventId: e.id } }, el('td', {}, fmtTime(e.at)), el('td', {}, String(e.attempt)), el('td', {}, move), el('td', {}, el('code', {}, e.code)), el('td', { class: 'wrap' }, details));
+  };
+  const { note, body } = windowedRows(timeline, { id: 'timeline', noun: ['event', 'events'], columns: headings.length, key: (e) => e.id, row }, kept);
   return el(
     'section',
     { 'aria-labelledby': 'timeline-title' },
     el('h2', { id: 'timeline-title' }, 'Timeline'),
-    el(
-      'table',
-      { id: 'timeline' },
-      el('thead', {}, el('tr', {}, ['Time', 'Attempt', 'Change', 'Event', 'Details'].map((h) => el('th', { scope: 'col' }, h)))),
-      el(
-        'tbody',
-        {},
-        timeline.map((e) => {
-          const { move, details } = eventText(e);
-          return el('tr', { dataset: { code: e.code } }, el('td', {}, fmtTime(e.at)), el('td', {}, String(e.attempt)), el('td', {}, move), el('td', {}, el('code', {}, e.code)), el('td', { class: 'wrap' }, details));
-        }),
-      ),
-    ),
+    note,
+    el('table', { id: 'timeline' }, el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col' }, h)))), body),
   );
 }
 
@@ -138,17 +136,28 @@ export function evidencePanel(sessionId, artifacts, media = new Map()) {
   return section;
 }
 
-export function consentPanel(choices) {
+const choiceLabel = (choice) => String(choice ?? '').replaceAll('_', ' ');
+
+/** How many chose what, over every choice: a decline hidden in the middle of a long list still counts here. */
+function choiceSummary(choices) {
+  const counts = new Map();
+  for (const c of choices) counts.set(choiceLabel(c.choice), (counts.get(choiceLabel(c.choice)) ?? 0) + 1);
+  const parts = [...counts].map(([label, n]) => `${n.toLocaleString()} ${label}`);
+  return `${choices.length.toLocaleString()} ${choices.length === 1 ? 'participant' : 'participants'} chose: ${parts.join(', ')}.`;
+}
+
+/** One choice per participant: a big meeting has hundreds, shown like the timeline (first ones and newest). */
+export function consentPanel(choices, kept) {
   if (!Array.isArray(choices) || choices.length === 0) return null;
+  const headings = ['Time', 'Choice', 'Link type', 'Participant'];
+  const row = (c) => el('tr', { dataset: { choiceId: c.id } }, el('td', {}, fmtTime(c.at)), el('td', {}, choiceLabel(c.choice)), el('td', {}, c.linkType ?? ''), el('td', {}, el('code', {}, String(c.participant ?? '').slice(0, 12))));
+  const { note, body } = windowedRows(choices, { id: 'consent-choices', noun: ['choice', 'choices'], columns: headings.length, key: (c) => c.id, row }, kept);
   return el(
     'section',
     { 'aria-labelledby': 'consent-title' },
     el('h2', { id: 'consent-title' }, 'Consent choices'),
-    el(
-      'table',
-      {},
-      el('thead', {}, el('tr', {}, ['Time', 'Choice', 'Link type', 'Participant'].map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, choices.map((c) => el('tr', {}, el('td', {}, fmtTime(c.at)), el('td', {}, String(c.choice ?? '').replaceAll('_', ' ')), el('td', {}, c.linkType ?? ''), el('td', {}, el('code', {}, String(c.participant ?? '').slice(0, 12)))))),
-    ),
+    el('p', { id: 'consent-summary' }, choiceSummary(choices)),
+    note,
+    el('table', { id: 'consent-choices' }, el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col' }, h)))), body),
   );
 }

@@ -76,6 +76,8 @@ export async function sessionView(root, id) {
   const problem = el('p', { class: 'error', role: 'alert', id: 'session-error', hidden: true });
   // Recordings and screenshots already on the page stay the same nodes: a re-render must not stop playback.
   const media = new Map();
+  // What the operator revealed of the long tables (timeline, consent choices, attempts), kept the same way.
+  const revealed = new Map();
   const render = async () => {
     const data = await api(path);
     problem.hidden = true;
@@ -84,12 +86,16 @@ export async function sessionView(root, id) {
     const panels = [
       meetingPanel(data.session, meta),
       decisionPanel(data.session.decision),
-      attemptsPanel(data.attempts),
+      attemptsPanel(data.attempts, revealed),
       evidencePanel(id, data.artifacts, media),
-      consentPanel(data.consentChoices),
-      timelinePanel(data.timeline),
+      consentPanel(data.consentChoices, revealed),
+      timelinePanel(data.timeline, revealed),
     ];
+    // The panels are built anew: a control that had the focus (a "Show more") gets it back in its new copy,
+    // without scrolling, so a keyboard user's place survives a live update.
+    const focused = body.contains(document.activeElement) ? document.activeElement.id : '';
     body.replaceChildren(...panels.filter(Boolean));
+    if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
   };
   const refresh = debounce(
     () =>
