@@ -130,4 +130,27 @@ describe('ops console: long timelines and consent lists', () => {
     await page.click('#consent-choices-all');
     await expect.poll(() => page.locator(rows).count(), wait).toBe(participants);
   });
+
+  it('refreshes a session whose timeline never stops changing (a debounce waited for a pause that never came)', async () => {
+    const busy = await plan(quorum, 'Busy bot', 'https://meet.google.com/ggg-hhhh-iii');
+    await open(busy.id);
+    await page.locator('#timeline').waitFor(wait);
+    let writing = true;
+    // A note every 100 ms, for as long as the test needs: faster than any refresh delay.
+    const stream = (async () => {
+      for (let n = 0; writing; n += 1) {
+        await quorum.sessions.note(busy.id, 'bot_note', { n });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await quorum.sessions.note(busy.id, 'operator_mark', { why: 'must show while notes keep coming' });
+      const marked = (await quorum.sessions.timeline(busy.id)).find((event) => event.code === 'operator_mark');
+      await page.locator(`#timeline tbody tr[data-event-id="${marked?.id}"]`).waitFor({ timeout: 8_000 });
+    } finally {
+      writing = false;
+      await stream;
+    }
+  });
 });

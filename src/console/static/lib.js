@@ -96,12 +96,32 @@ export function stateBadge(state) {
   return el('span', { class: `state state-${state}`, dataset: { state } }, state.replaceAll('_', ' '));
 }
 
-/** Runs `fn` once after calls stop for `ms` (refreshes after bursts of live changes). */
-export function debounce(fn, ms) {
+/**
+ * Runs `fn` once for the calls of each `ms` (refreshes after live changes): `ms` after the first call, then again
+ * after it if calls came meanwhile. A busy system's changes never pause, so waiting for a pause (a debounce) left
+ * the view unrefreshed for as long as they kept coming. `fn` may return a promise: runs never overlap, so an
+ * older answer cannot land over a newer one.
+ */
+export function coalesce(fn, ms) {
   let timer;
+  let running = false;
+  let pending = false;
+  const run = async () => {
+    timer = undefined;
+    running = true;
+    try {
+      await fn();
+    } finally {
+      running = false;
+      if (pending) {
+        pending = false;
+        timer = setTimeout(run, ms);
+      }
+    }
+  };
   return () => {
-    clearTimeout(timer);
-    timer = setTimeout(fn, ms);
+    if (running) pending = true;
+    else timer ??= setTimeout(run, ms);
   };
 }
 

@@ -1,7 +1,7 @@
 /* global document, sessionStorage */
 // Session view: the meeting, its Decision, attempts, timeline, evidence and recording, consent choices, the
 // live log, and the operator's Retry and Stop (each confirmed, with a reason written to the timeline).
-import { Unreachable, api, debounce, el, liveSocket, loadMeta } from './lib.js';
+import { Unreachable, api, coalesce, el, liveSocket, loadMeta } from './lib.js';
 import { logPanel } from './log.js';
 import { attemptsPanel, consentPanel, decisionPanel, evidencePanel, meetingPanel, timelinePanel } from './session-parts.js';
 
@@ -97,9 +97,9 @@ export async function sessionView(root, id) {
     body.replaceChildren(...panels.filter(Boolean));
     if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
   };
-  const refresh = debounce(
+  const refresh = coalesce(
     () =>
-      void render().catch((error) => {
+      render().catch((error) => {
         problem.textContent = `Could not refresh this session: ${error.message}. What is shown may be out of date.`;
         problem.hidden = false;
       }),

@@ -1,6 +1,6 @@
 /* global location, sessionStorage, URLSearchParams */
 // Sessions view: filters, counts by state, a keyset-paged table, and live state changes over WebSocket.
-import { api, debounce, el, fmtTime, liveSocket, loadMeta, option, stateBadge, timeZone } from './lib.js';
+import { api, coalesce, el, fmtTime, liveSocket, loadMeta, option, stateBadge, timeZone } from './lib.js';
 
 const filterKeys = ['state', 'provider', 'companyId', 'endCode', 'from', 'to', 'q'];
 const pageSize = 50;
@@ -163,9 +163,9 @@ export async function sessionsView(root, params) {
       problem.textContent = `Could not refresh the list: ${error.message}. It may be out of date.`;
       problem.hidden = false;
     });
-  const refresh = debounce(() => void reload(), 400);
-  const refreshCounts = debounce(() => {
-    void api(listPath({ companyId: filters.companyId }).replace(`limit=${pageSize}`, 'limit=1'))
+  const refresh = coalesce(() => reload(), 400);
+  const refreshCounts = coalesce(() => {
+    return api(listPath({ companyId: filters.companyId }).replace(`limit=${pageSize}`, 'limit=1'))
       .then((result) => countsHolder.replaceChildren(countsList(result.counts, filters)))
       .catch(() => undefined);
   }, 400);
