@@ -96,6 +96,39 @@ describe('ops console: invite e-mails', () => {
     expect(await open.isVisible()).toBe(true);
   });
 
+  it('reads a burst of mail as a few pages, not one request per message, and keeps going from the newest page', async () => {
+    await page.goto(`${quorum.url}/console/#/sessions`);
+    await page.goto(`${quorum.url}/console/#/inbound`);
+    await page.locator('#live-status', { hasText: 'connected' }).waitFor(wait);
+    let listRequests = 0;
+    const count = (request: { url(): string }) => {
+      if (new URL(request.url()).pathname === '/v1/inbound/messages') listRequests += 1;
+    };
+    page.on('request', count);
+    const start = new Date(Math.floor((Date.now() + 4 * 86_400_000) / 60_000) * 60_000);
+    const burst = 80;
+    const mails = await Promise.all(
+      Array.from({ length: burst }, (_, n) =>
+        signMessage(inviteMail({ uid: `console-burst-${n}`, start: new Date(start.getTime() + n * 3_600_000), organizer: 'ada@acme.example', link: 'https://meet.google.com/bur-stbu-rst', summary: `Burst ${n}` }, { from: 'ada@acme.example', to: ASSISTANT }), key),
+      ),
+    );
+    const ids = await Promise.all(mails.map((mail) => post(mail)));
+    const newest = (await api<{ messages: Array<{ id: string }> }>(quorum, 'GET', '/v1/inbound/messages?limit=1')).body.messages[0]?.id;
+    expect(ids).toContain(newest);
+    await page.locator(`#inbound-body tr[data-message-id="${newest}"]`).waitFor(wait);
+    await page.waitForFunction((id) => document.querySelector('#inbound-body tr[data-message-id]')?.getAttribute('data-message-id') === id, newest, wait);
+    page.off('request', count);
+    expect(listRequests).toBeLessThan(burst / 4);
+    // The rows shown are the newest ones, each once, and "Older" goes on from them.
+    const shown = await page.locator('#inbound-body tr[data-message-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-message-id')));
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(await page.locator('#inbound-older').isVisible()).toBe(true);
+    await page.click('#inbound-older');
+    await page.locator('#inbound-newest').waitFor(wait);
+    const older = await page.locator('#inbound-body tr[data-message-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-message-id')));
+    expect(older.filter((id) => shown.includes(id))).toEqual([]);
+  });
+
   it('offers the view to the operator alone: a company token neither sees the link nor reads the messages', async () => {
     const token = (await api<{ token: string }>(quorum, 'POST', '/v1/companies/acme/tokens', { name: 'ops' })).body.token;
     expect((await api<{ admin: boolean }>(quorum, 'GET', '/console/api/meta', undefined, token)).body.admin).toBe(false);

@@ -1,7 +1,7 @@
 /* global location, URLSearchParams */
 // Invites view (admin token): the invite e-mails Quorum received, how each ended and why, its raw mail, and
 // running one through intake again after a fix (POST /v1/inbound/messages/:id/reprocess).
-import { api, apiResult, el, fmtTime, liveSocket, option, withToken } from './lib.js';
+import { api, apiResult, coalesce, el, fmtTime, liveSocket, option, withToken } from './lib.js';
 
 const statuses = ['received', 'processed', 'rejected', 'failed'];
 
@@ -117,7 +117,7 @@ function row(message, updates) {
   updates.set(message.id, (fresh) => update(fresh));
   const main = el(
     'tr',
-    { dataset: { messageId: message.id, status: message.status } },
+    { dataset: { messageId: message.id, status: message.status, receivedAt: message.receivedAt } },
     el('td', {}, fmtTime(message.receivedAt)),
     statusCell,
     el('td', { class: 'wrap' }, message.subject ?? '—'),
@@ -128,12 +128,16 @@ function row(message, updates) {
   return [main, more];
 }
 
+/** Rows the newest page keeps while it follows new mail. */
+const maxRows = 200;
+
 export async function inboundView(root, params) {
   const status = params.get('status') ?? '';
   const cursor = params.get('cursor') ?? '';
   const query = new URLSearchParams({ limit: '50', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
   const { messages, nextCursor } = await api(`/v1/inbound/messages?${query}`);
-  const next = nextCursor ? el('a', { href: `#/inbound?${new URLSearchParams({ ...(status ? { status } : {}), cursor: nextCursor })}`, id: 'inbound-older' }, 'Older') : '';
+  const olderHref = (after) => `#/inbound?${new URLSearchParams({ ...(status ? { status } : {}), cursor: after })}`;
+  const next = el('a', { href: nextCursor ? olderHref(nextCursor) : '#/inbound', id: 'inbound-older', hidden: !nextCursor }, 'Older');
   // Keyset pages only go forward; an older page links back to the newest rather than leaving the operator stuck.
   const newest = cursor ? el('a', { href: `#/inbound${status ? `?${new URLSearchParams({ status })}` : ''}`, id: 'inbound-newest' }, 'Newest') : '';
   const updates = new Map();
@@ -154,19 +158,45 @@ export async function inboundView(root, params) {
     el('nav', { 'aria-label': 'Pages', class: 'pager' }, newest, next),
   );
   if (cursor) return undefined;
-  // The newest page follows mail as it ends: a new message comes in at the top, a known one's row changes.
-  const follow = async (id) => {
-    const known = updates.get(id);
-    if (known) return known(await api(`/v1/inbound/messages/${encodeURIComponent(id)}`));
-    const page = await api(`/v1/inbound/messages?${new URLSearchParams({ limit: '50', ...(status ? { status } : {}) })}`);
+  // The page keeps the newest rows only: during a burst of mail it would otherwise grow without end. "Older"
+  // then goes on from the last row kept.
+  const trim = () => {
+    const rows = [...tbody.querySelectorAll('tr[data-message-id]')];
+    const last = rows[maxRows - 1];
+    if (rows.length <= maxRows || !last) return;
+    for (const tr of rows.slice(maxRows)) {
+      updates.delete(tr.dataset.messageId);
+      tr.nextElementSibling?.remove();
+      tr.remove();
+    }
+    next.href = olderHref(`${last.dataset.receivedAt}|${last.dataset.messageId}`);
+    next.hidden = false;
+  };
+  // New mail is read as one page per refresh, however many messages ended meanwhile (a burst is hundreds a second).
+  const addFresh = coalesce(async () => {
+    const page = await api(`/v1/inbound/messages?${new URLSearchParams({ limit: '50', ...(status ? { status } : {}) })}`).catch(() => undefined);
     // Checked after the wait, with the rows added at once: two messages ending together add each row once.
-    const fresh = page.messages.filter((message) => !updates.has(message.id));
-    if (fresh.length === 0) return undefined;
+    const fresh = page?.messages.filter((message) => !updates.has(message.id)) ?? [];
+    if (fresh.length === 0) return;
+    if (fresh.length === page.messages.length && page.nextCursor) {
+      // More mail ended than one page holds: rows between the new page and the shown ones were never read, so
+      // the view starts over from the new page, and "Older" goes on from it.
+      updates.clear();
+      tbody.replaceChildren();
+      next.href = olderHref(page.nextCursor);
+      next.hidden = false;
+    }
     tbody.prepend(...fresh.flatMap((message) => row(message, updates)));
     table.hidden = false;
     empty.hidden = true;
-    return undefined;
+    trim();
+  }, 300);
+  // The newest page follows mail as it ends: a new message comes in at the top, a known one's row changes.
+  const follow = async (id) => {
+    const known = updates.get(id);
+    if (known) known(await api(`/v1/inbound/messages/${encodeURIComponent(id)}`));
+    else addFresh();
   };
-  const live = liveSocket('/v1/inbound/live', (news) => void follow(news.id).catch(() => undefined), { onReconnect: () => void follow('').catch(() => undefined) });
+  const live = liveSocket('/v1/inbound/live', (news) => void follow(news.id).catch(() => undefined), { onReconnect: () => addFresh() });
   return { dispose: () => live.close() };
 }
