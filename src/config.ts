@@ -93,6 +93,8 @@ export const configSchema = z.object({
   QUORUM_SILENCE_TIMEOUT_SECONDS: seconds.default(600),
   QUORUM_SILENCE_AFTER_SECONDS: z.coerce.number().int().min(0).default(1200),
   QUORUM_MAX_DURATION_SECONDS: seconds.default(14400),
+  /** A bot that heard nothing in a meeting at least this long ends `no_audio` (failed), not with the meeting's code. */
+  QUORUM_NO_AUDIO_SECONDS: seconds.default(60),
   /**
    * Other notetaker bots, as comma-separated case-insensitive substrings of display names: participants whose name
    * contains one do not keep the bot in a meeting (the alone and nobody-joined rules); empty: everyone counts.

@@ -195,7 +195,7 @@ function botSettings(config: Config, companies: CompanyStore) {
     providerSettings: async (session: { companyId: string; provider: string }) => providerEntry((await companies.get(session.companyId))?.settings, session.provider),
     waitingRoomTimeoutMs: config.QUORUM_WAITING_ROOM_TIMEOUT_SECONDS * 1000,
     stepTimeoutMs: config.QUORUM_STEP_TIMEOUT_SECONDS * 1000,
-    noAudioAfterMs: 60_000,
+    noAudioAfterMs: config.QUORUM_NO_AUDIO_SECONDS * 1000,
     autoLeave: {
       nobodyJoinedMs: config.QUORUM_NOBODY_JOINED_TIMEOUT_SECONDS * 1000,
       aloneMs: config.QUORUM_ALONE_TIMEOUT_SECONDS * 1000,

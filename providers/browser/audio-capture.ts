@@ -19,6 +19,8 @@ export interface ActiveRecording {
   levelDb(): Promise<number | undefined>;
   /** Epoch ms when the mix was last above about -50 dBFS; the recording's start until then. */
   lastSoundAt(): number;
+  /** Epoch ms when the mix was first above that level; undefined while the bot has heard nothing (a deaf bot). */
+  firstSoundAt(): number | undefined;
   /** Bytes written to the file so far. */
   bytes(): number;
   /**
@@ -128,6 +130,7 @@ class PageRecording implements ActiveRecording {
   private readonly id = randomUUID();
   private readonly startedAt = Date.now();
   private lastSound = this.startedAt;
+  private firstSound: number | undefined;
   private stopped: Promise<boolean> | undefined;
   private result: Promise<RecordingResult> | undefined;
   readonly failed: Promise<Error>;
@@ -141,7 +144,7 @@ class PageRecording implements ActiveRecording {
   ) {
     this.failed = chunks.failed;
     sinks.set(this.id, (data, soundAt) => {
-      this.lastSound = Math.max(this.lastSound, soundAt);
+      this.heard(soundAt);
       return chunks.append(data);
     });
   }
@@ -157,12 +160,23 @@ class PageRecording implements ActiveRecording {
       lastSoundAt: number;
     } | null;
     if (!level) return undefined;
-    this.lastSound = Math.max(this.lastSound, level.lastSoundAt);
+    this.heard(level.lastSoundAt);
     return level.db;
   }
 
   lastSoundAt(): number {
     return this.lastSound;
+  }
+
+  firstSoundAt(): number | undefined {
+    return this.firstSound;
+  }
+
+  /** The page's last moment of sound (0: none yet). */
+  private heard(soundAt: number): void {
+    if (soundAt <= 0) return;
+    this.firstSound ??= soundAt;
+    this.lastSound = Math.max(this.lastSound, soundAt);
   }
 
   bytes(): number {

@@ -50,6 +50,8 @@ interface Attempt {
   admittedAt?: number;
   /** Evidence the adapter already saved for this attempt (artifact ids). */
   evidence?: string[];
+  /** The page when the bot left for a reason other than the meeting's normal course (removed, storage full). */
+  inCallEvidence?: string[];
   /** The bot account this attempt signs in with, leased until the attempt ends. */
   account?: AccountUse;
 }
@@ -162,6 +164,11 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   if (endCode === 'browser_crashed' || (await crashedWithin(bot, 500))) {
     throw new SessionError('browser_crashed', 'recording', 'the bot browser crashed during the meeting');
   }
+  // A removal is the meeting's word against the bot's (false removals happen): keep the page as it was, before leaving.
+  if (endCodes[endCode].kind !== 'normal') {
+    const kept = await keepEvidence(deps, run, bot, 'in_call').catch((error: unknown) => log.warn({ err: error }, 'could not keep the page as evidence'));
+    if (kept) run.inCallEvidence = kept;
+  }
   log.info({ endCode, ...(reason ? { reason } : {}) }, reason ? `leaving meeting: ${reason}` : 'leaving meeting');
   await move(deps, session, 'leaving', { code: endCode, ...(reason ? { details: { reason } } : {}) });
   await inMeeting.leave();
@@ -186,7 +193,8 @@ async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCod
   await move(deps, session, 'processing', { code: 'finalizing_recording' });
   const recording = run.recording;
   if (!recording) throw new SessionError('internal_error', 'processing', 'no recording to finalize');
-  const heard = recording.lastSoundAt() > (run.admittedAt ?? 0);
+  // Anything heard at all: a deaf bot (no audio reaching its page) records only silence, however long it stays.
+  const heard = recording.firstSoundAt() !== undefined;
   const result = await recording.stop();
   const { writeError } = result;
   // A file the disk refused holds only what came before: kept if anything, but the attempt did not record the meeting.
@@ -201,7 +209,13 @@ async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCod
   return move(deps, session, state, {
     code: state === 'done' ? 'recorded' : endCode,
     endCode,
-    details: { ...(artifact ? { artifactId: artifact.id } : {}), durationMs: result.durationMs, meetingEnd, ...(writeError ? { writeError } : {}) },
+    details: {
+      ...(artifact ? { artifactId: artifact.id } : {}),
+      durationMs: result.durationMs,
+      meetingEnd,
+      ...(writeError ? { writeError } : {}),
+      ...(run.inCallEvidence ? { evidence: run.inCallEvidence } : {}),
+    },
   });
 }
 

@@ -57,10 +57,8 @@ describe('Google Meet sessions end to end', () => {
     const ended = await waitForEnd(quorum, session.id);
     expect(ended).toMatchObject({ state, endCode, attempt: 1 });
     const artifacts = await quorum.artifacts.list(session.id);
-    if (state === 'failed' && endCode !== 'kicked') {
-      // Every join failure leaves its evidence: a screenshot and the page's HTML.
-      expect(artifacts.map((a) => a.kind).sort()).toEqual(['html', 'screenshot']);
-    }
+    // Every join failure leaves its evidence: a screenshot and the page's HTML; a removal keeps them beside the audio.
+    if (state === 'failed') expect(artifacts.map((a) => a.kind).sort()).toEqual(endCode === 'kicked' ? ['audio', 'html', 'screenshot'] : ['html', 'screenshot']);
   });
 
   it('a meeting code that does not exist → meeting_not_found', async () => {
