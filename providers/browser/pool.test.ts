@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrowserPool, type BotBrowser } from './pool.js';
@@ -42,6 +44,29 @@ describe('BrowserPool', () => {
 
     await c.release();
     expect(pool.browserPids()).toHaveLength(1);
+  });
+
+  it('looks like a person\'s browser to the meeting page: no webdriver flag, no "HeadlessChrome", English', async () => {
+    const server = createServer((_request, response) => response.end('<p>meeting</p>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      pool = new BrowserPool({ chromiumPath, botsPerBrowser: 1, log });
+      const bot = await pool.acquire();
+      // localhost is a secure context, where the client hints (userAgentData) exist, as on the providers' https pages.
+      await bot.page.goto(`http://localhost:${(server.address() as AddressInfo).port}/`);
+      const seen = await bot.page.evaluate(() => ({
+        webdriver: navigator.webdriver,
+        userAgent: navigator.userAgent,
+        brands: (navigator as Navigator & { userAgentData?: { brands: Array<{ brand: string }> } }).userAgentData?.brands.map((b) => b.brand) ?? [],
+        language: navigator.language,
+      }));
+      expect(seen.webdriver).toBe(false);
+      expect(seen.userAgent).toMatch(/ Chrome\/\d+\.0\.0\.0 Safari\/537\.36$/);
+      expect(`${seen.userAgent} ${seen.brands.join(' ')}`).not.toMatch(/headless/i);
+      expect(seen.language).toBe('en-US');
+    } finally {
+      server.close();
+    }
   });
 
   it('a killed Chromium ends its own bots only, and the next acquire launches a new one', async () => {

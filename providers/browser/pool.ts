@@ -3,7 +3,7 @@ import { constants, readFileSync, readdirSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Logger } from 'pino';
-import { baseChromiumArgs } from './flags.js';
+import { baseChromiumArgs, botChromiumArgs, botUserAgent } from './flags.js';
 
 export interface BrowserPoolOptions {
   chromiumPath: string;
@@ -66,6 +66,9 @@ export class BrowserPool {
         permissions: [],
         ignoreHTTPSErrors: this.options.ignoreHttpsErrors ?? false,
         viewport: { width: 1280, height: 720 },
+        userAgent: botUserAgent(browser.version()),
+        // The adapters' page strings are English: the meeting client must speak it whatever the machine's locale.
+        locale: 'en-US',
       });
       await acquireOptions.prepare?.(context);
       const page = await context.newPage();
@@ -151,7 +154,7 @@ export class BrowserPool {
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
-      args: [...baseChromiumArgs, ...extraArgs, `${markerFlag}${id}`],
+      args: [...baseChromiumArgs, ...botChromiumArgs, ...extraArgs, `${markerFlag}${id}`],
     });
     browser.on('disconnected', onDisconnected);
     log.info({ browserId: id, ms: Date.now() - started }, 'chromium launched');
