@@ -119,6 +119,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     log: logger.child({ component: 'scheduler' }),
     ...schedulerTimings(config),
     salvage: salvageInto(artifacts),
+    dispatchDelay: (seconds) => metrics.dispatchDelay.observe(seconds),
     // A decline recorded since the session was planned cancels it at meeting time, before any bot starts or
     // any cloud recording is awaited; then the eligibility check runs again (settings may have changed).
     gate: async (session) => (await consent.service.beforeJoin(session)) ?? (await tenancy.eligibleAtJoin(session)),

@@ -4,6 +4,7 @@ import { sessionStates } from './sessions/states.js';
 export interface Metrics {
   registry: Registry;
   joinLatency: Histogram;
+  dispatchDelay: Histogram;
   activeBots: Gauge;
   failures: Counter<'end_code'>;
   intake: IntakeMetrics;
@@ -59,6 +60,12 @@ export function createMetrics(countByState: () => Promise<Record<string, number>
       name: 'quorum_join_latency_seconds',
       help: 'From dispatch to admission into the meeting',
       buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900],
+      registers: [registry],
+    }),
+    dispatchDelay: new Histogram({
+      name: 'quorum_dispatch_delay_seconds',
+      help: 'From a join\'s due time to its start: a wait for a free bot slot (QUORUM_CONCURRENCY), or a process that was down',
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800],
       registers: [registry],
     }),
     activeBots: new Gauge({ name: 'quorum_active_bots', help: 'Bots currently running', registers: [registry] }),

@@ -42,6 +42,8 @@ export interface RunnerDeps {
 }
 
 interface Attempt {
+  /** When this process took the join: the join latency runs from here (browser start and account wait included). */
+  startedAt: number;
   session: Session;
   log: Logger;
   signal: AbortSignal;
@@ -83,7 +85,7 @@ async function leaveRules(deps: RunnerDeps, session: Session): Promise<AutoLeave
  */
 export async function runBot(deps: RunnerDeps, session: Session, signal: AbortSignal): Promise<Session> {
   const log = sessionLogger(deps.logger, { ...session, sessionId: session.id });
-  const run: Attempt = { session, log, signal, dir: deps.artifacts.dirFor(session.id) };
+  const run: Attempt = { session, log, signal, dir: deps.artifacts.dirFor(session.id), startedAt: Date.now() };
   let bot: BotBrowser | undefined;
   deps.metrics.activeBots.inc();
   try {
@@ -114,7 +116,6 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   run.account = await deps.accounts?.forAttempt(session, signal, log);
   const providerSettings = await deps.settings.providerSettings?.(session);
   const rules = await leaveRules(deps, session);
-  const dispatchedAt = Date.now();
   log.info({ url: match.ref.url }, 'joining meeting');
   const inMeeting: InMeeting = await Promise.race([
     match.adapter.join({
@@ -146,8 +147,8 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     return 'storage_full';
   });
   await phases;
-  deps.metrics.joinLatency.observe((run.admittedAt - dispatchedAt) / 1000);
-  await move(deps, session, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - dispatchedAt } });
+  deps.metrics.joinLatency.observe((run.admittedAt - run.startedAt) / 1000);
+  await move(deps, session, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - run.startedAt } });
   const endCode = await watchMeeting({
     ended: Promise.race([inMeeting.ended, storageFull]),
     crashed: bot.crashed,

@@ -7,6 +7,7 @@ import type { Session } from '../sessions/session.js';
 import { isStaleAttempt, lostWorker, type SessionStore } from '../sessions/session-store.js';
 import { withStoreRetry } from '../sessions/store-retry.js';
 import { isEnded } from '../sessions/states.js';
+import { endTooLate, lateDetails, latenessOf, lateWarnMs, type Lateness } from './lateness.js';
 import { isLocalWorkerGone } from './worker-id.js';
 
 export interface SchedulerOptions {
@@ -27,6 +28,8 @@ export interface SchedulerOptions {
    * declined, or no longer eligible) is returned and nothing else happens.
    */
   gate?: (session: Session) => Promise<Session | undefined>;
+  /** Observes how late each join started, in seconds (the dispatch-delay metric). */
+  dispatchDelay?: (seconds: number) => void;
   /** Plan `zoom_cloud`: at meeting time no bot joins; the session waits for Zoom's recording webhook instead. */
   cloudRecording?: {
     awaitRecording(session: Session): Promise<Session>;
@@ -178,12 +181,15 @@ export class Scheduler {
         if (!(await this.gate(session))) await this.awaitCloudRecording(session);
         return;
       }
+      const late = latenessOf(session, Date.now());
+      this.reportLate(session, late);
       const until = Date.now() + this.leaseMs;
       await sessions.lease(session.id, this.options.workerId, new Date(until));
-      const dispatched = await sessions.transition(session.id, 'dispatching', { code: 'dispatched', details: { worker: this.options.workerId } });
+      const dispatched = await sessions.transition(session.id, 'dispatching', { code: 'dispatched', details: { worker: this.options.workerId, ...lateDetails(late) } });
       // Held from here: a renewal only extends active sessions, and `scheduled` is not one.
       this.leased.set(session.id, { controller, until });
-      const ended = (await this.gate(dispatched)) ?? (await this.options.runBot(dispatched, controller.signal));
+      const slots = { running: this.running.size, concurrency: this.options.concurrency };
+      const ended = late.tooLate ? await endTooLate(sessions, dispatched, late, slots) : ((await this.gate(dispatched)) ?? (await this.options.runBot(dispatched, controller.signal)));
       await this.applyRetry(ended);
     } catch (error) {
       // Recovery elsewhere ended this attempt (and may run the next): its outcome is no longer this worker's to write.
@@ -194,6 +200,14 @@ export class Scheduler {
       this.running.delete(session.id);
       if (this.leased.get(session.id)?.controller === controller) this.leased.delete(session.id);
     }
+  }
+
+  /** A join that starts late is measured, and one late enough to matter is said once, with how busy the slots are. */
+  private reportLate(session: Session, late: Lateness): void {
+    this.options.dispatchDelay?.(late.lateMs / 1000);
+    if (late.lateMs < lateWarnMs) return;
+    const slots = { running: this.running.size, concurrency: this.options.concurrency };
+    this.options.log.warn({ sessionId: session.id, lateSeconds: Math.round(late.lateMs / 1000), ...slots }, 'a join started late: every bot slot was busy (QUORUM_CONCURRENCY), or no process ran at its time');
   }
 
   /**

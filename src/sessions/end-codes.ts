@@ -57,6 +57,7 @@ export const endCodes = {
   browser_crashed: { kind: 'infrastructure', message: 'The bot browser crashed.' },
   worker_lost: { kind: 'infrastructure', message: 'The process running the bot died during the meeting.' },
   storage_full: { kind: 'infrastructure', message: 'The recording could not be written to disk (the disk is full or failing), so the bot left; what was written before is kept.' },
+  started_too_late: { kind: 'infrastructure', message: 'No bot could start before the meeting ended: every bot slot was busy (raise QUORUM_CONCURRENCY or add workers), or no Quorum process was running at its time.' },
   internal_error: { kind: 'infrastructure', message: 'Quorum hit an unexpected error.' },
 } as const satisfies Record<string, { kind: EndCodeKind; message: string }>;
 

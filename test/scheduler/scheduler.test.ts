@@ -106,6 +106,31 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     expect(Date.parse((await t.sessions.attempts(session.id))[0]?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(session.joinAt) - 5);
   });
 
+  it('a join that waited for a free slot past its meeting\'s end fails started_too_late, not meeting_over; the wait is measured', async () => {
+    let release: () => void = () => undefined;
+    const busy = new Promise<EndCode>((resolve) => (release = () => resolve('meeting_ended')));
+    const bot = scriptedBot(t, [() => busy]);
+    const delays: number[] = [];
+    scheduler = new Scheduler({ sessions: t.sessions, queue: new MemoryQueue(), bus: t.bus, runBot: bot.runBot, workerId: `${hostname()}:${process.pid}:test`, log: pino({ level: 'silent' }), concurrency: 1, backoffSeconds: 0.05, dispatchDelay: (seconds) => delays.push(seconds) });
+    await scheduler.start();
+    const long = await t.sessions.create(newSessionInput({ joinAt: new Date() }));
+    await scheduler.plan(long);
+    await waitFor(async () => (await t.sessions.get(long.id))?.state === 'recording');
+    // Due now, over in a second: the only slot stays busy until after that.
+    const now = Date.now();
+    const short = await t.sessions.create(newSessionInput({ startsAt: new Date(now), endsAt: new Date(now + 1000), joinAt: new Date(now) }));
+    await scheduler.plan(short);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await t.sessions.get(short.id))?.state).toBe('scheduled');
+    release();
+    await waitFor(async () => (await t.sessions.get(short.id))?.state === 'failed');
+    expect(await t.sessions.get(short.id)).toMatchObject({ endCode: 'started_too_late' });
+    const ended = (await t.sessions.timeline(short.id)).find((event) => event.to === 'failed');
+    expect(ended?.details).toMatchObject({ concurrency: 1 });
+    expect(bot.calls.map((s) => s.id)).toEqual([long.id]);
+    expect(Math.max(...delays)).toBeGreaterThanOrEqual(1.4);
+  });
+
   it('plans again a join the queue lost: a session still scheduled a tick after it was due runs', async () => {
     const bot = scriptedBot(t, []);
     // A short lease makes the tick (a quarter of it) come every quarter second.
