@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { TenancyError, type TenancyApi } from '../../companies/index.js';
 import { recordingRequestBody } from '../../companies/requests.js';
-import { KeyedLock } from '../../intake/keyed-lock.js';
+import { StoreLeases } from '../../store/leases.js';
 import { principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
@@ -19,8 +20,9 @@ const companyParams = z.object({ companyId: z.string().min(1) });
  * meeting already forwarded, sends no second bot.
  */
 export function recordingRequestRoutes(app: FastifyInstance, deps: ApiDeps & { tenancy: TenancyApi }): void {
-  // Two identical requests at once must not both find nothing and both plan: one at a time per meeting.
-  const meetings = new KeyedLock();
+  // Two identical requests at once must not both find nothing and both plan: one at a time per meeting, across
+  // every API process on the store.
+  const meetings = new StoreLeases(deps.store.db, { ttlMs: 15_000, pollMs: 50 });
   app.post('/v1/companies/:companyId/recording-requests', async (request, reply) => {
     const { companyId } = parse(companyParams, request.params);
     const company = await deps.tenancy.settings.read(companyId);
@@ -36,7 +38,8 @@ export function recordingRequestRoutes(app: FastifyInstance, deps: ApiDeps & { t
     }
     const startsAt = new Date(decision.request.meeting.startsAt);
     const joinUrl = decision.joinUrl;
-    const unlock = await meetings.acquire([`${companyId}\n${joinUrl}\n${startsAt.toISOString()}`]);
+    const unlock = await meetings.acquire(`request:${companyId}\n${joinUrl}\n${startsAt.toISOString()}`, randomUUID(), new AbortController().signal, new Date(Date.now() + 10_000));
+    if (!unlock) request.log.warn({ companyId, joinUrl }, 'another request for this meeting held its lease too long; planning without it');
     try {
       const named = body.startsAt !== undefined || body.start !== undefined || body.ics !== undefined;
       const existing = await deps.sessions.activeFor(companyId, joinUrl, named ? { startsAt } : { during: now });
@@ -56,7 +59,7 @@ export function recordingRequestRoutes(app: FastifyInstance, deps: ApiDeps & { t
       await deps.scheduler.plan(session);
       return await reply.code(201).send({ session, decision });
     } finally {
-      unlock();
+      await unlock?.();
     }
   });
 }
