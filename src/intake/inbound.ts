@@ -18,6 +18,7 @@ import { InviteWrites, StaleMeetingError } from './invite-writes.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { InboundMessage, MeetingsStore, MessageStatus, MessageSummary, Transport } from './meetings-store.js';
 import type { CompanyDirectory } from './planner.js';
+import { autoSubmitted, headersOf } from './raw-headers.js';
 import { composeReply } from './reply.js';
 import type { Replier } from './reply.js';
 import { extendSeries } from './series-extension.js';
@@ -367,38 +368,7 @@ function brief(event: EventOutcome): Omit<EventOutcome, 'occurrences'> & { occur
   return { ...event, occurrences };
 }
 
-/** Subject, From and Message-ID: decoded when the mail parsed, else read off the raw headers (for the reply and the operator's list). */
-function headersOf(raw: Buffer, parsed: ParsedInviteEmail | undefined): { subject?: string; from?: string; messageId?: string } {
-  const fallback = parsed ? {} : fallbackHeaders(raw);
-  const subject = parsed?.subject ?? fallback.subject;
-  const from = parsed?.from?.email ?? fallback.from;
-  const messageId = parsed?.messageId ?? fallback.messageId;
-  return { ...(subject ? { subject } : {}), ...(from ? { from } : {}), ...(messageId ? { messageId } : {}) };
-}
-
 /** The lock keys of the meetings a message carries: company + UID (an override shares its series' key). */
 function meetingKeys(companyId: string, parsed: ParsedInviteEmail): string[] {
   return parsed.calendars.flatMap((calendar) => calendar.events.map((event) => meetingKey(companyId, uidOf(event))));
-}
-
-/** A header of the raw message, unfolded; read without a MIME parser so it works on mail that failed parsing. */
-function rawHeader(raw: Buffer, name: string): string | undefined {
-  const end = raw.indexOf('\r\n\r\n');
-  const head = raw.subarray(0, end === -1 ? Math.min(raw.length, 65_536) : end).toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
-  const match = new RegExp(`^${name}:[ \\t]*([^\\r\\n]*)`, 'im').exec(head);
-  return match?.[1]?.trim() || undefined;
-}
-
-/** RFC 3834: never answer automatic mail (bounces, vacation replies, our own replies). */
-function autoSubmitted(raw: Buffer): boolean {
-  const value = rawHeader(raw, 'auto-submitted')?.split(';')[0]?.trim().toLowerCase();
-  return value !== undefined && value !== 'no';
-}
-
-/** Subject and sender of a message whose parsing failed, so the reply still reaches and names it. */
-function fallbackHeaders(raw: Buffer): { subject?: string; from?: string; messageId?: string } {
-  const from = /[^\s<>"]+@[^\s<>"]+/.exec(rawHeader(raw, 'from') ?? '')?.[0]?.toLowerCase();
-  const subject = rawHeader(raw, 'subject');
-  const messageId = rawHeader(raw, 'message-id');
-  return { ...(subject ? { subject } : {}), ...(from ? { from } : {}), ...(messageId ? { messageId } : {}) };
 }
