@@ -1,17 +1,25 @@
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import { includesAny } from '../browser/presence.js';
 import type { SdkState } from './sdk-page.js';
-import { botWallTexts, captchaTexts, closedReasons, sdkErrorCodes } from './selectors.js';
+import { botWallTexts, captchaTexts, closedReasons, sdkErrorCodes, sdkErrorNames } from './selectors.js';
 
 /** What one reading of the bot page means while joining. */
 export type JoinReading =
   | { kind: 'pending' }
   | { kind: 'waiting_room' }
   | { kind: 'not_started' }
+  /** OBF join: the token's authorizing user is not in the meeting yet; worth another try, like `not_started`. */
+  | { kind: 'authorizer_absent' }
   | { kind: 'admitted' }
   | { kind: 'failed'; endCode: EndCode; reason: string };
 
 const has = (codes: readonly number[], code: number | undefined): boolean => code !== undefined && codes.includes(code);
+
+/** Whether the SDK's error carries one of `names` as its string code or in its reason text. */
+function named(names: readonly string[], error: SdkState['error']): boolean {
+  const text = `${error?.name ?? ''} ${error?.reason ?? ''}`.toLowerCase();
+  return names.some((name) => text.includes(name.toLowerCase()));
+}
 
 /** Pure: the SDK's state (error codes, Closed reasons, its UI's text) to a join verdict. */
 export function classifyJoin(state: SdkState): JoinReading {
@@ -22,6 +30,7 @@ export function classifyJoin(state: SdkState): JoinReading {
     const code = state.error?.code;
     const reason = `${state.error?.reason ?? 'join failed'}${code === undefined ? '' : ` (${code})`}`;
     if (has(sdkErrorCodes.notStarted, code)) return { kind: 'not_started' };
+    if (named(sdkErrorNames.authorizedUserNotInMeeting, state.error)) return { kind: 'authorizer_absent' };
     if (has(sdkErrorCodes.wrongPasscode, code)) return { kind: 'failed', endCode: 'password_incorrect', reason };
     if (has(sdkErrorCodes.meetingNotExist, code)) return { kind: 'failed', endCode: 'meeting_not_found', reason };
     if (has(sdkErrorCodes.removed, code)) return { kind: 'failed', endCode: 'kicked', reason };

@@ -48,22 +48,26 @@ async function admitted(ctx: JoinContext, settings: ZoomJoinSettings): Promise<v
       ctx.log.info('admitted to the Zoom meeting');
       return;
     }
-    // Zoom refuses the join until the host starts the meeting (join before host off): join again later.
+    // Zoom refuses the join until the host starts the meeting (join before host off), and an OBF join until the
+    // token's authorizing user is in the meeting (providers.md §3.2): join again later, with a fresh OBF token.
     ctx.phase('waiting_room');
-    if (Date.now() + notStartedRetryMs > deadline) throw new SessionError('meeting_not_started', 'join', 'the host did not start the meeting in time');
-    ctx.log.debug('the meeting has not started; joining again shortly');
+    const absent = reading.kind === 'authorizer_absent';
+    if (Date.now() + notStartedRetryMs > deadline) {
+      throw new SessionError('meeting_not_started', 'join', absent ? `the OBF token's authorizing user (${settings.authorizingUserId ?? '?'}) did not join the meeting in time` : 'the host did not start the meeting in time');
+    }
+    ctx.log.debug(absent ? "the OBF token's authorizing user is not in the meeting yet; joining again shortly" : 'the meeting has not started; joining again shortly');
     await wait(ctx, notStartedRetryMs);
   }
 }
 
-/** Polls the page until the join is in, refused, or (not started) worth another try. */
-async function settled(ctx: JoinContext, deadline: number): Promise<Extract<JoinReading, { kind: 'admitted' | 'not_started' }>> {
+/** Polls the page until the join is in, refused, or (not started, authorizer absent) worth another try. */
+async function settled(ctx: JoinContext, deadline: number): Promise<Extract<JoinReading, { kind: 'admitted' | 'not_started' | 'authorizer_absent' }>> {
   const stepDeadline = Date.now() + ctx.stepTimeoutMs;
   let waitingSince: number | undefined;
   for (;;) {
     const state = await read(ctx);
     const reading = classifyJoin(state);
-    if (reading.kind === 'admitted' || reading.kind === 'not_started') return reading;
+    if (reading.kind === 'admitted' || reading.kind === 'not_started' || reading.kind === 'authorizer_absent') return reading;
     if (reading.kind === 'failed') {
       ctx.log.warn({ endCode: reading.endCode }, `zoom join failed: ${reading.reason}`);
       await ctx.saveEvidence('join').catch(() => undefined);

@@ -28,6 +28,13 @@ export async function obtainRecordingPermission(ctx: JoinContext, settings: Zoom
   await requestPrivilege(ctx.page);
   const answered = await until(ctx, settings.permissionTimeoutMs, (s) => s.privilege !== 'requested' && s.privilege !== 'none');
   const answer = answered?.privilege ?? 'timeout';
+  if (answer === 'error') {
+    // The request never reached the host: not the host's silence, so not recording_permission_timeout.
+    // The page's text: bounded, it lands in the timeline and the logs.
+    const detail = (answered?.privilegeError ?? 'no detail').slice(0, 300);
+    ctx.log.warn({ detail }, 'the Meeting SDK could not ask the host for recording permission');
+    throw new SessionError('recording_permission_unavailable', 'permission', `the meeting client could not ask the host for recording permission: ${detail}`);
+  }
   ctx.log.info({ answer }, 'the host answered the recording request');
   if (answer === 'granted') return;
   if (answer === 'denied') throw new SessionError('recording_permission_denied', 'permission', 'the host denied the bot permission to record');

@@ -18,13 +18,16 @@ export type PrivilegeState = 'none' | 'requested' | 'granted' | 'denied' | 'time
 /** The bot page's reading of the SDK client, refreshed on every `state()` call. */
 export interface SdkState {
   phase: 'loading' | 'joining' | 'joined' | 'failed';
-  error: { code?: number; reason?: string } | null;
+  /** `code` is the SDK's numeric error code; `name` a string one (e.g. `MEETING_FAIL_…`) when the SDK gives one. */
+  error: { code?: number; name?: string; reason?: string } | null;
   /** The reason of `connection-change: Closed`, once the SDK closed the meeting. */
   closed: string | null;
   /** In the waiting room (the SDK's `isHold` of the current user). */
   hold: boolean;
   attendees: Array<{ id: string; name: string; host: boolean; self: boolean }>;
   privilege: PrivilegeState;
+  /** Why the SDK could not ask for recording privilege (`privilege: 'error'`): its own error text. */
+  privilegeError: string | null;
   /** Lower-cased text of the SDK's UI, open shadow roots included (bot wall, CAPTCHA). */
   text: string;
   captcha: boolean;
@@ -37,7 +40,9 @@ const bootstrap = String.raw`'use strict';
   var root = document.getElementById('zmmtg-root');
   var client = null;
   var inited = false;
-  var S = { phase: 'loading', error: null, closed: null, hold: false, attendees: [], privilege: 'none' };
+  var MC = API.mediaCapture;
+  var S = { phase: 'loading', error: null, closed: null, hold: false, attendees: [], privilege: 'none', privilegeError: null };
+  var listening = false;
 
   function deepText(node) {
     var out = '';
@@ -64,6 +69,29 @@ const bootstrap = String.raw`'use strict';
       });
     } catch (e) { /* the SDK may be tearing down; the last reading stands */ }
   }
+  function describe(e) {
+    if (e === undefined || e === null) return 'no detail';
+    if (typeof e === 'string') return e;
+    var text = e.reason || e.errorMessage || e.message || e.type;
+    var code = e.errorCode !== undefined ? e.errorCode : e.code;
+    return String(text || JSON.stringify(e)) + (code !== undefined && String(text || '').indexOf(String(code)) < 0 ? ' (' + code + ')' : '');
+  }
+  function documented() {
+    var mtg = window[MC.global];
+    return mtg && typeof mtg[MC.capture] === 'function' && typeof mtg[MC.request] === 'function' ? mtg : null;
+  }
+  // Subscribed once the SDK is there: a join token's grant may arrive before the bot asks anyone.
+  function listenDocumented() {
+    var mtg = documented();
+    if (listening || !mtg || typeof mtg[MC.listen] !== 'function') return;
+    listening = true;
+    mtg[MC.listen](MC.event, function (p) {
+      if (!p || typeof p.allow !== 'boolean') return;
+      S.privilege = p.allow ? 'granted' : 'denied';
+      // As Attendee does: start the capture the host allowed, so Zoom shows the bot as recording.
+      if (p.allow) try { mtg[MC.capture](Object.assign({}, MC.captureArgs, { success: function () {}, error: function () {} })); } catch (e) { /* shown or not, the bot may record */ }
+    });
+  }
   async function setup() {
     client = window.ZoomMtgEmbedded.createClient();
     await client.init({ zoomAppRoot: root, language: 'en-US', patchJsMedia: true, leaveOnPageUnload: true });
@@ -84,9 +112,11 @@ const bootstrap = String.raw`'use strict';
         if (!inited) await setup();
         await client.join(cfg);
         S.phase = 'joined';
+        listenDocumented();
       } catch (e) {
         S.phase = 'failed';
-        S.error = { code: e && typeof e.errorCode === 'number' ? e.errorCode : undefined, reason: String((e && (e.reason || e.type || e.message)) || e) };
+        var named = [e && e.code, e && e.errorCode].filter(function (v) { return typeof v === 'string'; })[0];
+        S.error = { code: e && typeof e.errorCode === 'number' ? e.errorCode : undefined, name: named, reason: String((e && (e.reason || e.type || e.message)) || e) };
       }
     },
     state: function () {
@@ -98,8 +128,31 @@ const bootstrap = String.raw`'use strict';
     },
     requestPrivilege: function () {
       S.privilege = 'requested';
-      Promise.resolve().then(function () { return client[API.methods.requestRecordingPrivilege](); })
-        .catch(function () { S.privilege = 'error'; });
+      S.privilegeError = null;
+      var errors = [];
+      function failed(what, e) {
+        errors.push(what + ': ' + describe(e));
+        S.privilege = 'error';
+        S.privilegeError = errors.join('; ');
+      }
+      // The names the reference marks unverified, used when the documented calls are missing or fail.
+      function fallback() {
+        var name = API.methods.requestRecordingPrivilege;
+        if (!client || typeof client[name] !== 'function') return failed('client.' + name, 'not offered by this SDK');
+        Promise.resolve().then(function () { return client[name](); }).catch(function (e) { failed('client.' + name, e); });
+      }
+      var mtg = documented();
+      if (!mtg) { errors.push(MC.global + '.' + MC.request + ': not offered by this SDK'); return fallback(); }
+      listenDocumented();
+      function ask() {
+        try {
+          mtg[MC.request](Object.assign({}, MC.requestArgs, { success: function () {}, error: function (e) { errors.push(MC.global + '.' + MC.request + ': ' + describe(e)); fallback(); } }));
+        } catch (e) { errors.push(MC.global + '.' + MC.request + ': ' + describe(e)); fallback(); }
+      }
+      // Capture first: it succeeds when the bot may record already; its failure is the cue to ask the host.
+      try {
+        mtg[MC.capture](Object.assign({}, MC.captureArgs, { success: function () { S.privilege = 'granted'; }, error: ask }));
+      } catch (e) { ask(); }
     },
     leave: async function () { if (client && S.phase === 'joined') await client.leaveMeeting(); }
   };

@@ -31,6 +31,23 @@ export const sdkApi = {
     /** Native `IMeetingRecordingController::RequestLocalRecordingPrivilege()`; unverified on the Web SDK. */
     requestRecordingPrivilege: 'requestLocalRecordingPrivilege',
   },
+  /**
+   * The Web SDK's own recording-permission calls, tried before the names above (reference/peer-bots.md §1.2,
+   * Attendee's `zoom_web_chromedriver_page.js`): `mediaCapture({record: "start"})` succeeds when the bot may already
+   * record; otherwise `mediaCapturePermission({operate: "request"})` asks the host, whose answer arrives as
+   * `onMediaCapturePermissionChange` `{allow}`. They live on the client view's global (`ZoomMtg`), callback style;
+   * the bot page uses them only when the loaded SDK offers them. `listen` is not in the reference text: it is how
+   * that Attendee file subscribes (`ZoomMtg.inMeetingServiceListener(event, fn)`).
+   */
+  mediaCapture: {
+    global: 'ZoomMtg',
+    capture: 'mediaCapture',
+    captureArgs: { record: 'start' },
+    request: 'mediaCapturePermission',
+    requestArgs: { operate: 'request' },
+    listen: 'inMeetingServiceListener',
+    event: 'onMediaCapturePermissionChange',
+  },
   /** `connection-change` states. */
   states: { closed: 'Closed', failed: 'Fail' },
 } as const;
@@ -43,6 +60,19 @@ export const sdkErrorCodes = {
   removed: [3009],
   /** MEETING_CAPACITY_REACHED ("Meeting is full"), among the SDK's connection errors (4000-4999). */
   meetingFull: [4005],
+} as const;
+
+/**
+ * Join refusals the reference names but gives no Web SDK number for, matched (case-insensitively) in the error's
+ * code, type or reason text.
+ */
+export const sdkErrorNames = {
+  /**
+   * The OBF token's authorizing user is not in the meeting yet: "SDK ≥ 6.6.10 … retry until the user joins"
+   * (reference/providers.md §3.2). Unverified: the reference gives only this name, not the Web SDK's numeric code
+   * or where the name appears in the error (the native SDK's enum value, 501, is not assumed to carry over).
+   */
+  authorizedUserNotInMeeting: ['MEETING_FAIL_AUTHORIZED_USER_NOT_INMEETING'],
 } as const;
 
 /** `connection-change` Closed reasons, lower-cased substrings. */

@@ -26,6 +26,7 @@ export const endCodes = {
   zoom_token_failed: { kind: 'join', message: "Zoom's API refused a token the bot needs to join (OBF or local-recording join token); check providers.zoom's Server-to-Server OAuth app and its scopes." },
   recording_permission_denied: { kind: 'recording', message: 'The host denied the bot permission to record.' },
   recording_permission_timeout: { kind: 'recording', message: 'The host did not answer the request for recording permission.' },
+  recording_permission_unavailable: { kind: 'recording', message: "The meeting client could not ask the host for recording permission (the SDK's error is in the timeline); check the Meeting SDK version and that \"Record to computer files\" and \"Hosts can give participants the permission to record locally\" are on." },
   host_absent: { kind: 'recording', message: 'The host was not in the meeting to grant recording permission within the configured wait.' },
   no_audio: { kind: 'recording', message: 'The bot was in the meeting but received no audio.' },
   kicked: { kind: 'in_call', message: 'The bot was removed from the meeting.' },

@@ -18,6 +18,9 @@ export const retryPolicy: Partial<Record<EndCode, { maxAttempts: number }>> = {
   sign_in_required: { maxAttempts: 2 },
   // Retried once, anonymously (SignedInBots): a bot account that cannot sign in should not cost a meeting that admits guests.
   sign_in_failed: { maxAttempts: 2 },
+  // Retried once: the SDK failing to ask for recording permission can be a passing hiccup (a call made before the SDK
+  // was ready); a missing API or a disabled setting fails the same way again, so more attempts would only rejoin.
+  recording_permission_unavailable: { maxAttempts: 2 },
 };
 
 export interface RetryInput {

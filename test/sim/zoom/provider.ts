@@ -19,6 +19,8 @@ const joinRefusals = {
   full: { errorCode: 4005, reason: 'Meeting is full.' },
   badSignature: { errorCode: 3712, reason: 'Signature is invalid.' },
   token: { errorCode: 3265, reason: 'Token error.' },
+  // The reference names this error but gives no Web SDK number (providers/zoom/selectors.ts sdkErrorNames).
+  authorizerAbsent: { errorName: 'MEETING_FAIL_AUTHORIZED_USER_NOT_INMEETING', reason: 'The authorized user is not in the meeting.' },
 } as const;
 
 export function passcodeOf(code: string): string {
@@ -51,12 +53,14 @@ export function zoomSimProvider(api: () => ZoomApiSim): SimProvider {
       meetings.note?.('zoom', code, 'captcha');
       return { gate: 'captcha' };
     }
+    const first = firstTry.get(code) ?? Date.now();
+    firstTry.set(code, first);
     const obf = typeof body['obfToken'] === 'string' ? body['obfToken'] : undefined;
     if (obf !== undefined && !api().takeToken('obf', obf)) return { ok: false, ...joinRefusals.token };
     if (script.outsideAccount && obf === undefined) return { ok: false, ...joinRefusals.token };
     if (body['password'] !== (script.passcodeChanged ? `${passcodeOf(code)}x` : passcodeOf(code))) return { ok: false, ...joinRefusals.wrongPasscode };
-    const first = firstTry.get(code) ?? Date.now();
-    firstTry.set(code, first);
+    const authorizerIn = script.authorizerJoinsAfterMs === undefined || (script.authorizerJoinsAfterMs !== null && Date.now() - first >= script.authorizerJoinsAfterMs);
+    if (obf !== undefined && !authorizerIn) return { ok: false, ...joinRefusals.authorizerAbsent };
     if (script.startAfterMs === null || Date.now() - first < script.startAfterMs) return { ok: false, ...joinRefusals.notStarted };
     if (script.full) {
       meetings.note?.('zoom', code, 'full');
@@ -65,7 +69,8 @@ export function zoomSimProvider(api: () => ZoomApiSim): SimProvider {
     const recordingToken = typeof body['recordingToken'] === 'string' ? body['recordingToken'] : undefined;
     const privileged = recordingToken !== undefined && api().takeToken(`local_recording:${code}`, recordingToken);
     if (privileged) meetings.note?.('zoom', code, 'permission_granted', 'join token');
-    return { ok: true, hostName: hostOf(script), privilege: privileged ? 'granted' : 'none' };
+    const recordingApi = { recordingApi: script.recordingApi, ...(script.recordingApiError === undefined ? {} : { recordingApiError: script.recordingApiError }) };
+    return { ok: true, hostName: hostOf(script), privilege: privileged ? 'granted' : 'none', ...recordingApi };
   };
 
   const privilege = (res: ServerResponse, body: Record<string, unknown>, meetings: MeetingLookup): void => {

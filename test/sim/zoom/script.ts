@@ -22,6 +22,19 @@ export const zoomScriptSchema = z
     permission: z.object({ answer: z.enum(['granted', 'denied', 'none']), afterMs: ms }).strict().default({ answer: 'granted', afterMs: 1_000 }),
     /** The meeting is outside the SDK app's account: the join needs an OBF token Zoom's API issued. */
     outsideAccount: z.boolean().default(false),
+    /**
+     * The OBF token's authorizing user joins this long after the bot first tries; until then an OBF join is refused
+     * with MEETING_FAIL_AUTHORIZED_USER_NOT_INMEETING. null: never; absent: already in the meeting.
+     */
+    authorizerJoinsAfterMs: ms.nullable().optional(),
+    /**
+     * Which recording-permission API the simulated SDK offers: the Web SDK's `ZoomMtg.mediaCapture` /
+     * `mediaCapturePermission` / `onMediaCapturePermissionChange`, the client's `requestLocalRecordingPrivilege` /
+     * `local-recording-privilege-change`, or neither.
+     */
+    recordingApi: z.enum(['localRecordingPrivilege', 'mediaCapture', 'none']).default('localRecordingPrivilege'),
+    /** The SDK's request for recording permission fails with this error (the host is never asked). */
+    recordingApiError: z.string().min(1).max(200).optional(),
     participants: z.array(z.object({ name: z.string().min(1).max(100), speaks: z.boolean().default(true), leaveAfterMs: ms.optional() }).strict()).max(20).default([]),
     endAfterMs: ms.optional(),
     removeBotAfterMs: ms.optional(),

@@ -2,8 +2,10 @@
  * A stand-in for Zoom's Meeting SDK for Web, component view (`ZoomMtgEmbedded`), served where the real one
  * lives (source.zoom.us). It implements the client calls Quorum's bot page makes: init, join (checked by the
  * simulated Zoom: signature, passcode, start, OBF, local-recording token, bot wall, CAPTCHA), on/off,
- * getCurrentUser, getAttendeeslist, leaveMeeting and the local-recording privilege request. Media is real
- * WebRTC from the room's participants, answered like the other simulated web clients do.
+ * getCurrentUser, getAttendeeslist, leaveMeeting and the local-recording privilege request. Which permission API
+ * it offers (the client's `requestLocalRecordingPrivilege`, the Web SDK's `ZoomMtg.mediaCapture*`, or none) is the
+ * meeting's script, so it is set when Zoom answers the join. Media is real WebRTC from the room's participants,
+ * answered like the other simulated web clients do.
  */
 export function sdkStandInJs(zoomOrigin: string): string {
   return String.raw`'use strict';
@@ -28,9 +30,40 @@ export function sdkStandInJs(zoomOrigin: string): string {
     var hostName = null;
     var peers = {};
     var closed = false;
+    var privileged = false;
+    var apiError = null;
+    var mtgHandlers = {};
 
     function emit(name, payload) { (handlers[name] || []).slice().forEach(function (fn) { try { fn(payload); } catch (e) { console.error(String(e)); } }); }
     function send(msg) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(msg)); }
+    function emitMtg(name, payload) { if (!closed) (mtgHandlers[name] || []).slice().forEach(function (fn) { try { fn(payload); } catch (e) { console.error(String(e)); } }); }
+    function askHost(then) {
+      post('/_sim/zoom/privilege', { meetingNumber: meeting }).then(function (answer) {
+        if (answer.status === 'granted') privileged = true;
+        if (!closed) then(answer.status);
+      }, function () { /* the meeting went away; no answer */ });
+    }
+    function later(fn) { setTimeout(fn, 50); }
+    // The Web SDK's client-view calls (callback style), as Attendee's bot page uses them.
+    var mtg = {
+      inMeetingServiceListener: function (name, fn) { (mtgHandlers[name] = mtgHandlers[name] || []).push(fn); },
+      mediaCapture: function (opts) {
+        later(function () { if (privileged) opts.success && opts.success({}); else opts.error && opts.error({ type: 'INVALID_OPERATION', reason: 'No permission to record.' }); });
+      },
+      mediaCapturePermission: function (opts) {
+        if (apiError) return later(function () { opts.error && opts.error({ type: 'INVALID_OPERATION', reason: apiError }); });
+        askHost(function (status) { emitMtg('onMediaCapturePermissionChange', { allow: status === 'granted' }); });
+        later(function () { opts.success && opts.success({}); });
+      }
+    };
+    function offer(api, error) {
+      apiError = error || null;
+      if (api !== 'localRecordingPrivilege') delete client.requestLocalRecordingPrivilege;
+      if (api === 'mediaCapture') window.ZoomMtg = mtg;
+      return api;
+    }
+    var recordingApi = 'localRecordingPrivilege';
+
     function close(reason) {
       if (closed) return;
       closed = true;
@@ -58,9 +91,10 @@ export function sdkStandInJs(zoomOrigin: string): string {
         closed = false;
         return post('/_sim/zoom/join', params).then(function (answer) {
           if (answer.gate) { gate(answer.gate); return new Promise(function () { /* Zoom never lets this join finish */ }); }
-          if (!answer.ok) return Promise.reject({ type: 'JOIN_MEETING_FAILED', reason: answer.reason, errorCode: answer.errorCode });
+          if (!answer.ok) return Promise.reject({ type: 'JOIN_MEETING_FAILED', reason: answer.reason, errorCode: answer.errorCode, code: answer.errorName });
           meeting = String(params.meetingNumber);
           hostName = answer.hostName || null;
+          recordingApi = offer(answer.recordingApi || 'localRecordingPrivilege', answer.recordingApiError);
           return connect(params.userName, answer.privilege === 'granted');
         });
       },
@@ -70,15 +104,14 @@ export function sdkStandInJs(zoomOrigin: string): string {
         return roster.map(function (p) { return { userId: p.id, userName: p.name, isHost: !p.self && p.name === hostName, isHold: false }; });
       },
       requestLocalRecordingPrivilege: function () {
-        post('/_sim/zoom/privilege', { meetingNumber: meeting }).then(function (answer) {
-          if (!closed) emit('local-recording-privilege-change', { status: answer.status });
-        }, function () { /* the meeting went away; no answer */ });
+        if (apiError) return Promise.reject({ type: 'INVALID_OPERATION', reason: apiError });
+        askHost(function (status) { emit('local-recording-privilege-change', { status: status }); });
         return Promise.resolve();
       },
       leaveMeeting: function () { send({ t: 'leave' }); close('left meeting'); return Promise.resolve(); }
     };
 
-    function connect(name, privileged) {
+    function connect(name, tokenGranted) {
       return new Promise(function (resolve, reject) {
         ws = new WebSocket('wss://' + new URL(ORIGIN).host + '/_sim/ws?meeting=' + encodeURIComponent(meeting) + '&role=bot&name=' + encodeURIComponent(name));
         var first = true;
@@ -88,6 +121,12 @@ export function sdkStandInJs(zoomOrigin: string): string {
           queue = queue.then(function () { return onMessage(msg); }).catch(function (e) { console.error('zoom sdk', String(e)); });
         };
         ws.onclose = function () { if (first) reject({ type: 'JOIN_MEETING_FAILED', reason: 'connection closed', errorCode: 1 }); else close('connection lost'); };
+        // A join token's privilege arrives on whichever permission API this SDK offers.
+        function grantedByToken() {
+          privileged = true;
+          if (recordingApi === 'localRecordingPrivilege') emit('local-recording-privilege-change', { status: 'granted' });
+          else if (recordingApi === 'mediaCapture') emitMtg('onMediaCapturePermissionChange', { allow: true });
+        }
         function onMessage(msg) {
           if (msg.t === 'view') {
             var view = msg.view;
@@ -103,7 +142,7 @@ export function sdkStandInJs(zoomOrigin: string): string {
               hold = false;
               if (msg.selfId) self = { id: msg.selfId, name: name };
               send({ t: 'media_ready' });
-              if (privileged) setTimeout(function () { emit('local-recording-privilege-change', { status: 'granted' }); }, 200);
+              if (tokenGranted) setTimeout(function () { grantedByToken(); }, 200);
             } else if (view === 'removed') close('kicked by host');
             else if (view === 'ended') close('ended by host');
             else if (view === 'denied') close('removed from waiting room by host');
