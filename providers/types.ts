@@ -10,6 +10,11 @@ export interface MeetingRef {
   /** The provider's meeting identifier (Meet code, Zoom meeting number, ...). */
   id: string;
   url: string;
+  /**
+   * The provider refuses this meeting to a signed-in bot account, so every attempt joins anonymously whatever the
+   * company's settings (Teams consumer meetings on teams.live.com fail if login is forced, providers.md §4.2).
+   */
+  signInUnsupported?: boolean;
 }
 
 /** Phases a bot reports while joining; the runner turns them into session transitions. */

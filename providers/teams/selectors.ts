@@ -37,6 +37,8 @@ export const teamsUi: WebClientUi = {
   admissionQuorum: 3,
   leaveButtons: ['#hangup-button', '[data-inp="hangup-button"]', 'button[data-tid="hangup-main-btn"]', 'button[aria-label^="Leave"]'],
   participantCount: '[data-tid="roster-button"]',
+  // peer-bots.md §6.2: `[aria-label="People"]` → `[role="tree"]` → rows; the roster button is the same control.
+  peopleButtons: ['[data-tid="roster-button"]', '#roster-button', 'button[aria-label="People"]'],
   rosterItems: '[data-tid^="participantsInCall-"]',
   rosterItemNames: ['span[title]'],
   texts: {
@@ -49,8 +51,10 @@ export const teamsUi: WebClientUi = {
       'To join this Teams meeting, you need to be signed in to an account',
       'To join this meeting, sign in again or select another account',
       'Due to org policy, you need to sign in or use Teams on the web to join this meeting',
-      'External participants are not permitted to join before the event begins',
     ]),
+    // Attendee lists it with the sign-in walls, but signing in does not help (the bot account is in another
+    // tenant): the event opens to external participants at its start (peer-bots.md §1.1, §6.2).
+    notStarted: v(['External participants are not permitted to join before the event begins']),
     notFound: v(['Looks like the meeting URL is incorrect']),
     blocked: v(["we couldn't connect you"]),
     // No peer bot publishes Teams' capacity page (peer-bots.md §6.2); Teams' own wording for a full meeting.

@@ -1,5 +1,8 @@
+import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { simAccounts } from '../../test/sim/index.js';
+import type { TeamsEventScript } from '../../test/sim/teams/script.js';
+import { watchWebClient } from '../web-client/in-meeting.js';
 import { teamsAdapter } from './index.js';
 import { classify } from '../web-client/page-state.js';
 import type { PageSnapshot } from '../web-client/page-state.js';
@@ -80,6 +83,40 @@ describe('teams join against the simulator', () => {
     expect(await (await ended.joined).ended).toBe('meeting_ended');
   });
 
+  it('arrives before an event opens to external participants: waits, opens the link again, joins once it opens', async () => {
+    const script: TeamsEventScript = { eventOpensAfterMs: 4_000, access: 'open' };
+    const a = await fx.attempt(script);
+    await a.joined;
+    expect(a.phases).toEqual(['waiting_room']);
+    // The page never changes by itself: the bot opened the meeting link more than once.
+    expect(fx.events(a.id).filter((e) => e === 'bot_opened').length).toBeGreaterThan(1);
+    expect(fx.events(a.id)).toContain('admitted');
+  });
+
+  it('ends meeting_not_started when the event does not open within the waiting-room timeout', async () => {
+    const script: TeamsEventScript = { eventOpensAfterMs: 600_000, access: 'open' };
+    const a = await fx.attempt(script, { waitingRoomTimeoutMs: 3_000 });
+    expect(await endCodeOf(a.joined)).toBe('meeting_not_started');
+    expect(a.phases).toEqual(['waiting_room']);
+    expect(fx.events(a.id)).not.toContain('join_requested');
+  });
+
+  it('opens the People panel to read the roster, opens it again once closed, and counts without it', async () => {
+    const a = await fx.attempt({ access: 'open', participants: [{ name: 'Ana', speaks: false }, { name: 'Otter.ai', speaks: false }] });
+    const meeting = await a.joined;
+    const page = a.ctx.page;
+    const rosterItems = page.locator(teamsUi.rosterItems);
+    // The simulator renders the roster only in the opened panel, as Teams does; the bot opens it.
+    await vi.waitFor(async () => expect(await meeting.participantNames?.()).toEqual(['Ana', 'Otter.ai']), { timeout: 10_000, interval: 200 });
+    await page.locator('#roster-button').click();
+    await vi.waitFor(async () => expect(await rosterItems.count()).toBe(0), { timeout: 5_000, interval: 100 });
+    // A bot that cannot open the panel reads no names but still counts from the People button.
+    const blind = watchWebClient(page, pino({ level: 'silent' }), { ...teamsUi, peopleButtons: [] }, 'Quorum Notetaker');
+    expect(await blind.participantNames?.()).toBeUndefined();
+    expect(await blind.participantCount()).toBe(2);
+    await vi.waitFor(async () => expect(await meeting.participantNames?.()).toEqual(['Ana', 'Otter.ai']), { timeout: 10_000, interval: 200 });
+  });
+
   it('leaves through the hang-up button', async () => {
     const a = await fx.attempt({ access: 'open' });
     const meeting = await a.joined;
@@ -106,6 +143,12 @@ describe('teams page classification', () => {
     ['looks like the meeting url is incorrect. please check the url and try again.', 'meeting_not_found'],
   ])('%s -> %s', (text, endCode) => {
     expect(classify(teamsUi, { ...base, text })).toMatchObject({ endCode });
+  });
+
+  it('reads an event not yet open to external participants as a wait for its start, not a sign-in wall', () => {
+    const text = 'external participants are not permitted to join before the event begins.\n\nplease join after the event has started.';
+    expect(classify(teamsUi, { ...base, text })).toEqual({ kind: 'waiting', reason: 'not_started' });
+    expect(classify(teamsUi, { ...base, text })).not.toMatchObject({ endCode: 'sign_in_required' });
   });
 
   it('needs three in-call controls: a lobby with hang-up and one control is still the lobby', () => {

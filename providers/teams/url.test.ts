@@ -14,10 +14,22 @@ describe('teams matchUrl', () => {
 
   it.each([
     ['https://teams.microsoft.com/meet/2345678901234?p=AbCdEf', '2345678901234', 'https://teams.microsoft.com/meet/2345678901234?p=AbCdEf'],
-    ['https://teams.live.com/meet/9876543210123?p=xyz12', '9876543210123', 'https://teams.live.com/meet/9876543210123?p=xyz12'],
     ['https://teams.cloud.microsoft/meet/2345678901234', '2345678901234', 'https://teams.cloud.microsoft/meet/2345678901234'],
   ])('short form %s', (input, id, url) => {
     expect(match(input)).toEqual({ provider: 'teams', id, url });
+  });
+
+  it('marks consumer (teams.live.com) meetings as closed to a signed-in bot, and only those', () => {
+    expect(match('https://teams.live.com/meet/9876543210123?p=xyz12')).toEqual({
+      provider: 'teams',
+      id: '9876543210123',
+      url: 'https://teams.live.com/meet/9876543210123?p=xyz12',
+      signInUnsupported: true,
+    });
+    const code = Buffer.from(JSON.stringify({ meetingCode: '2345678901234' })).toString('base64');
+    expect(match(`https://teams.live.com/light-meetings/launch?coords=${code}`)?.signInUnsupported).toBe(true);
+    expect(match('https://teams.microsoft.com/meet/2345678901234?p=AbCdEf')?.signInUnsupported).toBeUndefined();
+    expect(match(MEETUP)?.signInUnsupported).toBeUndefined();
   });
 
   it('unwraps the launcher wrappers', () => {

@@ -30,10 +30,14 @@ function meetupJoin(host: string, threadId: string, messageId: string, context: 
   };
 }
 
+/** Teams free / personal meetings: a signed-in work account cannot join them (providers.md §4.2, Recall's bot login docs). */
+const CONSUMER_HOST = 'teams.live.com';
+
 function shortMeet(host: string, id: string, passcode: string | null): MeetingRef | undefined {
   if (!MEET_ID.test(id)) return undefined;
   const query = passcode && PASSCODE.test(passcode) ? `?p=${passcode}` : '';
-  return { provider: 'teams', id, url: `https://${host}/meet/${id}${query}` };
+  const ref: MeetingRef = { provider: 'teams', id, url: `https://${host}/meet/${id}${query}` };
+  return host === CONSUMER_HOST ? { ...ref, signInUnsupported: true } : ref;
 }
 
 function decodeSegment(segment: string): string | undefined {
@@ -83,7 +87,7 @@ function matchLightMeeting(host: string, url: URL): MeetingRef | undefined {
   const context = JSON.stringify({ Tid: data.tenantId, Oid: data.organizerId });
   const messageId = typeof data.messageId === 'string' ? data.messageId : '0';
   // Consumer hosts do not serve meetup-join links for business meetings; the commercial host does.
-  const joinHost = host === 'teams.live.com' ? 'teams.microsoft.com' : host;
+  const joinHost = host === CONSUMER_HOST ? 'teams.microsoft.com' : host;
   return meetupJoin(joinHost, data.conversationId, messageId, context);
 }
 

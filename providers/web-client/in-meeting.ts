@@ -6,6 +6,9 @@ import type { InMeeting } from '../types.js';
 import type { WebClientUi } from './ui.js';
 
 const leaveTimeoutMs = 3_000;
+/** At most one click on the People button this often: a panel still rendering must not be toggled shut. */
+const peopleClickEveryMs = 5_000;
+const panelRenderMs = 2_000;
 
 interface Reading {
   text: string;
@@ -17,6 +20,7 @@ interface Reading {
  * so a chat message that says "meeting ended" cannot end the session.
  */
 export function watchWebClient(page: Page, log: Logger, ui: WebClientUi, botName?: string): InMeeting {
+  const roster = rosterOpener(page, ui, log);
   const presence = watchCallPage(page, log, {
     name: ui.name,
     poll: async () => {
@@ -24,9 +28,69 @@ export function watchWebClient(page: Page, log: Logger, ui: WebClientUi, botName
       return reading === undefined ? undefined : endVerdict(ui, reading);
     },
     participantCount: () => countParticipants(page, ui),
-    leave: () => leaveCall(page, ui, log),
+    leave: async () => {
+      // One mouse per page: a People click in flight would interleave with the hang-up click and cancel both.
+      await roster.stop();
+      await leaveCall(page, ui, log);
+    },
   });
-  return botName === undefined ? presence : { ...presence, participantNames: () => readParticipantNames(page, ui, botName) };
+  if (botName === undefined) return presence;
+  // Once right after admission, so the first roster read finds the panel open.
+  void roster.open();
+  return {
+    ...presence,
+    participantNames: async () => {
+      await roster.open();
+      return readParticipantNames(page, ui, botName);
+    },
+  };
+}
+
+export interface RosterOpener {
+  /** Opens the panel unless its roster is in the page already; best effort, never throws. */
+  open(): Promise<void>;
+  /** No more opening: waits for one in flight (the bot is leaving). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the People panel when its roster is not in the page (never opened, or closed since); the roster always
+ * lists the bot, so no rows means a closed panel. Calls share one opening, so two reads cannot toggle it shut.
+ * Best effort, never throws: without the panel the names are unknown and the count comes from the button.
+ */
+export function rosterOpener(page: Page, ui: WebClientUi, log: Logger): RosterOpener {
+  let clickedAt = 0;
+  let stopped = false;
+  let opening: Promise<void> | undefined;
+  const open = async (): Promise<void> => {
+    try {
+      if ((await page.locator(ui.rosterItems).count()) > 0 || Date.now() - clickedAt < peopleClickEveryMs) return;
+      for (const selector of ui.peopleButtons) {
+        const button = page.locator(selector).first();
+        if (stopped || !(await button.isVisible())) continue;
+        clickedAt = Date.now();
+        await button.click({ timeout: leaveTimeoutMs });
+        await page.locator(ui.rosterItems).first().waitFor({ state: 'attached', timeout: panelRenderMs });
+        log.debug('opened the people panel');
+        return;
+      }
+    } catch (error) {
+      log.debug({ err: error }, 'could not open the people panel');
+    }
+  };
+  return {
+    open() {
+      if (stopped) return Promise.resolve();
+      opening ??= open().finally(() => {
+        opening = undefined;
+      });
+      return opening;
+    },
+    async stop() {
+      stopped = true;
+      await opening;
+    },
+  };
 }
 
 async function read(page: Page, ui: WebClientUi): Promise<Reading | undefined> {

@@ -28,6 +28,8 @@ interface Flow {
   /** When the bot last clicked "Sign in", and whether the identity provider's page has shown since. */
   signInClickedAt: number;
   loginSeen: boolean;
+  /** When the bot last (re)opened the link while the meeting had not started; undefined before it was seen. */
+  reopenedAt: number | undefined;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function joinWebClient(ctx: JoinContext, ui: WebClientUi): Promise<
   }
   await openMeetingPage(ctx);
   const now = Date.now();
-  const flow: Flow = { startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, actions: new Map(), passwordSubmitted: false, signInStarted: 0, signInClickedAt: 0, loginSeen: false };
+  const flow: Flow = { startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, actions: new Map(), passwordSubmitted: false, signInStarted: 0, signInClickedAt: 0, loginSeen: false, reopenedAt: undefined };
   for (;;) {
     if (ctx.signal.aborted) return abortJoin(ctx, ui, flow);
     const snapshot = await snapshotOrFail(ctx, ui);
@@ -99,13 +101,45 @@ async function act(ctx: JoinContext, ui: WebClientUi, flow: Flow, state: WebClie
     case 'waiting':
       if (flow.waitingSince === undefined) {
         flow.waitingSince = Date.now();
-        ctx.log.info({ lobby: state.reason }, state.reason === 'approval' ? 'waiting for the organizer to approve the bot' : 'waiting to be admitted');
+        ctx.log.info({ lobby: state.reason }, waitingMessages[state.reason]);
         ctx.phase('waiting_room');
       }
-      return false;
+      return state.reason === 'not_started' ? reopenWhenDue(ctx, flow) : false;
     default:
       return false;
   }
+}
+
+const waitingMessages = {
+  lobby: 'waiting to be admitted',
+  approval: 'waiting for the organizer to approve the bot',
+  not_started: 'the meeting has not started for the bot yet; waiting for it to start',
+} as const;
+
+/**
+ * How often a bot facing a meeting that has not started opens the link again: the page never moves on by
+ * itself. A twentieth of the waiting-room timeout, within 1–30 s (every 30 s under the 15-minute default).
+ */
+function reopenEveryMs(ctx: JoinContext): number {
+  return Math.min(30_000, Math.max(1_000, ctx.waitingRoomTimeoutMs / 20));
+}
+
+async function reopenWhenDue(ctx: JoinContext, flow: Flow): Promise<boolean> {
+  const now = Date.now();
+  flow.reopenedAt ??= now;
+  if (now - flow.reopenedAt < reopenEveryMs(ctx)) return false;
+  flow.reopenedAt = now;
+  // A fresh pass through launcher and pre-join: the click counters start again.
+  flow.actions.clear();
+  ctx.log.debug('opening the meeting link again');
+  try {
+    await openMeetingPage(ctx);
+  } catch (error) {
+    // A navigation that failed is tried again at the next turn; a stop or a closed page ends the join.
+    if (!(error instanceof SessionError) || error.endCode !== 'internal_error') throw error;
+    ctx.log.debug({ err: error }, 'could not open the meeting link again');
+  }
+  return true;
 }
 
 async function startSignIn(ctx: JoinContext, ui: WebClientUi, flow: Flow, s: PageSnapshot): Promise<boolean> {
@@ -168,10 +202,13 @@ async function once(ctx: JoinContext, flow: Flow, what: string, action: () => Pr
 async function checkDeadlines(ctx: JoinContext, ui: WebClientUi, flow: Flow, state: WebClientState): Promise<void> {
   const now = Date.now();
   if (flow.waitingSince !== undefined && state.kind === 'waiting' && now - flow.waitingSince > ctx.waitingRoomTimeoutMs) {
-    await ctx.saveEvidence('lobby');
+    // One clock for the whole wait, as Meet's "Waiting for the host to join": the end code names what was awaited.
+    const notStarted = state.reason === 'not_started';
+    const endCode = notStarted ? 'meeting_not_started' : 'waiting_room_timeout';
+    await ctx.saveEvidence(notStarted ? 'not_started' : 'lobby');
     await leaveLobby(ctx.page, ui);
-    ctx.log.warn({ endCode: 'waiting_room_timeout', waitedMs: now - flow.waitingSince }, 'gave up waiting to be admitted');
-    throw new SessionError('waiting_room_timeout', 'lobby', `not admitted within ${ctx.waitingRoomTimeoutMs} ms`);
+    ctx.log.warn({ endCode, waitedMs: now - flow.waitingSince }, notStarted ? 'gave up waiting for the meeting to start' : 'gave up waiting to be admitted');
+    throw new SessionError(endCode, notStarted ? 'open' : 'lobby', `${notStarted ? 'not started' : 'not admitted'} within ${ctx.waitingRoomTimeoutMs} ms`);
   }
   if (state.kind === 'waiting' || now - flow.progressAt <= ctx.stepTimeoutMs) return;
   const step = state.kind === 'login' ? 'sign_in' : state.kind === 'prejoin' ? 'join_button' : state.kind;

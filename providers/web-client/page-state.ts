@@ -30,7 +30,8 @@ export type WebClientState =
   | { kind: 'login' }
   | { kind: 'admitted' }
   | { kind: 'no_media_prompt' }
-  | { kind: 'waiting'; reason: 'lobby' | 'approval' }
+  /** `not_started`: the meeting refuses the bot until it starts (the page must be opened again). */
+  | { kind: 'waiting'; reason: 'lobby' | 'approval' | 'not_started' }
   | { kind: 'launcher' }
   | { kind: 'prejoin' }
   | { kind: 'unknown' };
@@ -145,6 +146,7 @@ function terminalState(ui: WebClientUi, s: PageSnapshot): WebClientState | undef
 export function classify(ui: WebClientUi, s: PageSnapshot): WebClientState {
   const terminal = terminalState(ui, s);
   if (terminal !== undefined) return terminal;
+  if (s.admissionSignals < ui.admissionQuorum && includesAny(s.text, ui.texts.notStarted)) return { kind: 'waiting', reason: 'not_started' };
   const host = safeHost(s.url);
   if (ui.login.hosts.includes(host)) return { kind: 'login' };
   if (s.admissionSignals >= ui.admissionQuorum) return { kind: 'admitted' };

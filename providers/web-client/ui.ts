@@ -25,6 +25,12 @@ export interface WebClientUi {
   leaveButtons: readonly string[];
   /** Element whose aria-label or text holds the number of people in the call, the bot included. */
   participantCount: string;
+  /**
+   * The People/Participants button that opens the roster panel: the real clients render the roster only while it
+   * is open (peer-bots.md §6.2 "People → tree"). The bot opens it after admission, and again if it was closed.
+   */
+  peopleButtons: readonly string[];
+  /** Roster rows; present only while the panel is open, and always listing the bot itself. */
   rosterItems: string;
   /** Where a roster item shows its display name (the element's title, else its text); absent or none found: the item's aria-label, else its text. */
   rosterItemNames?: readonly string[];
@@ -40,6 +46,11 @@ export interface WebClientUi {
     lobby: readonly string[];
     /** Lobbies that wait for the organizer's approval of a detected bot (Teams, 2026). */
     approvalLobby: readonly string[];
+    /**
+     * The meeting refuses the bot until it starts and the page does not move on by itself (Teams events and
+     * external participants): the bot opens the link again now and then, and ends `meeting_not_started`.
+     */
+    notStarted: readonly string[];
     removed: readonly string[];
     ended: readonly string[];
     left: readonly string[];

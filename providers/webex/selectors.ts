@@ -25,6 +25,7 @@ export const webexUi: WebClientUi = {
   admissionQuorum: 2,
   leaveButtons: ['button[data-test="leave-button"]', 'button[aria-label="Leave meeting"]'],
   participantCount: 'button[aria-label^="Participants ("]',
+  peopleButtons: ['button[data-test="participants-button"]', 'button[aria-label^="Participants"]'],
   rosterItems: '[data-test^="participant-"]',
   texts: {
     captcha: v(["Verify that you're not a robot", 'Enter the characters you see in the image']),
@@ -36,6 +37,8 @@ export const webexUi: WebClientUi = {
     noResponse: v(['Nobody let you into the meeting']),
     lobby: v(['Waiting for the host to let you in', 'The host will let you into the meeting soon']),
     approvalLobby: [],
+    // No published Webex copy for a meeting that refuses guests until it starts; its lobby waits instead.
+    notStarted: [],
     removed: v(['You have been removed from the meeting', "You've been removed from the meeting"]),
     ended: v(['The meeting has ended']),
     left: v(['You have left the meeting']),

@@ -20,6 +20,14 @@ describe('webex join against the simulator', () => {
     await vi.waitFor(async () => expect(await meeting.participantCount()).toBe(1), { timeout: 5_000, interval: 100 });
   });
 
+  it('opens the Participants panel to read the roster names', async () => {
+    const a = await fx.attempt({ access: 'open', participants: [{ name: 'Ana', speaks: false }, { name: 'Otter.ai', speaks: false }] });
+    const meeting = await a.joined;
+    // Closed when the call opens (the list is not in the page); the bot opens it.
+    await vi.waitFor(async () => expect(await meeting.participantNames?.()).toEqual(['Ana', 'Otter.ai']), { timeout: 10_000, interval: 200 });
+    expect(await meeting.participantCount()).toBe(2);
+  });
+
   it.each([
     [{ lobby: { outcome: 'deny', afterMs: 500 } }, 'admission_denied'],
     [{ gate: 'captcha' }, 'blocked_by_captcha'],

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { matchLink } from '../../providers/registry.js';
 import type { BotAccount, SignedInStateStore } from '../../providers/types.js';
 import type { CompanyStore } from '../companies/company-store.js';
 import { authenticatedBotSchema, storedAuthenticatedBot } from '../eligibility/settings.js';
@@ -81,10 +82,13 @@ export class SignedInBots {
     const anonymous: AccountUse = { join: {}, release: () => Promise.resolve() };
     const bot = await this.authenticatedBot(session);
     const earlier = await this.earlierEndCodes(session);
-    if (!bot?.enabled) {
+    // The adapter names meetings a signed-in account cannot join (Teams consumer meetings): anonymous, as with the bot off.
+    const signInUnsupported = matchLink(session.meetingUrl)?.ref.signInUnsupported === true;
+    if (!bot?.enabled || signInUnsupported) {
       const wall = earlier.findLast((code) => signInWalls.includes(code));
       // The same anonymous bot would meet the same wall; end now with its code (the message says what to enable).
-      if (wall !== undefined) throw new SessionError(wall, 'account', 'an earlier attempt met this wall and the authenticated bot is off');
+      if (wall !== undefined) throw new SessionError(wall, 'account', `an earlier attempt met this wall and ${signInUnsupported ? 'this meeting does not admit a signed-in bot' : 'the authenticated bot is off'}`);
+      if (bot?.enabled) log.info('this meeting does not admit a signed-in bot account; joining anonymously');
       return anonymous;
     }
     if (!bot.account) throw new SessionError('credentials_missing', 'account', 'the authenticated bot has no account credentials');

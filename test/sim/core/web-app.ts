@@ -16,6 +16,12 @@ export interface WebAppCopy {
   rosterItemAttribute: string;
   /** Each roster item shows its name in a `<span title="name">` (Teams) rather than as bare text. */
   rosterNameTitle?: boolean;
+  /**
+   * HTML of a side panel holding `[data-sim-roster]`, put into the in-meeting view's `[data-sim-panel]` only while
+   * open: a click on `[data-sim-action="roster"]` opens or closes it, as the real People/Participants panels do
+   * (peer-bots.md §6.2 "People → tree"). Absent: the roster is part of the in-meeting view itself.
+   */
+  rosterPanel?: string;
 }
 
 export function webAppPage(options: {
@@ -79,7 +85,17 @@ export const webAppClientJs = String.raw`'use strict';
     } else if (action === 'join') join();
     else if (action === 'leave') { send({ t: 'leave' }); render({ view: 'left' }); }
     else if (action === 'home') location.href = '/';
+    else if (action === 'roster') toggleRosterPanel(t);
   });
+
+  function toggleRosterPanel(button) {
+    var host = document.querySelector('[data-sim-panel]');
+    if (view !== 'in_meeting' || !host || !copy.rosterPanel) return;
+    var open = host.childElementCount === 0;
+    host.innerHTML = open ? copy.rosterPanel : '';
+    button.setAttribute('aria-expanded', open ? 'true' : 'false');
+    renderRoster();
+  }
 
   function join() {
     if (view !== 'prejoin') return;
@@ -118,8 +134,9 @@ export const webAppClientJs = String.raw`'use strict';
 
   function renderRoster() {
     var list = document.querySelector('[data-sim-roster]');
-    if (view !== 'in_meeting' || !list) return;
-    list.replaceChildren.apply(list, roster.map(function (p) {
+    if (view !== 'in_meeting') return;
+    // A closed roster panel has no list, but the People button's count still changes.
+    if (list) list.replaceChildren.apply(list, roster.map(function (p) {
       var item = document.createElement('div');
       item.setAttribute('role', 'treeitem');
       var attr = copy.rosterItemAttribute.split('=');

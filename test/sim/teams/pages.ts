@@ -48,6 +48,16 @@ export function signInWallPage(signInHref: string): string {
 <a class="button" href="${escapeHtml(signInHref)}" data-tid="signin-button" onclick="${slowRoute}">Sign in</a>`);
 }
 
+/**
+ * What external participants see when they open a Teams event before it starts (peer-bots.md §6.2, Attendee's
+ * `look_for_sign_in_required_element`; Recall's `microsoft_teams_event_not_started_for_external`, §1.1). The page
+ * never changes by itself: only opening the link again after the start gets the pre-join page.
+ */
+export function eventNotStartedPage(): string {
+  return page(`<h1>External participants are not permitted to join before the event begins.</h1>
+<p>Please join after the event has started.</p>`);
+}
+
 export function prejoinPage(options: PrejoinOptions, script: ParsedWebMeetingScript): string {
   const who = options.account
     ? `<p data-tid="prejoin-account">Signed in as ${escapeHtml(options.account)}</p>`
@@ -79,11 +89,11 @@ export function teamsCopy(script: ParsedWebMeetingScript): WebAppCopy {
       lobby: `<div id="lobby">${lobbyText}<div role="switch" data-tid="toggle-mute" data-sim-action="toggle" aria-checked="false" aria-label="Unmute microphone" data-label-on="Mute microphone" data-label-off="Unmute microphone"></div>${hangup}</div>`,
       in_meeting: `<div id="call-controls" role="toolbar" aria-label="Meeting controls">
 <button type="button" id="chat-button" aria-label="Chat">Chat</button>
-<button type="button" id="roster-button" data-tid="roster-button" aria-label="People">People <span data-sim-count>1</span></button>
+<button type="button" id="roster-button" data-tid="roster-button" aria-label="People" aria-expanded="false" data-sim-action="roster">People <span data-sim-count>1</span></button>
 <button type="button" id="raisehands-button" aria-label="Raise">Raise</button>
 <button type="button" id="reaction-menu-button" aria-label="React">React</button>
 <button type="button" id="callingButtons-showMoreBtn" aria-label="More">More</button>
-${hangup}</div><div role="tree" aria-label="Attendees" data-sim-roster></div>`,
+${hangup}</div><div data-sim-panel></div>`,
       denied: endPage('Sorry, but you were denied access to the meeting.'),
       blocked: endPage("Sorry, we couldn't connect you", 'Please try again later.'),
       full: endPage('This meeting is full', 'The meeting has reached its capacity. Try again later or contact the organizer.'),
@@ -96,5 +106,8 @@ ${hangup}</div><div role="tree" aria-label="Attendees" data-sim-roster></div>`,
     rosterItemAttribute: 'data-tid="participantsInCall-{id}"',
     // Teams' roster rows carry the display name in a titled span (peer-bots.md §6.2: `[data-tid^="participantsInCall-"] span[title]`).
     rosterNameTitle: true,
+    // The People panel renders only once opened with the People button (peer-bots.md §6.2: `[aria-label="People"]`
+    // → `[role="tree"]`), and its list is gone again when the panel is closed.
+    rosterPanel: `<aside aria-label="Participants"><h2>Participants</h2><div role="tree" aria-label="Attendees" data-sim-roster></div></aside>`,
   };
 }

@@ -71,11 +71,11 @@ export function webexCopy(_script: ParsedWebMeetingScript): WebAppCopy {
       lobby: `<div id="lobby"><h2>Waiting for the host to let you in</h2><p>The host will let you into the meeting soon.</p>
 <button type="button" data-test="mute-button" aria-label="Unmute">Audio</button>${leave}</div>`,
       in_meeting: `<div role="toolbar" aria-label="Meeting controls">
-<button type="button" data-test="participants-button" aria-label="Participants" data-sim-count>Participants</button>
+<button type="button" data-test="participants-button" aria-label="Participants" aria-expanded="false" data-sim-count data-sim-action="roster">Participants</button>
 <button type="button" data-test="chat-button" aria-label="Chat">Chat</button>
 <button type="button" data-test="reactions-button" aria-label="Reactions">Reactions</button>
 <button type="button" data-test="raise-hand-button" aria-label="Raise hand">Raise hand</button>
-${leave}</div><div role="list" aria-label="Participants list" data-sim-roster></div>`,
+${leave}</div><div data-sim-panel></div>`,
       denied: endPage('The host declined your request to join the meeting'),
       blocked: endPage("You can't join this meeting", 'Webex could not connect you to this meeting.'),
       full: endPage('This meeting is full', 'Try again later: the meeting has reached the maximum number of participants.'),
@@ -86,5 +86,8 @@ ${leave}</div><div role="list" aria-label="Participants list" data-sim-roster></
     },
     countTemplate: 'Participants ({n})',
     rosterItemAttribute: 'data-test="participant-{id}"',
+    // Like Teams' People panel, the web app's participants list renders only once the Participants button opens
+    // it (providers.md §5 names no markup; the simulator's own, matching the adapter's selectors.ts).
+    rosterPanel: `<aside aria-label="Participants panel"><div role="list" aria-label="Participants list" data-sim-roster></div></aside>`,
   };
 }
