@@ -145,4 +145,12 @@ describe('company settings', () => {
     const missing = companySettingsSchema.parse({ ...legacy, providers: { meet: { enabled: true, signedInBot: { enabled: true } } } });
     expect(providerStatus(missing).meet.errors.map((issue) => issue.setting)).toEqual(['providers.meet.authenticatedBot.account']);
   });
+
+  it('takes a pool of accounts (accounts) in place of the one account, and refuses a bad one in it', () => {
+    const pool = { enabled: true, accounts: [{ email: 'bot1@acme.example', password: 'pw' }, { email: 'bot2@acme.example', password: 'pw' }], meetingsPerAccount: 1 };
+    const company = companySettingsSchema.parse({ ...defaultCompanySettings(), providers: { teams: { enabled: true, authenticatedBot: pool } } });
+    expect(providerStatus(company).teams.errors).toEqual([]);
+    const bad = companySettingsSchema.safeParse({ ...defaultCompanySettings(), providers: { teams: { enabled: true, authenticatedBot: { ...pool, accounts: [{ email: 'not-an-address', password: 'pw' }] } } } });
+    expect(bad.success).toBe(false);
+  });
 });

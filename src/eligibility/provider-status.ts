@@ -1,7 +1,7 @@
 import type { ProviderId } from '../../providers/types.js';
 import { settingPath } from './paths.js';
 import type { CompanySettings, ProvidersSettings } from './settings.js';
-import { providerIds } from './settings.js';
+import { botAccountsOf, providerIds } from './settings.js';
 
 /**
  * The provider status page ("Check the Details column for any errors or warnings regarding the web
@@ -70,12 +70,12 @@ function zoomFindings(zoom: ProvidersSettings['zoom']): Findings {
 
 /** Teams, Webex and signed-in Meet share the authenticated-bot settings and their failure modes. */
 function botAccountFindings(provider: ProviderId, field: string, bot: AuthenticatedBot | undefined): Issue[] {
-  if (bot?.enabled !== true || bot.account !== undefined) return [];
+  if (bot?.enabled !== true || botAccountsOf(bot).length > 0) return [];
   const setting = settingPath('providers', provider, field, 'account');
   return [
     {
       code: 'bot_account_missing',
-      message: `The authenticated bot is enabled but has no account: set ${setting} (email and password), or turn ${settingPath('providers', provider, field, 'enabled')} off.`,
+      message: `The authenticated bot is enabled but has no account: set ${setting} (email and password; more in ${settingPath('providers', provider, field, 'accounts')}), or turn ${settingPath('providers', provider, field, 'enabled')} off.`,
       setting,
     },
   ];

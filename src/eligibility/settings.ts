@@ -16,12 +16,26 @@ const providerIdSchema = z.enum(providerIds);
 const secret = z.string().min(1);
 
 export const botAccountSchema = z.object({ email: z.email(), password: secret });
+export type BotAccount = z.infer<typeof botAccountSchema>;
 
 /** A dedicated signed-in account the bot joins with, past CAPTCHA and sign-in walls. */
 export const authenticatedBotSchema = z.object({
   enabled: z.boolean().default(false),
   account: botAccountSchema.optional(),
+  /** More accounts of the same kind: a meeting takes the first free one, so overlapping meetings need not wait. */
+  accounts: z.array(botAccountSchema).max(100).optional(),
+  /**
+   * Meetings one account may be in at once (default 1). Keep 1 for Teams: two bots on one account merge into one
+   * attendee. Google lets one account into several meetings; Attendee suggests one login per about 20.
+   */
+  meetingsPerAccount: z.number().int().min(1).max(50).optional(),
 });
+
+/** Every account of an authenticated bot, `account` first, each email once. */
+export function botAccountsOf(bot: { account?: BotAccount | undefined; accounts?: readonly BotAccount[] | undefined }): BotAccount[] {
+  const all = [...(bot.account ? [bot.account] : []), ...(bot.accounts ?? [])];
+  return all.filter((account, index) => all.findIndex((other) => other.email.toLowerCase() === account.email.toLowerCase()) === index);
+}
 
 /**
  * The provider entry's authenticated-bot settings as stored, under their one key `authenticatedBot`. Meet's

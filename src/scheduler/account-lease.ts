@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { matchLink } from '../../providers/registry.js';
 import type { BotAccount, SignedInStateStore } from '../../providers/types.js';
 import type { CompanyStore } from '../companies/company-store.js';
-import { authenticatedBotSchema, storedAuthenticatedBot } from '../eligibility/settings.js';
+import { authenticatedBotSchema, botAccountsOf, storedAuthenticatedBot } from '../eligibility/settings.js';
 import type { EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
 import { SessionError } from '../sessions/session-error.js';
@@ -25,6 +25,20 @@ export const signInWalls: readonly EndCode[] = ['blocked_by_captcha', 'sign_in_r
  * attempt joins anonymously, the fallback: a meeting that admits guests is still recorded.
  */
 export const accountFailures: readonly EndCode[] = ['sign_in_failed'];
+
+/**
+ * The leases of a company's bot accounts: `perAccount` per account, each slot a row in the shared store, so the
+ * limit holds across every worker process. Slot 1 of every account comes before any slot 2, so meetings spread
+ * over the accounts. Teams merges two bots on one account into one attendee (Recall, Attendee docs): its accounts
+ * keep one slot.
+ */
+export function accountSlots(provider: string, accounts: readonly BotAccount[], perAccount: number): Array<{ key: string; account: BotAccount }> {
+  const slots: Array<{ key: string; account: BotAccount }> = [];
+  for (let slot = 1; slot <= perAccount; slot += 1) {
+    for (const account of accounts) slots.push({ key: `${provider}:${account.email.toLowerCase()}${slot === 1 ? '' : `#${slot}`}`, account });
+  }
+  return slots;
+}
 
 /** The signed-in browser state of one account, AES-256-GCM encrypted with a key kept in the data directory. */
 export class EncryptedStateFile implements SignedInStateStore {
@@ -91,24 +105,29 @@ export class SignedInBots {
       if (bot?.enabled) log.info('this meeting does not admit a signed-in bot account; joining anonymously');
       return anonymous;
     }
-    if (!bot.account) throw new SessionError('credentials_missing', 'account', 'the authenticated bot has no account credentials');
+    const accounts = botAccountsOf(bot);
+    if (accounts.length === 0) throw new SessionError('credentials_missing', 'account', 'the authenticated bot has no account credentials');
     const previous = earlier.at(-1);
     if (previous !== undefined && accountFailures.includes(previous)) {
       // Only the attempt right after: an operator retry after that (credentials fixed) signs in again.
       log.warn({ after: previous }, 'the bot account could not sign in on the previous attempt; joining anonymously');
       return anonymous;
     }
-    // One account serves one meeting at a time: two bots on one account merge into one attendee (Recall,
-    // Attendee docs). The lease holds across every worker process.
-    const key = `${session.provider}:${bot.account.email.toLowerCase()}`;
-    const holder = await this.leases.holder(key);
-    if (holder !== undefined) log.info({ heldBy: holder }, 'waiting for the bot account, busy in another meeting');
-    const release = await this.leases.acquire(key, session.id, signal, new Date(session.endsAt));
-    if (!release) throw new SessionError('account_busy', 'account', `the bot account stayed in session ${(await this.leases.holder(key)) ?? '?'} until the meeting's end`);
-    log.info('joining signed in to the bot account');
+    const slots = accountSlots(session.provider, accounts, bot.meetingsPerAccount ?? 1);
+    const keys = slots.map((slot) => slot.key);
+    // A first look without waiting, so a wait is said once, with who holds the accounts.
+    let taken = await this.leases.acquireAny(keys, session.id, signal, new Date(0));
+    if (!taken) {
+      log.info({ accounts: accounts.length, meetingsPerAccount: bot.meetingsPerAccount ?? 1 }, 'waiting for a bot account: every one is in other meetings');
+      taken = await this.leases.acquireAny(keys, session.id, signal, new Date(session.endsAt));
+    }
+    if (!taken) throw new SessionError('account_busy', 'account', `every bot account (${accounts.length}) stayed in other meetings until this one's end`);
+    const { key, release } = taken;
+    const account = slots.find((slot) => slot.key === key)?.account ?? (accounts[0] as BotAccount);
+    log.info({ account: account.email }, 'joining signed in to a bot account');
     return {
       // The lease is the account's, across companies; a stored sign-in is one company's own and never lent to another.
-      join: { authenticated: true, account: { ...bot.account, signedInState: this.stateFile(`${session.companyId}:${key}`) } },
+      join: { authenticated: true, account: { ...account, signedInState: this.stateFile(`${session.companyId}:${session.provider}:${account.email.toLowerCase()}`) } },
       release,
     };
   }

@@ -30,13 +30,21 @@ export class StoreLeases {
    * still holds it at `deadline`; an abort throws.
    */
   async acquire(key: string, holder: string, signal: AbortSignal, deadline: Date): Promise<(() => Promise<void>) | undefined> {
-    while (!(await this.tryTake(key, holder))) {
-      if (signal.aborted) throw new Error(`aborted while waiting for the lease ${key}`);
+    return (await this.acquireAny([key], holder, signal, deadline))?.release;
+  }
+
+  /**
+   * Waits until one of `keys` is free and takes it, trying them in order (the first free one wins): a pool of
+   * equivalent leases, e.g. several bot accounts. Undefined when all are still held at `deadline`; an abort throws.
+   */
+  async acquireAny(keys: readonly string[], holder: string, signal: AbortSignal, deadline: Date): Promise<{ key: string; release: () => Promise<void> } | undefined> {
+    for (;;) {
+      for (const key of keys) if (await this.tryTake(key, holder)) return { key, release: this.held(key, holder) };
+      if (signal.aborted) throw new Error(`aborted while waiting for the lease ${keys.join(', ')}`);
       const waitMs = deadline.getTime() - Date.now();
       if (waitMs <= 0) return undefined;
-      await this.nextChance(key, signal, Math.min(waitMs, this.options.pollMs ?? 1000));
+      await this.nextChance(keys, signal, Math.min(waitMs, this.options.pollMs ?? 1000));
     }
-    return this.held(key, holder);
   }
 
   /** Takes `key` if it is free now, without waiting; undefined when someone else holds it. */
@@ -86,17 +94,18 @@ export class StoreLeases {
     await this.db.updateTable('account_leases').set({ expires_at }).where('key', '=', key).where('holder', '=', holder).execute().catch(() => undefined);
   }
 
-  private nextChance(key: string, signal: AbortSignal, waitMs: number): Promise<void> {
+  private nextChance(keys: readonly string[], signal: AbortSignal, waitMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
-        this.localRelease.removeEventListener(key, done);
+        for (const key of keys) this.localRelease.removeEventListener(key, done);
         resolve();
       };
       const timer = setTimeout(done, waitMs);
       signal.addEventListener('abort', done, { once: true });
-      this.localRelease.addEventListener(key, done, { once: true });
+      for (const key of keys) this.localRelease.addEventListener(key, done, { once: true });
     });
   }
+
 }

@@ -46,6 +46,9 @@ describe('signed-in bots per attempt', () => {
     await company('nocreds', { authenticatedBot: { enabled: true } });
     // Meet's former key, as a document stored before all providers shared `authenticatedBot`.
     await company('legacy', {}, { signedInBot: { enabled: true, account } });
+    const second = { email: 'bot2@acme.example', password: 'pw2' };
+    await company('pool', { authenticatedBot: { enabled: true, account, accounts: [second, { ...account, email: 'BOT@acme.example' }] } });
+    await company('shared', {}, { authenticatedBot: { enabled: true, accounts: [second], meetingsPerAccount: 2 } });
     bots = new SignedInBots({ companies, sessions: t.sessions, dataDir: t.dir, leases: new StoreLeases(t.store.db, { pollMs: 50 }) });
   });
   afterEach(async () => {
@@ -78,8 +81,33 @@ describe('signed-in bots per attempt', () => {
     const session = await t.sessions.create(newSessionInput({ companyId: 'on', provider: 'teams', startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 300) }));
     const busy = await bots.forAttempt(session, signal, log).catch((e: unknown) => e);
     expect(isSessionError(busy) && busy.endCode).toBe('account_busy');
-    expect(isSessionError(busy) && busy.message).toContain('another-session');
+    expect(isSessionError(busy) && busy.message).toContain('every bot account (1) stayed in other meetings');
     await other?.();
+  });
+
+  it('gives overlapping meetings different accounts of the pool, each email once, and waits only when every one is busy', async () => {
+    const [first, second] = [await sessionAfter('pool', 'teams', []), await sessionAfter('pool', 'teams', [])];
+    const [a, b] = [await bots.forAttempt(first, signal, log), await bots.forAttempt(second, signal, log)];
+    expect([a.join.account?.email, b.join.account?.email]).toEqual(['Bot@Acme.example', 'bot2@acme.example']);
+    expect(await bots.leases.holder('teams:bot2@acme.example')).toBe(second.id);
+    // A third overlapping meeting, over before either account frees up: both are busy (the repeated email is no third).
+    const third = await t.sessions.create(newSessionInput({ companyId: 'pool', provider: 'teams', startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 300) }));
+    const busy = await bots.forAttempt(third, signal, log).catch((e: unknown) => e);
+    expect(isSessionError(busy) && busy.message).toContain('every bot account (2)');
+    // One freed: the next meeting takes it.
+    await a.release();
+    const fourth = await bots.forAttempt(await sessionAfter('pool', 'teams', []), signal, log);
+    expect(fourth.join.account?.email).toBe('Bot@Acme.example');
+    await Promise.all([b.release(), fourth.release()]);
+  });
+
+  it('lets one account into meetingsPerAccount meetings at once, as Google allows', async () => {
+    const uses = [await bots.forAttempt(await sessionAfter('shared', 'meet', []), signal, log), await bots.forAttempt(await sessionAfter('shared', 'meet', []), signal, log)];
+    expect(uses.map((use) => use.join.account?.email)).toEqual(['bot2@acme.example', 'bot2@acme.example']);
+    const over = await t.sessions.create(newSessionInput({ companyId: 'shared', provider: 'meet', startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 300) }));
+    const busy = await bots.forAttempt(over, signal, log).catch((e: unknown) => e);
+    expect(isSessionError(busy) && busy.endCode).toBe('account_busy');
+    await Promise.all(uses.map((use) => use.release()));
   });
 
   it("reads Meet's former key signedInBot", async () => {
