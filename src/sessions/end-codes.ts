@@ -19,7 +19,7 @@ export const endCodes = {
   sign_in_required: { kind: 'join', message: 'The meeting only admits signed-in users. Enable the authenticated bot for this provider.' },
   sign_in_failed: { kind: 'join', message: 'The bot account could not sign in; check its credentials.' },
   credentials_missing: { kind: 'join', message: 'The authenticated bot is enabled but has no account credentials.' },
-  account_busy: { kind: 'join', message: 'The bot account was in another meeting until this one ended (one account serves one meeting at a time).' },
+  account_busy: { kind: 'join', message: 'Every bot account was in other meetings until this one ended: add accounts (authenticatedBot.accounts), or raise meetingsPerAccount where the provider allows it.' },
   password_incorrect: { kind: 'join', message: 'The meeting passcode was rejected.' },
   meeting_full: { kind: 'join', message: 'The meeting is full.' },
   ui_changed: { kind: 'join', message: 'An expected element of the provider page never appeared (the page may have changed).' },
