@@ -15,6 +15,11 @@ export interface MeetingRef {
    * company's settings (Teams consumer meetings on teams.live.com fail if login is forced, providers.md §4.2).
    */
   signInUnsupported?: boolean;
+  /**
+   * Why no bot (nor cloud fetch) can use this form of link, in words for the requester: e.g. a Zoom personal link
+   * carries no meeting number. Link detection still names the provider, and eligibility refuses it up front.
+   */
+  unjoinable?: string;
 }
 
 /** Phases a bot reports while joining; the runner turns them into session transitions. */

@@ -21,12 +21,20 @@ describe('zoom matchUrl', () => {
     ['https://zoom.us/wc/join/85012345678', '85012345678', 'https://zoom.us/j/85012345678'],
     ['https://app.zoom.us/wc/85012345678/join?pwd=abc', '85012345678', 'https://app.zoom.us/j/85012345678?pwd=abc'],
     ['https://zoom.us/wc/85012345678/start', '85012345678', 'https://zoom.us/j/85012345678'],
-    ['https://acme.zoom.us/my/Jane.Doe?pwd=abc', 'jane.doe', 'https://acme.zoom.us/my/jane.doe?pwd=abc'],
     ['zoommtg://zoom.us/join?confno=85012345678&pwd=abc', '85012345678', 'https://zoom.us/j/85012345678?pwd=abc'],
     // A sentence-final character glued to the passcode is dropped by the pwd shape, not kept.
     ['https://zoom.us/j/85012345678?pwd=abc123)', '85012345678', 'https://zoom.us/j/85012345678?pwd=abc123'],
   ])('%s', (input, id, url) => {
     expect(match(input)).toEqual({ provider: 'zoom', id, url });
+  });
+
+  it('recognizes a personal link as Zoom, and says no bot can use it (no meeting number)', () => {
+    expect(match('https://acme.zoom.us/my/Jane.Doe?pwd=abc')).toEqual({
+      provider: 'zoom',
+      id: 'jane.doe',
+      url: 'https://acme.zoom.us/my/jane.doe?pwd=abc',
+      unjoinable: expect.stringContaining('carries no meeting number') as unknown,
+    });
   });
 
   it.each([

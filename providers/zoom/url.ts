@@ -1,5 +1,11 @@
 import type { MeetingRef } from '../types.js';
 
+/**
+ * The Meeting SDK joins by meeting number and a cloud recording is matched by it; a personal link names a room
+ * (`/my/<name>`) and carries none (providers.md §3.4), so neither the bot nor the cloud fetch can use it.
+ */
+const personalRoom = "a Zoom personal link (/my/…) carries no meeting number, which both Zoom modes need: use the meeting's /j/ link (in the Zoom invite) instead";
+
 /** Zoom's web domains: global, ZoomGov, Zoom-X (Germany) and China; vanity/regional subdomains under each. */
 const ZOOM_DOMAINS = ['zoom.us', 'zoom.com', 'zoomgov.com', 'zoom-x.de', 'zoom.com.cn'];
 
@@ -80,5 +86,6 @@ export function matchUrl(url: URL): MeetingRef | undefined {
   if (!path) return undefined;
   const host = joinHost(url.hostname, domain);
   const prefix = path.kind === 'webinar' ? 'w' : path.kind === 'personal' ? 'my' : 'j';
-  return { provider: 'zoom', id: path.id, url: `https://${host}/${prefix}/${path.id}${keptQuery(url, path.kind)}` };
+  const ref: MeetingRef = { provider: 'zoom', id: path.id, url: `https://${host}/${prefix}/${path.id}${keptQuery(url, path.kind)}` };
+  return path.kind === 'personal' ? { ...ref, unjoinable: personalRoom } : ref;
 }

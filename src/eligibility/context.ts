@@ -53,7 +53,7 @@ function joinTarget(links: ClassifiedLinks): Context['join'] {
   if (consented !== undefined) {
     return { provider: consented.provider, url: consented.targetUrl, consent: consented };
   }
-  const plain = links.plain.find((link) => link.provider !== undefined);
+  const plain = links.plain.find((link) => link.provider !== undefined && link.unjoinable === undefined);
   return plain?.provider === undefined ? undefined : { provider: plain.provider, url: plain.url };
 }
 

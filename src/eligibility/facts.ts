@@ -66,6 +66,8 @@ export interface DetectedLink {
   provider?: ProviderId;
   /** A recognized conference provider Quorum cannot join (e.g. `bluejeans`). */
   unsupportedProvider?: string;
+  /** A supported provider's link in a form no bot can use, and why (the adapter's `MeetingRef.unjoinable`). */
+  unjoinable?: string;
   /** Set when the URL is a Quorum consent page link (of this or another company). */
   consent?: ConsentLink;
   /** Another vendor's consent page (e.g. join.gong.io): its target is unknown and must not be bypassed. */

@@ -15,6 +15,10 @@ export function linkRules(ctx: Context): Evaluation[] {
     ];
   }
   const present = pass('conference_link_missing', `The invite holds ${links.length} conference link(s).`);
+  const unusable = ctx.join === undefined ? ctx.links.plain.find((link) => link.provider !== undefined && link.unjoinable !== undefined) : undefined;
+  if (unusable?.provider !== undefined) {
+    return [present, fail('conference_link_unsupported', `The meeting's ${unusable.provider} link cannot be used: ${unusable.unjoinable ?? ''}.`)];
+  }
   if (ctx.provider !== undefined) {
     return [present, pass('conference_link_unsupported', `The meeting uses ${ctx.provider}, a supported provider.`)];
   }

@@ -88,6 +88,7 @@ export async function eligibilityLink(link: DetectedLink, resolve: EligibilityPl
     ...base,
     ...(link.provider ? { provider: link.provider } : {}),
     ...(link.unsupportedProvider ? { unsupportedProvider: link.unsupportedProvider } : {}),
+    ...(link.ref?.unjoinable ? { unjoinable: link.ref.unjoinable } : {}),
     ...(link.externalConsent ? { externalConsent: true } : {}),
   };
 }

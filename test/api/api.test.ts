@@ -66,6 +66,10 @@ describe('HTTP API', () => {
     expect(bad.body.message).toMatch(/startsAt/);
     const unsupported = await api<{ error: string }>(quorum, 'POST', '/v1/companies/default/recording-requests', { meetingUrl: 'https://whereby.com/acme' });
     expect(unsupported).toEqual({ status: 422, body: expect.objectContaining({ error: 'conference_link_unsupported' }) as unknown });
+    // Zoom, but a personal link: no bot could use it, so it is refused now rather than failing at the meeting.
+    const personal = await api<{ error: string; message: string }>(quorum, 'POST', '/v1/companies/default/recording-requests', { meetingUrl: 'https://zoom.us/my/jane.doe' });
+    expect(personal.status).toBe(422);
+    expect(personal.body).toMatchObject({ error: 'conference_link_unsupported', message: expect.stringContaining('carries no meeting number') as unknown });
     const over = await api<{ error: string }>(quorum, 'POST', '/v1/companies/default/recording-requests', {
       meetingUrl: 'https://meet.google.com/abc-defg-hij',
       startsAt: '2020-01-01T10:00:00Z',
