@@ -63,6 +63,12 @@ async function poll(page: Page, call: CallPage, signal: AbortSignal, finish: (co
   }
 }
 
+/** Live provider copy uses the typographic apostrophe (’) in places; peers keep both spellings. */
+export function withApostropheVariants(texts: readonly string[]): readonly string[] {
+  const all = texts.flatMap((text) => (text.includes("'") ? [text, text.replaceAll("'", '\u2019')] : [text]));
+  return [...new Set(all)];
+}
+
 /** Case-insensitive: does lowercased page text contain any of the provider's strings? */
 export function includesAny(text: string, needles: readonly string[]): boolean {
   return needles.some((needle) => text.includes(needle.toLowerCase()));

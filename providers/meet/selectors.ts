@@ -1,16 +1,11 @@
+import { withApostropheVariants } from '../browser/presence.js';
+
 /**
  * Google Meet selectors and UI copy, as data. Sources are listed in the design notes' reference/peer-bots.md
  * §6.1 (Attendee, Vexa, ScreenApp, Meeting BaaS, meetingbot). Texts are matched case-insensitively as
  * substrings of the page's visible text; button labels are matched exactly.
  */
 
-/** Live Meet copy uses the typographic apostrophe (’) in places; peers keep both spellings. */
-export function withApostropheVariants(texts: readonly string[]): readonly string[] {
-  const all = texts.flatMap((text) =>
-    text.includes("'") ? [text, text.replaceAll("'", '\u2019')] : [text],
-  );
-  return [...new Set(all)];
-}
 
 export const meetSelectors = {
   /** First visible match wins; the aria-label one is the English UI, the rest are locale-agnostic. */

@@ -1,5 +1,5 @@
 import type { WebClientUi } from '../web-client/ui.js';
-import { withApostropheVariants as v } from '../web-client/ui.js';
+import { withApostropheVariants as v } from '../browser/presence.js';
 
 /**
  * Microsoft Teams selectors and copy, as data. Sources: reference/peer-bots.md §6.2 (Attendee, Vexa,

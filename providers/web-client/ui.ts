@@ -71,8 +71,3 @@ export interface LoginUi {
   unknownAccount: readonly string[];
 }
 
-/** Live copy uses the typographic apostrophe (’) in places; peers keep both spellings. */
-export function withApostropheVariants(texts: readonly string[]): readonly string[] {
-  const all = texts.flatMap((text) => (text.includes("'") ? [text, text.replaceAll("'", '\u2019')] : [text]));
-  return [...new Set(all)];
-}

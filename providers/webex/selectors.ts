@@ -1,5 +1,5 @@
 import type { WebClientUi } from '../web-client/ui.js';
-import { withApostropheVariants as v } from '../web-client/ui.js';
+import { withApostropheVariants as v } from '../browser/presence.js';
 
 /**
  * Webex web-app selectors and copy, as data. providers.md §5 gives the flow (Join from browser, guest

@@ -1,3 +1,5 @@
+import { withApostropheVariants } from '../browser/presence.js';
+
 /**
  * Zoom's strings, codes and SDK names, as data. The bot joins through the Meeting SDK for Web (component view,
  * `ZoomMtgEmbedded`), so most "selectors" are SDK event names and error codes rather than DOM hooks; the bot wall
@@ -83,7 +85,7 @@ export const closedReasons = {
 } as const;
 
 /** Zoom's 2026 bot wall (screenappai/meeting-bot #45, aws-samples LMA PR #300). */
-export const botWallTexts = ["Automated bots aren't allowed", 'must use Zoom RTMS', 'We detected you may be a bot'] as const;
+export const botWallTexts = withApostropheVariants(["Automated bots aren't allowed", 'must use Zoom RTMS', 'We detected you may be a bot']);
 
 /** Zoom's image CAPTCHA (Meeting-BaaS/meet-teams-bot PR #234). */
 export const captchaTexts = ['Type the characters you see'] as const;

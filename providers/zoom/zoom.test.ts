@@ -23,6 +23,8 @@ describe('Zoom Meeting SDK signature', () => {
 describe('classifyJoin', () => {
   it.each([
     [{ text: "we detected you may be a bot. automated bots aren't allowed to join" }, 'blocked_by_bot_wall'],
+    // The live copy's typographic apostrophe, without the sentence that carries none.
+    [{ text: 'automated bots aren\u2019t allowed to join this meeting' }, 'blocked_by_bot_wall'],
     [{ captcha: true }, 'blocked_by_captcha'],
     [{ phase: 'failed', error: { code: 3004, reason: 'Wrong meeting password.' } }, 'password_incorrect'],
     [{ phase: 'failed', error: { code: 3001 } }, 'meeting_not_found'],
