@@ -55,6 +55,8 @@ export const configSchema = z.object({
   QUORUM_SMTP_RELAY_URL: z.string().regex(/^smtps?:\/\/[^/]+/, 'must be an smtp:// or smtps:// URL').optional(),
   /** Sender of replies when the company's assistant address cannot be used. */
   QUORUM_MAIL_FROM: z.email().default('quorum@localhost.localdomain'),
+  /** With a relay: tell whoever asked for a recording how it ended (recorded, or not and why). */
+  QUORUM_NOTIFY_REQUESTERS: flag.default(true),
   /** Recurring invites are expanded into one planned session per occurrence this many days ahead. */
   /** How long DNS answers for SPF, DKIM and DMARC are kept; 0 asks every time. */
   QUORUM_DNS_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),

@@ -14,6 +14,7 @@ import { eligibilityPlanner } from './planner.js';
 import type { CompanyDirectory, IntakePlanner } from './planner.js';
 import { relayReplier } from './reply.js';
 import type { Replier } from './reply.js';
+import { startOutcomeNotices, type OutcomeNotices } from '../notify/outcome-notices.js';
 import { StoreLeases } from '../store/leases.js';
 import { startSeriesExtension } from './series-extension.js';
 import { startSmtpServer } from './smtp-server.js';
@@ -43,6 +44,19 @@ export interface Intake {
   /** Undefined in a process that serves no SMTP (e.g. `quorum worker`). */
   smtp?: RunningSmtp;
   close(): Promise<void>;
+}
+
+function outcomeNotices(config: Config, deps: IntakeDeps, replier: Replier, bus: LiveBus, log: Logger): OutcomeNotices {
+  const publicUrl = config.QUORUM_PUBLIC_URL?.replace(/\/+$/, '');
+  return startOutcomeNotices({
+    db: deps.db,
+    bus,
+    sessions: deps.sessions,
+    replier,
+    fromFor: async (companyId) => (await deps.companies.list()).find((company) => company.id === companyId)?.assistantAddress ?? config.QUORUM_MAIL_FROM,
+    ...(publicUrl ? { sessionUrl: (id: string) => `${publicUrl}/console/#/sessions/${encodeURIComponent(id)}` } : {}),
+    log,
+  });
 }
 
 /** Builds the e-mail intake from the settings and, unless `smtp` is false, starts its SMTP server. */
@@ -87,12 +101,15 @@ export async function startIntake(config: Config, deps: IntakeDeps, options: { s
     return inbound.extendSeries();
   };
   const extension = options.smtp ? startSeriesExtension(housekeeping, new StoreLeases(deps.db), log) : undefined;
+  // Where mail is answered, requesters also hear how their meeting ended.
+  const notices = options.smtp && replier && deps.bus && config.QUORUM_NOTIFY_REQUESTERS ? outcomeNotices(config, deps, replier, deps.bus, log) : undefined;
   return {
     inbound,
     meetings,
     ...(smtp ? { smtp } : {}),
     async close() {
       await extension?.stop();
+      await notices?.close();
       await smtp?.close();
       await inbound.drain();
       await reader.close();
