@@ -37,6 +37,27 @@ export function settingsProblems(input: unknown): { settings?: CompanySettings; 
   return { problems: parsed.error.issues.map((issue) => `${settingPath(...issue.path.map(String)) || '(settings)'}: ${issue.message}`) };
 }
 
+/** Keys the schema reads and moves on read (Meet's `signedInBot` became `authenticatedBot`): known, not typos. */
+const migratedKeys: ReadonlySet<string> = new Set(['signedInBot']);
+
+/**
+ * Fields of `input` that the schema does not know and dropped from its `output` (a misspelled `botname`, a
+ * setting of a later version), as settings paths. Kept silently, they would be saved as if accepted.
+ */
+export function unknownFields(input: unknown, output: unknown, path: string[] = []): string[] {
+  if (Array.isArray(input) && Array.isArray(output)) return input.flatMap((item, index) => unknownFields(item, output[index], [...path, String(index)]));
+  if (!isPlainObject(input) || !isPlainObject(output)) return [];
+  return Object.entries(input).flatMap(([key, value]) => {
+    if (migratedKeys.has(key)) return [];
+    if (!Object.hasOwn(output, key)) return value === undefined ? [] : [settingPath(...path, key)];
+    return unknownFields(value, output[key], [...path, key]);
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** Puts stored secrets back where a client sent the mask it was shown. */
 export function restoreSecrets(incoming: unknown, stored: unknown): unknown {
   if (incoming === secretMask) return stored;
@@ -91,15 +112,23 @@ export class CompanySettingsService {
   async update(id: string, change: (document: SettingsDocument) => void): Promise<CompanySettings> {
     const current = await this.companies.get(id);
     if (!current) throw new TenancyError(404, 'not_found', `company ${id} not found`);
-    const document = structuredClone(documentOf(current));
+    const stored = documentOf(current);
+    const document = structuredClone(stored);
     change(document);
-    return this.save({ ...document, id });
+    // Only what this change brought in: a field the store already held is not the client's to answer for.
+    const before = new Set(unknownFields(stored, companySettingsSchema.safeParse(stored).data ?? stored));
+    return this.save({ ...document, id }, (field) => !before.has(field));
   }
 
-  /** Validates a whole document and stores it; the one write path (API and companies file alike). */
-  async save(input: unknown): Promise<CompanySettings> {
+  /**
+   * Validates a whole document and stores it; the one write path (API and companies file alike). A field the
+   * schema does not know is refused like a bad one (`reported` picks which unknown fields are the caller's).
+   */
+  async save(input: unknown, reported: (field: string) => boolean = () => true): Promise<CompanySettings> {
     const { settings, problems } = settingsProblems(input);
     if (!settings) throw new TenancyError(400, 'invalid_settings', problems.join('; '));
+    const unknown = unknownFields(input, settings).filter(reported);
+    if (unknown.length > 0) throw new TenancyError(400, 'invalid_settings', unknown.map((field) => `${field}: not a setting Quorum knows (misspelled?)`).join('; '));
     await this.checkAddress(settings);
     const { id, name, assistantAddress, ...rest } = settings;
     await this.companies.put({ id, name, assistantAddress, settings: rest });
