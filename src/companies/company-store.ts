@@ -88,7 +88,6 @@ export const defaultCompany: Company = {
   name: 'Quorum Demo',
   assistantAddress: 'assistant@quorum.local',
   settings: {
-    botName: 'Quorum Assistant',
     emailDomains: [],
     providers: { meet: { enabled: true }, teams: { enabled: true }, webex: { enabled: false }, zoom: { enabled: false } },
   },

@@ -148,7 +148,8 @@ const companyObjectSchema = z.object({
   name: z.string().min(1),
   /** Unique across the installation; the store enforces uniqueness, this only checks the form. */
   assistantAddress: z.email(),
-  botName: z.string().min(1),
+  /** The bot's display name in this company's meetings; absent: the installation's QUORUM_BOT_NAME. */
+  botName: z.string().min(1).optional(),
   /**
    * Display names (case-insensitive fragments) of notetaker bots this company meets besides the installation's
    * list (QUORUM_OTHER_BOT_NAMES), e.g. its own in-house recorder: they do not count as people for auto-leave.

@@ -61,7 +61,6 @@ export function companySettingsOf(company: Company): CompanySettings {
   const known = settingsOf.get(company);
   if (known) return known;
   const parsed = companySettingsSchema.safeParse({
-    botName: 'Quorum Assistant',
     providers: {},
     ...company.settings,
     id: company.id,

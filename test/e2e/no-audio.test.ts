@@ -10,7 +10,8 @@ import { recordSimulated, waitForEnd } from '../helpers/sessions.js';
 describe('a bot that heard nothing', () => {
   let quorum: Quorum;
   beforeAll(async () => {
-    quorum = await startTestQuorum({ QUORUM_SIMULATE: true, QUORUM_NO_AUDIO_SECONDS: 3, QUORUM_STEP_TIMEOUT_SECONDS: 20 });
+    // The default company names no bot: the installation's name is the bot's.
+    quorum = await startTestQuorum({ QUORUM_SIMULATE: true, QUORUM_NO_AUDIO_SECONDS: 3, QUORUM_STEP_TIMEOUT_SECONDS: 20, QUORUM_BOT_NAME: 'Ops Recorder' });
   });
   afterAll(async () => {
     await quorum.close();
@@ -24,6 +25,7 @@ describe('a bot that heard nothing', () => {
     const [deaf, heard] = await Promise.all([waitForEnd(quorum, silent.session.id), waitForEnd(quorum, spoken.session.id)]);
     expect(deaf).toMatchObject({ state: 'failed', endCode: 'no_audio', attempt: 1 });
     expect(heard).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
+    expect(quorum.simulator?.getMeeting(spoken.meetingId)?.bot?.name).toBe('Ops Recorder');
     // What the bot has is kept: the file says what it heard.
     expect((await quorum.artifacts.list(silent.session.id)).map((a) => a.kind)).toContain('audio');
     const ending = (await quorum.sessions.timeline(silent.session.id)).find((event) => event.to === 'failed');
