@@ -120,6 +120,11 @@ export const configSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin))),
   /** Tries per cloud-recording file (network errors, 5xx) before the session ends `cloud_download_failed`. */
   QUORUM_ZOOM_DOWNLOAD_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /**
+   * Days recordings and failure evidence are kept after their session ended, for companies whose settings name
+   * no `retention` period; 0 keeps them for ever. The sweep runs hourly (src/recording/retention.ts).
+   */
+  QUORUM_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   /** Extra Chromium arguments for every bot, as a JSON array (e.g. host-resolver rules for an external simulator). */
   QUORUM_BROWSER_ARGS: z

@@ -23,6 +23,7 @@ import { runBot } from './runner/bot-run.js';
 import { salvageRecording } from './runner/salvage.js';
 import { SignedInBots } from './scheduler/account-lease.js';
 import { StoreLeases } from './store/leases.js';
+import { startRetentionSweeper, type RetentionSweeper } from './recording/retention.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { newWorkerId } from './scheduler/worker-id.js';
 import { ArtifactStore } from './sessions/artifacts.js';
@@ -55,6 +56,8 @@ export interface Quorum {
   store: Store;
   /** Zoom cloud recordings: the webhook's deliveries and the fetches they start. */
   zoomCloud: ZoomCloud;
+  /** Deletes recordings and evidence older than their retention period (hourly; `sweepNow` for tests). */
+  retention: RetentionSweeper;
   close(): Promise<void>;
 }
 
@@ -155,7 +158,23 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     await close().catch((closing: unknown) => logger.error({ err: closing }, 'closing after a failed start failed'));
     throw error;
   }
-  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, store, zoomCloud, close };
+  return { url, adminToken, adminTokenCreated, app, sessions, artifacts, companies, scheduler, logger, bus, mode, pool, simulator, intake, consent, store, zoomCloud, ...withRetention(config, { store, sessions, artifacts, companies, logger }, close) };
+}
+
+/**
+ * The retention sweep, started once everything else is (in every process that runs the scheduler; a store lease
+ * lets one of them sweep at a time), and stopped first when Quorum closes.
+ */
+function withRetention(config: Config, deps: { store: Store; sessions: SessionStore; artifacts: ArtifactStore; companies: CompanyStore; logger: Logger }, close: () => Promise<void>) {
+  const log = deps.logger.child({ component: 'retention' });
+  const retention = startRetentionSweeper({ db: deps.store.db, sessions: deps.sessions, artifacts: deps.artifacts, companies: deps.companies, log, defaultDays: config.QUORUM_RETENTION_DAYS }, new StoreLeases(deps.store.db));
+  return {
+    retention,
+    close: async () => {
+      await retention.stop();
+      await close();
+    },
+  };
 }
 
 function schedulerTimings(config: Config) {

@@ -15,6 +15,7 @@ import { explainRoutes } from './routes/explain.js';
 import { logRoutes } from './routes/logs.js';
 import { providerStatusRoutes } from './routes/providers.js';
 import { recordingRequestRoutes } from './routes/recording-requests.js';
+import { recordingRoutes } from './routes/recordings.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { ValidationError } from './validation.js';
@@ -48,6 +49,7 @@ export async function buildApp(deps: ApiDeps & { inbound?: InboundMail; inboundM
   await app.register(async (v1) => {
     v1.addHook('onRequest', guard);
     sessionRoutes(v1, deps);
+    recordingRoutes(v1, deps);
     logRoutes(v1, deps);
     liveSessionsRoute(v1, deps, companyScope);
     providerStatusRoutes(v1, deps);

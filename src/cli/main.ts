@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { ApiClient } from './client.js';
 import { registerClientCommands } from './commands.js';
+import { registerDeleteRecordingsCommand } from './delete-recordings.js';
 import { describeError, explainListenError, reportError, wantsJson } from './errors.js';
 import { registerExplainCommand } from './explain.js';
 import { registerInboundCommands } from './inbound.js';
@@ -116,6 +117,7 @@ program
   });
 
 registerClientCommands(program, () => new ApiClient(loadConfig()));
+registerDeleteRecordingsCommand(program, () => new ApiClient(loadConfig()));
 registerExplainCommand(program, () => new ApiClient(loadConfig()));
 registerInboundCommands(program, () => new ApiClient(loadConfig()));
 

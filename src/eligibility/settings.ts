@@ -143,6 +143,19 @@ export const automaticRecordingSchema = z.object({
     .default({ privateMeetings: true, blockedDomains: [], keywords: [], participants: [] }),
 });
 
+/**
+ * How long the company's files are kept after its session ended, in days; absent: the installation's
+ * QUORUM_RETENTION_DAYS (0 there: kept for ever). Recordings (audio, Zoom cloud files) and failure evidence
+ * (screenshots, saved pages) have separate periods. src/recording/retention.ts deletes what is older.
+ */
+export const retentionSettingsSchema = z
+  .object({
+    recordingDays: z.number().int().positive().max(36_500).optional(),
+    evidenceDays: z.number().int().positive().max(36_500).optional(),
+  })
+  .strict();
+export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
+
 const companyObjectSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
   name: z.string().min(1),
@@ -161,6 +174,7 @@ const companyObjectSchema = z.object({
   consentProfiles: z.record(z.string().min(1), consentProfileSchema).default({}),
   /** Keyed by e-mail address in lower case; lookups ignore case. */
   users: z.record(z.string().min(1), userSettingsSchema).default({}),
+  retention: retentionSettingsSchema.optional(),
   automaticRecording: automaticRecordingSchema.default({
     calendarAccess: false,
     exclusions: { privateMeetings: true, blockedDomains: [], keywords: [], participants: [] },

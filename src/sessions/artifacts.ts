@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
@@ -75,9 +75,44 @@ export class ArtifactStore {
 
   /** Deletes a session's recordings (a participant declined consent): the files and their records. */
   async deleteRecordings(sessionId: string): Promise<number> {
-    const recordings = (await this.list(sessionId)).filter((a) => a.kind === 'audio');
-    for (const artifact of recordings) rmSync(artifact.path, { force: true });
-    await this.db.deleteFrom('artifacts').where('session_id', '=', sessionId).where('kind', '=', 'audio').execute();
-    return recordings.length;
+    return (await this.deleteArtifacts(sessionId, { kinds: ['audio'] })).artifacts.length;
+  }
+
+  /**
+   * Deletes a session's artifacts (all, or those of `kinds`, or created before `createdBefore`): each file first,
+   * then its row, so a crash in between leaves a row whose file is gone (a later delete finishes it), never a
+   * file nobody knows of. A file already missing is no error. Only the rows this call removed are reported, so
+   * two deletes at once count each artifact once.
+   */
+  async deleteArtifacts(sessionId: string, filter: { kinds?: readonly ArtifactKind[]; createdBefore?: string } = {}): Promise<DeletedArtifacts> {
+    const chosen = (await this.list(sessionId)).filter((a) => (!filter.kinds || filter.kinds.includes(a.kind)) && (!filter.createdBefore || a.createdAt < filter.createdBefore));
+    if (chosen.length === 0) return { artifacts: [], bytes: 0, missing: 0 };
+    const missing = new Set<string>();
+    for (const artifact of chosen) {
+      if (!existsSync(artifact.path)) missing.add(artifact.id);
+      rmSync(artifact.path, { force: true });
+    }
+    const removed = new Set(
+      (
+        await this.db
+          .deleteFrom('artifacts')
+          .where('id', 'in', chosen.map((a) => a.id))
+          .returning('id')
+          .execute()
+      ).map((row) => row.id),
+    );
+    const artifacts = chosen.filter((a) => removed.has(a.id)).map((a) => ({ ...a, missingOnDisk: missing.has(a.id) }));
+    return { artifacts, bytes: artifacts.reduce((sum, a) => sum + a.bytes, 0), missing: artifacts.filter((a) => a.missingOnDisk).length };
   }
 }
+
+/** What `deleteArtifacts` removed: each artifact (whether its file was already gone) and the bytes it held. */
+export interface DeletedArtifacts {
+  artifacts: Array<Artifact & { missingOnDisk: boolean }>;
+  bytes: number;
+  missing: number;
+}
+
+/** The meeting's content (a bot's audio, Zoom cloud files) and a failed join's evidence, kept for separate periods. */
+export const recordingKinds: readonly ArtifactKind[] = ['audio', 'video', 'transcript', 'chat', 'other'];
+export const evidenceKinds: readonly ArtifactKind[] = ['screenshot', 'html'];

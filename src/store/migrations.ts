@@ -304,6 +304,16 @@ const zoom: Migration = {
   },
 };
 
+/**
+ * The retention sweep (src/recording/retention.ts) looks for artifacts older than a period, oldest first, in
+ * batches keyed by (created_at, id): an index range scan, however many newer artifacts the store holds.
+ */
+const artifactsByAge: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('artifacts_created_id').on('artifacts').columns(['created_at', 'id']).execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting, '0013_artifacts_by_age': artifactsByAge };
 }

@@ -1,6 +1,6 @@
 /* global document, sessionStorage */
 // Session view: the meeting, its Decision, attempts, timeline, evidence and recording, consent choices, the
-// live log, and the operator's Retry and Stop (each confirmed, with a reason written to the timeline).
+// live log, and the operator's Retry, Stop and Delete recordings (each confirmed, with a reason written to the timeline).
 import { Unreachable, api, coalesce, el, liveSocket, loadMeta } from './lib.js';
 import { logPanel } from './log.js';
 import { attemptsPanel, consentPanel, decisionPanel, evidencePanel, meetingPanel, timelinePanel } from './session-parts.js';
@@ -8,7 +8,7 @@ import { attemptsPanel, consentPanel, decisionPanel, evidencePanel, meetingPanel
 const endedStates = ['done', 'failed', 'cancelled'];
 
 /** A modal confirmation that asks why; resolves with the reason, or undefined when cancelled. */
-function askReason(action, sessionLabel) {
+function askReason(action, sessionLabel, question = `${action} this session?`) {
   return new Promise((resolve) => {
     const reason = el('textarea', { id: 'action-reason', name: 'reason', required: true, maxlength: '1000' });
     const dialog = el(
@@ -17,7 +17,7 @@ function askReason(action, sessionLabel) {
       el(
         'form',
         { method: 'dialog' },
-        el('h2', { id: 'action-title' }, `${action} this session?`),
+        el('h2', { id: 'action-title' }, question),
         el('p', {}, sessionLabel),
         el('label', { for: 'action-reason' }, 'Reason (written to the timeline)'),
         reason,
@@ -55,15 +55,32 @@ function actionsBar(onDone) {
     }
     status.focus();
   };
+  // Deleting is for good: its own question, and its result says what went (the files are gone from the page too).
+  const erase = async () => {
+    const reason = await askReason('Delete recordings', session.title ?? session.meetingUrl, "Delete this session's recordings and evidence for good?");
+    if (reason === undefined) return;
+    status.textContent = 'Delete recordings: sending…';
+    try {
+      const result = await api(`/v1/sessions/${encodeURIComponent(session.id)}/recordings`, { method: 'DELETE', body: { reason } });
+      status.textContent = `Deleted ${result.artifacts} ${result.artifacts === 1 ? 'file' : 'files'} (${result.bytes.toLocaleString()} bytes).`;
+      onDone();
+    } catch (error) {
+      status.textContent = error instanceof Unreachable ? `Delete not confirmed: ${error.message}. Check the session once the header says connected.` : `Delete refused: ${error.message}`;
+    }
+    status.focus();
+  };
   const retry = el('button', { type: 'button', id: 'retry', onclick: () => void run('Retry', 'retry') }, 'Retry');
   const stop = el('button', { type: 'button', id: 'stop', class: 'danger', onclick: () => void run('Stop', 'stop') }, 'Stop');
+  const remove = el('button', { type: 'button', id: 'delete-recordings', class: 'danger', hidden: true, onclick: () => void erase() }, 'Delete recordings');
   return {
-    node: el('div', {}, el('div', { class: 'actions' }, retry, stop), status),
-    update(next) {
+    node: el('div', {}, el('div', { class: 'actions' }, retry, stop, remove), status),
+    update(next, artifacts = []) {
       session = next;
       const ended = endedStates.includes(next.state);
       retry.disabled = !ended;
       stop.disabled = ended;
+      // Only an ended session's files may go (a bot may still be writing), and only when there are some.
+      remove.hidden = !(ended && artifacts.length > 0);
     },
   };
 }
@@ -81,7 +98,7 @@ export async function sessionView(root, id) {
   const render = async () => {
     const data = await api(path);
     problem.hidden = true;
-    actions.update(data.session);
+    actions.update(data.session, data.artifacts);
     heading.replaceChildren(el('h1', {}, data.session.title ?? 'Session', el('span', { class: 'muted' }, ` · ${data.session.id}`)));
     const panels = [
       meetingPanel(data.session, meta),

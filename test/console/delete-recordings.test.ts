@@ -1,0 +1,68 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Quorum } from '../../src/main.js';
+import type { Session } from '../../src/sessions/session.js';
+import { adminToken, startTestQuorum } from '../helpers/quorum.js';
+import { newSessionInput } from '../helpers/store.js';
+import { consoleBrowser, screenshots } from './fixtures.js';
+
+const wait = { timeout: 30_000 };
+
+describe('ops console: Delete recordings', () => {
+  let quorum: Quorum;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    quorum = await startTestQuorum();
+    ({ browser, page } = await consoleBrowser());
+    await page.addInitScript((token) => sessionStorage.setItem('quorum.token', token), adminToken);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await quorum?.close();
+  });
+
+  /** A session far ahead with a recording and a failure screenshot on disk; `ended`: it failed. */
+  async function withFiles(title: string, ended: boolean): Promise<{ session: Session; files: string[] }> {
+    const session = await quorum.sessions.create(newSessionInput({ title, startsAt: new Date(Date.now() + 86_400_000), joinAt: new Date(Date.now() + 86_400_000) }));
+    const files = [join(quorum.artifacts.dirFor(session.id), 'recording-1.webm'), join(quorum.artifacts.dirFor(session.id), 'failure-1.png')];
+    writeFileSync(files[0] ?? '', Buffer.alloc(4096));
+    writeFileSync(files[1] ?? '', Buffer.alloc(256));
+    await quorum.artifacts.add({ sessionId: session.id, attempt: 1, kind: 'audio', path: files[0] ?? '' });
+    await quorum.artifacts.add({ sessionId: session.id, attempt: 1, kind: 'screenshot', path: files[1] ?? '' });
+    if (ended) await quorum.sessions.transition(session.id, 'failed', { code: 'seeded', endCode: 'waiting_room_timeout' });
+    return { session, files };
+  }
+
+  it('deletes an ended session’s recording and evidence after a confirmation with a reason, and the page shows them gone', async () => {
+    const planned = await withFiles('Planned weekly', false);
+    await page.goto(`${quorum.url}/console/#/sessions/${planned.session.id}`);
+    await page.locator('.evidence figure').first().waitFor(wait);
+    // A session that has not ended may still be written to: no button.
+    expect(await page.locator('#delete-recordings').isHidden()).toBe(true);
+
+    const { session, files } = await withFiles('Recorded by mistake', true);
+    await page.goto(`${quorum.url}/console/#/sessions/${session.id}`);
+    await page.locator('.evidence audio').waitFor(wait);
+    await page.click('#delete-recordings');
+    // Cancel first: nothing is deleted without confirmation.
+    await page.click('#action-dialog button[value=cancel]');
+    expect(existsSync(files[0] ?? '')).toBe(true);
+    await page.click('#delete-recordings');
+    await page.locator('#action-title', { hasText: "Delete this session's recordings and evidence for good?" }).waitFor(wait);
+    await page.fill('#action-reason', 'a participant asked to be erased');
+    await page.screenshot({ path: `${screenshots}console-delete-recordings.png` });
+    await page.click('#action-confirm');
+    await page.locator('#action-status', { hasText: 'Deleted 2 files' }).waitFor(wait);
+    await page.locator('.evidence', { hasText: 'No recording or failure evidence yet.' }).waitFor(wait);
+    expect(await page.locator('.evidence audio').count()).toBe(0);
+    await page.locator('#delete-recordings').waitFor({ state: 'hidden', ...wait });
+    await page.locator('#timeline tr[data-code="recordings_deleted"]', { hasText: 'a participant asked to be erased' }).waitFor(wait);
+    for (const file of files) expect(existsSync(file)).toBe(false);
+    expect(await quorum.artifacts.list(session.id)).toEqual([]);
+    expect(existsSync(planned.files[0] ?? '')).toBe(true);
+  });
+});
