@@ -47,8 +47,10 @@ export function startOutcomeNotices(options: OutcomeNoticeOptions): OutcomeNotic
   const timers = new Map<string, NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   const unsubscribe = options.bus.subscribe(topics.sessions, (message) => {
-    const { session } = message as SessionChange;
-    if (!isEnded(session.state) || !address.test(session.requestedBy ?? '')) return;
+    const { session, event } = message as SessionChange;
+    // The transition that ended it, not a later note on an ended session (a deletion, a retention sweep): those
+    // would mail every old session's requester anew.
+    if (event.to === null || !isEnded(event.to) || !address.test(session.requestedBy ?? '')) return;
     clearTimeout(timers.get(session.id));
     const timer = setTimeout(() => {
       timers.delete(session.id);

@@ -69,6 +69,15 @@ describe.each(dialects)('telling requesters how their meeting ended, on %s', (di
     expect(sent[0]?.text).toContain(session.id);
   });
 
+  it('mails nobody when files of an ended session are deleted later (a retention sweep over old sessions)', async () => {
+    // Ended before any notifier ran (an upgrade, a relay set up later): only its ending would have been news.
+    const old = await recorded('eve@acme.example');
+    start();
+    await t.sessions.note(old.id, 'recordings_deleted', { reason: 'retention', by: 'retention', artifacts: 1 });
+    await pause(600);
+    expect(sent).toEqual([]);
+  });
+
   it('stays quiet for operators\' own joins and meetings the organizer cancelled; a failed send is logged, not noted', async () => {
     start({ send: () => Promise.reject(new Error('relay down')) });
     const failed = await recorded('cy@acme.example');
