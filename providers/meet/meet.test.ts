@@ -136,7 +136,8 @@ describe('meet join against the simulator', () => {
     ['deny', 'admission_denied'],
     ['no_response', 'waiting_room_timeout'],
   ] as const)('lobby outcome %s ends with %s', async (outcome, endCode) => {
-    const attempt = await attemptJoin({ lobby: { outcome, afterMs: 600 } });
+    // Long enough in the lobby that a bot on a busy machine sees it before the answer (it polls the page).
+    const attempt = await attemptJoin({ lobby: { outcome, afterMs: 2_000 } });
     expect(await endCodeOf(attempt.joined)).toBe(endCode);
     expect(attempt.phases).toEqual(['waiting_room']);
   });

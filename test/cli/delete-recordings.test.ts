@@ -3,24 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
-import { runCli } from '../helpers/cli.js';
+import { cliOutcome } from '../helpers/cli.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
 import { inMinutes, newSessionInput } from '../helpers/store.js';
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], env: Record<string, string>): Promise<Outcome> {
-  const run = runCli(args, env);
-  let stdout = '';
-  let stderr = '';
-  run.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  run.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return { code: await run.exited, stdout, stderr };
-}
+const cli = cliOutcome;
 
 describe('quorum delete-recordings', () => {
   let quorum: Quorum;

@@ -9,27 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLogLine } from '../../src/cli/format.js';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
-import { runCli } from '../helpers/cli.js';
+import { cliOutcome, type CliOutcome } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
 import { inMinutes, newSessionInput, testDatabaseUrl } from '../helpers/store.js';
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI to its end, stdout and stderr apart (a script reads stdout). */
-async function cli(args: string[], env: Record<string, string>): Promise<Outcome> {
-  const run = runCli(args, env);
-  let stdout = '';
-  let stderr = '';
-  run.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  run.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const code = await run.exited;
-  return { code, stdout, stderr };
-}
+const cli = cliOutcome;
 
 /** A string is looked for as it is; a RegExp is matched. */
 function expectText(actual: string, text: string | RegExp, shown: string): void {
@@ -38,7 +23,7 @@ function expectText(actual: string, text: string | RegExp, shown: string): void 
 }
 
 /** An operator's error: exit 1, one line on stderr, nothing on stdout, no stack trace, no `[object Object]`. */
-function expectOneLine(outcome: Outcome, text: string | RegExp): void {
+function expectOneLine(outcome: CliOutcome, text: string | RegExp): void {
   const shown = JSON.stringify(outcome);
   expect(outcome.code, shown).toBe(1);
   expect(outcome.stdout, shown).toBe('');
@@ -49,7 +34,7 @@ function expectOneLine(outcome: Outcome, text: string | RegExp): void {
 }
 
 /** A usage error: commander's `error: …` line and where to get help, not the whole help text. */
-function expectUsage(outcome: Outcome, text: string | RegExp): void {
+function expectUsage(outcome: CliOutcome, text: string | RegExp): void {
   const shown = JSON.stringify(outcome);
   expect(outcome.code, shown).toBe(1);
   expect(outcome.stdout, shown).toBe('');
@@ -60,7 +45,7 @@ function expectUsage(outcome: Outcome, text: string | RegExp): void {
 }
 
 /** With --json: `{"error": {code, message, …}}` on stdout, exit 1, nothing else. */
-function expectJsonError(outcome: Outcome, code: string, text?: string | RegExp): Record<string, unknown> {
+function expectJsonError(outcome: CliOutcome, code: string, text?: string | RegExp): Record<string, unknown> {
   const shown = JSON.stringify(outcome);
   expect(outcome.code, shown).toBe(1);
   expect(outcome.stderr, shown).toBe('');

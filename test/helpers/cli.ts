@@ -33,3 +33,21 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
   };
   return { child, output: () => output, waitFor, exited };
 }
+
+/** What a CLI run that ended printed, stdout and stderr apart (a script reads stdout). */
+export interface CliOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to its end. */
+export async function cliOutcome(args: string[], env: Record<string, string>): Promise<CliOutcome> {
+  const run = runCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  run.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  run.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await run.exited;
+  return { code, stdout, stderr };
+}
