@@ -121,9 +121,14 @@ describe('what a company token reads of a failed bot', () => {
   });
 
   it('sends timeline changes on the live sessions feed without stacks or server paths to the company', async () => {
-    const heard = (as: string) =>
-      new Promise<string>((resolve, reject) => {
-        const socket = new WebSocket(`${quorum.url.replace(/^http/, 'ws')}/v1/sessions/live?token=${encodeURIComponent(as)}`);
+    /** A live feed as `as` hears it: opened (subscribed), then the first change that carries `disk_trouble`. */
+    const listen = (as: string) => {
+      const socket = new WebSocket(`${quorum.url.replace(/^http/, 'ws')}/v1/sessions/live?token=${encodeURIComponent(as)}`);
+      const opened = new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      const heard = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('live sessions: nothing heard')), 30_000);
         socket.on('message', (data: Buffer) => {
           const text = data.toString('utf8');
@@ -133,12 +138,13 @@ describe('what a company token reads of a failed bot', () => {
           resolve(text);
         });
       });
-    const company = heard(token);
-    const admin = heard(adminToken);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+      return { opened, heard };
+    };
+    const [company, admin] = [listen(token), listen(adminToken)];
+    await Promise.all([company.opened, admin.opened]);
     const error = diskError();
     await quorum.sessions.note(session.id, 'disk_trouble', { error: { type: 'Error', message: error.message, stack: error.stack } });
-    expectNoInternals(await company);
-    expect(await admin).toContain(JSON.stringify(error.stack).slice(1, 40));
+    expectNoInternals(await company.heard);
+    expect(await admin.heard).toContain(JSON.stringify(error.stack).slice(1, 40));
   });
 });

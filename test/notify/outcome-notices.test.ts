@@ -19,7 +19,7 @@ describe.each(dialects)('telling requesters how their meeting ended, on %s', (di
   let sent: ReplyMail[];
   let notices: OutcomeNotices[];
   const start = (replier = { send: (mail: ReplyMail) => Promise.resolve(void sent.push(mail)) }) => {
-    const started = startOutcomeNotices({ db: t.store.db, bus: t.bus, sessions: t.sessions, replier, fromFor: () => Promise.resolve('assistant@acme.example'), sessionUrl: (id) => `https://quorum.acme.example/console/#/sessions/${id}`, log: pino({ level: 'silent' }), settleMs: 150 });
+    const started = startOutcomeNotices({ db: t.store.db, bus: t.bus, sessions: t.sessions, replier, fromFor: () => Promise.resolve('assistant@acme.example'), sessionUrl: (id) => `https://quorum.acme.example/console/#/sessions/${id}`, log: pino({ level: 'silent' }), settleMs: 1_000 });
     notices.push(started);
     return started;
   };
@@ -44,9 +44,9 @@ describe.each(dialects)('telling requesters how their meeting ended, on %s', (di
     const session = await t.sessions.create({ ...newSessionInput({ title: 'Weekly sync' }), requestedBy: 'ana@acme.example' });
     await t.sessions.transition(session.id, 'dispatching', { code: 'dispatched' });
     await t.sessions.transition(session.id, 'failed', { code: 'browser_crashed', endCode: 'browser_crashed' });
-    // The scheduler plans the retry right after the failure: within the settling time, so nothing is sent.
+    // The scheduler plans the retry right after the failure: within the settling time (a second here), so nothing is sent.
     await t.sessions.transition(session.id, 'scheduled', { code: 'retry' });
-    await pause(400);
+    await pause(1_500);
     expect(sent).toEqual([]);
     await t.sessions.transition(session.id, 'dispatching', { code: 'dispatched' });
     await t.sessions.transition(session.id, 'failed', { code: 'admission_denied', endCode: 'admission_denied' });
@@ -62,7 +62,7 @@ describe.each(dialects)('telling requesters how their meeting ended, on %s', (di
     start();
     const session = await recorded('ben@acme.example');
     await until(() => sent.length === 1);
-    await pause(400);
+    await pause(1_500);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to: 'ben@acme.example', subject: 'Recorded: Roadmap review' });
     expect(sent[0]?.text).toMatch(/^Quorum recorded your meeting "Roadmap review" \(.+ UTC\): 42 minutes\.$/m);
@@ -74,7 +74,7 @@ describe.each(dialects)('telling requesters how their meeting ended, on %s', (di
     const old = await recorded('eve@acme.example');
     start();
     await t.sessions.note(old.id, 'recordings_deleted', { reason: 'retention', by: 'retention', artifacts: 1 });
-    await pause(600);
+    await pause(1_500);
     expect(sent).toEqual([]);
   });
 
@@ -84,7 +84,7 @@ describe.each(dialects)('telling requesters how their meeting ended, on %s', (di
     await recorded('operator');
     const cancelled = await t.sessions.create({ ...newSessionInput(), requestedBy: 'di@acme.example' });
     await t.sessions.transition(cancelled.id, 'cancelled', { code: 'meeting_cancelled', endCode: 'meeting_cancelled' });
-    await pause(600);
+    await pause(1_500);
     expect(sent).toEqual([]);
     expect((await t.sessions.timeline(failed.id)).some((e) => e.code === 'requester_notified')).toBe(false);
   });
