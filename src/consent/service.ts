@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { matchLink } from '../../providers/registry.js';
@@ -141,13 +140,9 @@ export class ConsentService {
     // A double-click sends two POSTs at once, and in scale-out two API processes may take one each: without the
     // lease both would find no earlier choice and both be stored.
     const key = `consent:${link.id}:${participant}`;
-    const release = await this.leases.acquire(key, randomUUID(), new AbortController().signal, new Date(Date.now() + choiceLeaseWaitMs));
-    if (!release) this.deps.log.warn({ linkId: link.id }, 'another click of this participant held its lease too long; recording without it (at worst the choice is stored twice)');
-    try {
-      return await this.recordOnce(link, seen, participant, choice, now);
-    } finally {
-      await release?.();
-    }
+    return this.leases.serialize(key, choiceLeaseWaitMs, () => this.recordOnce(link, seen, participant, choice, now), () =>
+      this.deps.log.warn({ linkId: link.id }, 'another click of this participant held its lease too long; recording without it (at worst the choice is stored twice)'),
+    );
   }
 
   private async recordOnce(link: StoredConsentLink, seen: ParticipantSeen, participant: string, choice: ConsentChoice, now: Date): Promise<{ recorded: boolean }> {

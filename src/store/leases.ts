@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -44,6 +45,21 @@ export class StoreLeases {
       const waitMs = deadline.getTime() - Date.now();
       if (waitMs <= 0) return undefined;
       await this.nextChance(keys, signal, Math.min(waitMs, this.options.pollMs ?? 1000));
+    }
+  }
+
+  /**
+   * Runs `work` holding `key`, so the same work arriving twice at once (a double-click, two API processes) runs one
+   * after the other. Work that waited `waitMs` for another holder runs anyway, after `onTimeout`: nothing is lost,
+   * at worst it is done twice.
+   */
+  async serialize<T>(key: string, waitMs: number, work: () => Promise<T>, onTimeout: () => void): Promise<T> {
+    const release = await this.acquire(key, randomUUID(), new AbortController().signal, new Date(Date.now() + waitMs));
+    if (!release) onTimeout();
+    try {
+      return await work();
+    } finally {
+      await release?.();
     }
   }
 

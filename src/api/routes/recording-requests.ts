@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { TenancyError, type TenancyApi } from '../../companies/index.js';
 import { recordingRequestBody } from '../../companies/requests.js';
@@ -37,29 +36,27 @@ export function recordingRequestRoutes(app: FastifyInstance, deps: ApiDeps & { t
       return reply.code(422).send({ error: first?.code ?? 'not_eligible', message, decision });
     }
     const startsAt = new Date(decision.request.meeting.startsAt);
-    const joinUrl = decision.joinUrl;
-    const unlock = await meetings.acquire(`request:${companyId}\n${joinUrl}\n${startsAt.toISOString()}`, randomUUID(), new AbortController().signal, new Date(Date.now() + 10_000));
-    if (!unlock) request.log.warn({ companyId, joinUrl }, 'another request for this meeting held its lease too long; planning without it');
-    try {
+    const { joinUrl, provider, plan, request: decided } = decision;
+    const key = `request:${companyId}\n${joinUrl}\n${startsAt.toISOString()}`;
+    const warn = () => request.log.warn({ companyId, joinUrl }, 'another request for this meeting held its lease too long; planning without it');
+    return meetings.serialize(key, 10_000, async () => {
       const named = body.startsAt !== undefined || body.start !== undefined || body.ics !== undefined;
       const existing = await deps.sessions.activeFor(companyId, joinUrl, named ? { startsAt } : { during: now });
       if (existing) return await reply.code(200).send({ session: existing, decision, existing: true });
       const session = await deps.sessions.create({
         companyId,
-        provider: decision.provider,
-        plan: decision.plan,
+        provider,
+        plan,
         meetingUrl: joinUrl,
-        title: decision.request.meeting.title ?? null,
+        title: decided.meeting.title ?? null,
         requestedBy: requester ?? 'operator',
         startsAt,
-        endsAt: new Date(decision.request.meeting.endsAt),
+        endsAt: new Date(decided.meeting.endsAt),
         joinAt: new Date(Math.max(now.getTime(), startsAt.getTime() - deps.leadSeconds * 1000)),
         decision,
       });
       await deps.scheduler.plan(session);
       return await reply.code(201).send({ session, decision });
-    } finally {
-      await unlock?.();
-    }
+    }, warn);
   });
 }
