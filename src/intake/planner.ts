@@ -28,6 +28,7 @@ export interface IntakePlanner {
 /** What the default planner needs to know about companies. */
 export interface CompanyDirectory {
   byAssistantAddress(address: string): Promise<Company | undefined>;
+  get(id: string): Promise<Company | undefined>;
   list(): Promise<Company[]>;
 }
 

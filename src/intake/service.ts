@@ -53,7 +53,7 @@ function outcomeNotices(config: Config, deps: IntakeDeps, replier: Replier, bus:
     bus,
     sessions: deps.sessions,
     replier,
-    fromFor: async (companyId) => (await deps.companies.list()).find((company) => company.id === companyId)?.assistantAddress ?? config.QUORUM_MAIL_FROM,
+    fromFor: async (companyId) => (await deps.companies.get(companyId))?.assistantAddress ?? config.QUORUM_MAIL_FROM,
     ...(publicUrl ? { sessionUrl: (id: string) => `${publicUrl}/console/#/sessions/${encodeURIComponent(id)}` } : {}),
     log,
   });
