@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCompanySettings } from '../../src/eligibility/settings.js';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
-import { adminToken, api, startTestQuorum } from '../helpers/quorum.js';
+import { adminToken, api, simulatorOf, startTestQuorum } from '../helpers/quorum.js';
 import { waitForEnd } from '../helpers/sessions.js';
-import type { Simulator } from '../sim/index.js';
 import { webexSite } from '../sim/webex/provider.js';
 import { createZoomCompany, requestRecording } from '../zoom/fixtures.js';
 
@@ -16,12 +15,6 @@ import { createZoomCompany, requestRecording } from '../zoom/fixtures.js';
  */
 describe('a full meeting ends meeting_full on every provider', () => {
   let quorum: Quorum;
-
-  function simulator(): Simulator {
-    const sim = quorum.simulator;
-    if (!sim) throw new Error('start Quorum with QUORUM_SIMULATE');
-    return sim;
-  }
 
   beforeAll(async () => {
     quorum = await startTestQuorum({
@@ -40,14 +33,14 @@ describe('a full meeting ends meeting_full on every provider', () => {
       webex: { enabled: true, authenticatedBot: { enabled: false }, site: webexSite },
     };
     await quorum.companies.put({ id: 'full', name: 'full', assistantAddress: 'assistant@full.example', settings: { ...settings, providers } });
-    await createZoomCompany(quorum, 'zfull', { mode: 'local' }, simulator().zoomApi);
+    await createZoomCompany(quorum, 'zfull', { mode: 'local' }, simulatorOf(quorum).zoomApi);
   }, 60_000);
   afterAll(async () => {
     await quorum?.close();
   });
 
   async function requestWeb(provider: 'meet' | 'teams' | 'webex'): Promise<{ session: Session; meetingId: string }> {
-    const sim = simulator();
+    const sim = simulatorOf(quorum);
     // Two people already fill the call; the bot would be the third.
     const script = { full: true, access: 'open' as const, participants: [{ name: 'Ada' }, { name: 'Grace' }] };
     const meeting = provider === 'meet' ? await sim.createMeeting('meet', script) : await sim.createMeeting(provider, script);
@@ -59,7 +52,7 @@ describe('a full meeting ends meeting_full on every provider', () => {
 
   async function outcome(session: Session, meetingId: string) {
     const ended = await waitForEnd(quorum, session.id, 100_000, 2_500);
-    const events = (simulator().getMeeting(meetingId)?.events ?? []).map((e) => e.type);
+    const events = (simulatorOf(quorum).getMeeting(meetingId)?.events ?? []).map((e) => e.type);
     const artifacts = await quorum.artifacts.list(session.id);
     const html = artifacts.find((a) => a.kind === 'html');
     return { ended, events, artifacts, html: html ? await readFile(html.path, 'utf8') : '' };
@@ -81,7 +74,7 @@ describe('a full meeting ends meeting_full on every provider', () => {
   });
 
   it.concurrent('zoom: the Meeting SDK refuses the join with 4005 → failed, meeting_full, attempt 1', async () => {
-    const meeting = await simulator().createMeeting('zoom', { full: true, participants: [{ name: 'Hana' }] });
+    const meeting = await simulatorOf(quorum).createMeeting('zoom', { full: true, participants: [{ name: 'Hana' }] });
     const { session } = await requestRecording(quorum, 'zfull', meeting.joinUrl, 10);
     const { ended, events } = await outcome(session, meeting.id);
     expect(ended).toMatchObject({ state: 'failed', endCode: 'meeting_full', attempt: 1 });

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCompanySettings } from '../../src/eligibility/settings.js';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
-import { requestForCompany, scenarioSettings, startTestQuorum } from '../helpers/quorum.js';
+import { requestForCompany, scenarioSettings, simulatorOf, startTestQuorum } from '../helpers/quorum.js';
 import { waitForEnd } from '../helpers/sessions.js';
 import { simAccounts } from '../sim/index.js';
-import type { Simulator } from '../sim/index.js';
 import type { TeamsEventScript } from '../sim/teams/script.js';
 
 /**
@@ -17,12 +16,6 @@ import type { TeamsEventScript } from '../sim/teams/script.js';
  */
 describe('Teams events that open after the bot arrives', () => {
   let quorum: Quorum;
-
-  function simulator(): Simulator {
-    const sim = quorum.simulator;
-    if (!sim) throw new Error('start Quorum with QUORUM_SIMULATE');
-    return sim;
-  }
 
   beforeAll(async () => {
     quorum = await startTestQuorum({ ...scenarioSettings, QUORUM_LEAD_SECONDS: 0 });
@@ -39,12 +32,12 @@ describe('Teams events that open after the bot arrives', () => {
   });
 
   async function record(companyId: string, script: TeamsEventScript): Promise<{ session: Session; meetingId: string }> {
-    const meeting = await simulator().createMeeting('teams', script);
+    const meeting = await simulatorOf(quorum).createMeeting('teams', script);
     return { session: await requestForCompany(quorum, companyId, meeting.joinUrl), meetingId: meeting.id };
   }
 
   const opened = (meetingId: string): number =>
-    simulator().getMeeting(meetingId)?.events.filter((e) => e.type === 'bot_opened').length ?? 0;
+    simulatorOf(quorum).getMeeting(meetingId)?.events.filter((e) => e.type === 'bot_opened').length ?? 0;
 
   it.concurrent.each([
     { name: 'anonymous, through the lobby', companyId: 'early', script: { lobby: { outcome: 'admit', afterMs: 1_000 } }, signedIn: false },
@@ -62,7 +55,7 @@ describe('Teams events that open after the bot arrives', () => {
     expect(states).toEqual(expect.arrayContaining(['waiting_room', 'recording']));
     // It came early (the event's page, then the link opened again) and was admitted once the event opened.
     expect(opened(meetingId)).toBeGreaterThan(1);
-    const events = simulator().getMeeting(meetingId)?.events.map((e) => e.type) ?? [];
+    const events = simulatorOf(quorum).getMeeting(meetingId)?.events.map((e) => e.type) ?? [];
     expect(events).toContain('admitted');
     expect(events.includes('bot_signed_in')).toBe(signedIn);
     const [audio] = (await quorum.artifacts.list(session.id)).filter((a) => a.kind === 'audio');
@@ -74,6 +67,6 @@ describe('Teams events that open after the bot arrives', () => {
     const ended = await waitForEnd(quorum, session.id, 120_000);
     expect(ended).toMatchObject({ state: 'failed', endCode: 'meeting_not_started', attempt: 1 });
     expect((await quorum.sessions.attempts(session.id)).map((a) => a.endCode)).toEqual(['meeting_not_started']);
-    expect(simulator().getMeeting(meetingId)?.events.map((e) => e.type)).not.toContain('join_requested');
+    expect(simulatorOf(quorum).getMeeting(meetingId)?.events.map((e) => e.type)).not.toContain('join_requested');
   });
 });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanVolume, probeDuration } from '../../providers/browser/test-support.js';
 import type { Quorum } from '../../src/main.js';
-import { startTestQuorum } from '../helpers/quorum.js';
+import { simulatorOf, startTestQuorum } from '../helpers/quorum.js';
 import { waitForEnd } from '../helpers/sessions.js';
 import type { ZoomScript } from '../sim/index.js';
-import { createZoomCompany, requestRecording } from '../zoom/fixtures.js';
+import { createZoomCompany, requestRecording, zoomBotSettings } from '../zoom/fixtures.js';
 
 /**
  * Zoom's local-recording bot end to end: real Chromium joins through Quorum's Meeting SDK page against the
@@ -15,17 +15,8 @@ describe('Zoom local-recording bot end to end', () => {
   let quorum: Quorum;
 
   beforeAll(async () => {
-    quorum = await startTestQuorum({
-      QUORUM_SIMULATE: true,
-      QUORUM_CONCURRENCY: 12,
-      QUORUM_LEAD_SECONDS: 0,
-      QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 25,
-      QUORUM_ALONE_TIMEOUT_SECONDS: 2,
-      QUORUM_STEP_TIMEOUT_SECONDS: 25,
-      QUORUM_RETRY_BACKOFF_SECONDS: 0,
-    });
-    const sim = quorum.simulator;
-    if (!sim) throw new Error('no simulator');
+    quorum = await startTestQuorum({ ...zoomBotSettings, QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 25 });
+    const sim = simulatorOf(quorum);
     await createZoomCompany(quorum, 'zask', { mode: 'local', permissionTimeoutSeconds: 3, hostAbsentWaitSeconds: 2 }, sim.zoomApi);
     await createZoomCompany(quorum, 'zauto', { mode: 'local', automaticRecordingPermission: true, authorizingUserId: 'authorizer@zauto.example' }, sim.zoomApi);
   }, 60_000);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
-import { startTestQuorum } from '../helpers/quorum.js';
+import { simulatorOf, startTestQuorum } from '../helpers/quorum.js';
 import { waitForEnd } from '../helpers/sessions.js';
 import type { ZoomScript } from '../sim/index.js';
-import { createZoomCompany, requestRecording } from '../zoom/fixtures.js';
+import { createZoomCompany, requestRecording, zoomBotSettings } from '../zoom/fixtures.js';
 
 /**
  * Zoom local-recording edge cases end to end, against the simulated Meeting SDK: which recording-permission API
@@ -14,17 +14,8 @@ describe('Zoom recording-permission API and OBF authorizer end to end', () => {
   let quorum: Quorum;
 
   beforeAll(async () => {
-    quorum = await startTestQuorum({
-      QUORUM_SIMULATE: true,
-      QUORUM_CONCURRENCY: 12,
-      QUORUM_LEAD_SECONDS: 0,
-      QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 12,
-      QUORUM_ALONE_TIMEOUT_SECONDS: 2,
-      QUORUM_STEP_TIMEOUT_SECONDS: 25,
-      QUORUM_RETRY_BACKOFF_SECONDS: 0,
-    });
-    const sim = quorum.simulator;
-    if (!sim) throw new Error('no simulator');
+    quorum = await startTestQuorum({ ...zoomBotSettings, QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 12 });
+    const sim = simulatorOf(quorum);
     // A long permission timeout: an SDK error misread as the host's silence would show as a wrong code, not a slow test.
     await createZoomCompany(quorum, 'zperm', { mode: 'local', permissionTimeoutSeconds: 20, hostAbsentWaitSeconds: 5 }, sim.zoomApi);
     await createZoomCompany(quorum, 'zobf', { mode: 'local', automaticRecordingPermission: true, authorizingUserId: 'authorizer@zobf.example', hostAbsentWaitSeconds: 5 }, sim.zoomApi);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startQuorum, type Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
+import type { Simulator } from '../sim/index.js';
 
 export const adminToken = 'test-admin-token-0123456789';
 
@@ -50,6 +51,13 @@ export async function api<T = Record<string, unknown>>(quorum: Quorum, method: s
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+/** The simulator of a Quorum started with QUORUM_SIMULATE. */
+export function simulatorOf(quorum: Quorum): Simulator {
+  const sim = quorum.simulator;
+  if (!sim) throw new Error('start Quorum with QUORUM_SIMULATE');
+  return sim;
 }
 
 /**

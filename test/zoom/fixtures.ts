@@ -6,6 +6,16 @@ import type { ZoomApiSim } from '../sim/zoom/api.js';
 
 export const webhookSecret = 'zoom-webhook-secret-for-tests';
 
+/** Timings of the Zoom bot suites, many bots side by side: joins at once, short alone rule, no backoff. */
+export const zoomBotSettings = {
+  QUORUM_SIMULATE: true,
+  QUORUM_CONCURRENCY: 12,
+  QUORUM_LEAD_SECONDS: 0,
+  QUORUM_ALONE_TIMEOUT_SECONDS: 2,
+  QUORUM_STEP_TIMEOUT_SECONDS: 25,
+  QUORUM_RETRY_BACKOFF_SECONDS: 0,
+};
+
 /** A company recording Zoom: boss@<id>.example may ask; the Zoom settings point at the simulator. */
 export function zoomCompany(id: string, zoom: Record<string, unknown>, sim: ZoomApiSim): CompanySettingsInput {
   return {
