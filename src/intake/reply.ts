@@ -46,10 +46,15 @@ export function relayReplier(relayUrl: string, log: Logger): Replier {
   };
 }
 
+/** Whether `value` is one bare e-mail address (no name, no list, nothing a header could smuggle in). */
+export function isSingleAddress(value: string): boolean {
+  return /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/.test(value);
+}
+
 /** One bare address, or an error: the recipient comes from the invite (its sender or organizer), never a list. */
 export function singleAddress(value: string): string {
   const address = value.trim();
-  if (!/^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/.test(address)) throw new Error('the reply recipient is not one e-mail address; no reply sent');
+  if (!isSingleAddress(address)) throw new Error('the reply recipient is not one e-mail address; no reply sent');
   return address;
 }
 

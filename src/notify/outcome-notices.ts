@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { topics, type LiveBus } from '../bus.js';
-import type { Replier } from '../intake/reply.js';
+import { isSingleAddress, type Replier } from '../intake/reply.js';
 import type { EndCode } from '../sessions/end-codes.js';
 import type { SessionChange, SessionStore } from '../sessions/session-store.js';
 import { isEnded } from '../sessions/states.js';
@@ -12,7 +12,6 @@ import { outcomeMail } from './outcome-mail.js';
 
 /** Endings the requester needs no word about: the organizer cancelled the meeting, so they know. */
 const quietEndings: ReadonlySet<EndCode> = new Set(['meeting_cancelled']);
-const address = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
 
 export interface OutcomeNoticeOptions {
   db: Kysely<Database>;
@@ -50,7 +49,7 @@ export function startOutcomeNotices(options: OutcomeNoticeOptions): OutcomeNotic
     const { session, event } = message as SessionChange;
     // The transition that ended it, not a later note on an ended session (a deletion, a retention sweep): those
     // would mail every old session's requester anew.
-    if (event.to === null || !isEnded(event.to) || !address.test(session.requestedBy ?? '')) return;
+    if (event.to === null || !isEnded(event.to) || !isSingleAddress(session.requestedBy ?? '')) return;
     clearTimeout(timers.get(session.id));
     const timer = setTimeout(() => {
       timers.delete(session.id);
