@@ -122,9 +122,11 @@ export const configSchema = z.object({
   QUORUM_ZOOM_DOWNLOAD_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /**
    * Days recordings and failure evidence are kept after their session ended, for companies whose settings name
-   * no `retention` period; 0 keeps them for ever. The sweep runs hourly (src/recording/retention.ts).
+   * no `retention` period; 0 keeps them for ever. Swept at start and every QUORUM_RETENTION_SWEEP_MINUTES.
    */
   QUORUM_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  /** Minutes between retention sweeps (src/recording/retention.ts); a sweep still running is not doubled. */
+  QUORUM_RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   /** Extra Chromium arguments for every bot, as a JSON array (e.g. host-resolver rules for an external simulator). */
   QUORUM_BROWSER_ARGS: z

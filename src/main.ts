@@ -56,7 +56,7 @@ export interface Quorum {
   store: Store;
   /** Zoom cloud recordings: the webhook's deliveries and the fetches they start. */
   zoomCloud: ZoomCloud;
-  /** Deletes recordings and evidence older than their retention period (hourly; `sweepNow` for tests). */
+  /** Deletes recordings and evidence older than their retention period (every QUORUM_RETENTION_SWEEP_MINUTES; `sweepNow` for tests). */
   retention: RetentionSweeper;
   close(): Promise<void>;
 }
@@ -167,7 +167,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
  */
 function withRetention(config: Config, deps: { store: Store; sessions: SessionStore; artifacts: ArtifactStore; companies: CompanyStore; logger: Logger }, close: () => Promise<void>) {
   const log = deps.logger.child({ component: 'retention' });
-  const retention = startRetentionSweeper({ db: deps.store.db, sessions: deps.sessions, artifacts: deps.artifacts, companies: deps.companies, log, defaultDays: config.QUORUM_RETENTION_DAYS }, new StoreLeases(deps.store.db));
+  const retention = startRetentionSweeper({ db: deps.store.db, sessions: deps.sessions, artifacts: deps.artifacts, companies: deps.companies, log, defaultDays: config.QUORUM_RETENTION_DAYS }, new StoreLeases(deps.store.db), config.QUORUM_RETENTION_SWEEP_MINUTES * 60_000);
   return {
     retention,
     close: async () => {

@@ -14,7 +14,6 @@ const dayMs = 86_400_000;
 /** Artifact rows read per query: a sweep over a big backlog holds no long transaction and no big result. */
 const batchSize = 200;
 const leaseKey = 'retention-sweep';
-export const retentionIntervalMs = 3_600_000;
 
 /** The periods a company set itself (`retention` in its settings); absent or unreadable: none. */
 function ownRetention(settings: Record<string, unknown> | undefined): RetentionSettings {
@@ -161,7 +160,7 @@ export interface RetentionSweeper {
  * Sweeps once at start and every `everyMs`, in one process at a time: the sweep holds a lease in the shared
  * store, so the processes of a scale-out installation do not delete the same files side by side.
  */
-export function startRetentionSweeper(deps: RetentionDeps, leases: StoreLeases, everyMs = retentionIntervalMs): RetentionSweeper {
+export function startRetentionSweeper(deps: RetentionDeps, leases: StoreLeases, everyMs: number): RetentionSweeper {
   const holder = `retention:${randomUUID()}`;
   const closing = new AbortController();
   let running: Promise<SweepResult | undefined> = Promise.resolve(undefined);

@@ -8,6 +8,9 @@ import { ArtifactStore } from '../../src/sessions/artifacts.js';
 import { SessionStore } from '../../src/sessions/session-store.js';
 import { openSqliteStore, type Store } from '../../src/store/database.js';
 import { StoreLeases } from '../../src/store/leases.js';
+import { startRetentionSweeper } from '../../src/recording/retention.js';
+import { CompanyStore } from '../../src/companies/company-store.js';
+import pino from 'pino';
 import { testConfig } from '../helpers/quorum.js';
 import { newSessionInput } from '../helpers/store.js';
 
@@ -67,5 +70,25 @@ describe('the retention sweep in a running Quorum (QUORUM_RETENTION_DAYS)', () =
     expect(await quorum.retention.sweepNow()).toMatchObject({ sessions: 1, artifacts: 1, bytes: 2048, missing: 0, failed: 0 });
     expect(existsSync(later.file)).toBe(false);
     expect(existsSync(recent.file)).toBe(true);
+  });
+});
+
+describe('the retention sweep interval (QUORUM_RETENTION_SWEEP_MINUTES)', () => {
+  it('sweeps again every interval, so a session that expires while Quorum runs is swept without a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'quorum-retention-interval-'));
+    const store = await openSqliteStore(dataDir);
+    const sessions = new SessionStore(store.db, createMemoryBus());
+    const artifacts = new ArtifactStore(store.db, join(dataDir, 'artifacts'));
+    const deps = { db: store.db, sessions, artifacts, companies: new CompanyStore(store.db), log: pino({ level: 'silent' }), defaultDays: 30 };
+    const sweeper = startRetentionSweeper(deps, new StoreLeases(store.db), 300);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Seeded after the start-up sweep: only a later, timed sweep can find it.
+      const expired = await oldRecording(store, dataDir, 40);
+      await until(() => !existsSync(expired.file), 'a timed sweep deletes the recording', 10_000);
+    } finally {
+      await sweeper.stop();
+      await store.close();
+    }
   });
 });
