@@ -20,14 +20,14 @@ export function registerClientCommands(program: Command, client: ClientFactory):
     .option('--until <iso>', 'meeting end time (ISO 8601 with a zone); default one hour after the start', isoTime)
     .option('--company <id>', 'company to record for', 'default')
     .option('--title <title>', 'meeting title')
-    .option('--json', 'machine-readable output (the session)')
+    .option('--json', 'machine-readable output: the session, with `existing: true` when it was already planned')
     .action(async (url: string, opts: { at?: string; until?: string; company: string; title?: string; json?: boolean }) => {
       const body = { meetingUrl: url, startsAt: opts.at, endsAt: opts.until, title: opts.title };
       const path = `/v1/companies/${encodeURIComponent(opts.company)}/recording-requests`;
       const { session, existing } = await client()
         .request<{ session: Session; existing?: boolean }>('POST', path, body)
         .catch((error: unknown) => Promise.reject(withHint(error, { 422: `\`quorum explain ${url}${opts.company === 'default' ? '' : ` --company ${opts.company}`}\` shows every rule and what to change` })));
-      print(session, Boolean(opts.json), () =>
+      print({ ...session, existing: existing === true }, Boolean(opts.json), () =>
         existing
           ? `session ${session.id} is already planned for this meeting (${session.state}): the bot joins at ${session.joinAt}`
           : `scheduled session ${session.id}: the bot joins at ${session.joinAt}`,

@@ -154,6 +154,9 @@ describe('the quorum CLI when things go wrong', () => {
     const second = await cli(args, env);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^session \S+ is already planned for this meeting \(scheduled\): the bot joins at 2031-01-01T09:/);
+    const [third, fresh] = await Promise.all([cli([...args, '--json'], env), cli(['join', 'https://meet.google.com/plm-defg-hij', '--at', '2031-01-01T10:00:00Z', '--json'], env)]);
+    expect(JSON.parse(third.stdout)).toMatchObject({ state: 'scheduled', existing: true });
+    expect(JSON.parse(fresh.stdout)).toMatchObject({ state: 'scheduled', existing: false });
   });
 
   it('explain: a missing .ics, a file that is not a calendar, a folder, a link without https:// are named as such (no server needed)', async () => {
