@@ -5,6 +5,7 @@ import type { Database, SessionTable } from '../store/schema.js';
 import type { EndCode } from './end-codes.js';
 import { toSession, type Attempt, type Plan, type Session, type TimelineEvent } from './session.js';
 import { activeStates, canTransition, endedStates, isEnded, type SessionState } from './states.js';
+import { readTimelinePage, readTimelineWindow, toTimelineEvent, type TimelinePage, type TimelinePageQuery, type TimelineWindow } from './timeline-window.js';
 import { decisionToJson } from '../eligibility/stored-decision.js';
 
 export interface NewSession {
@@ -210,15 +211,17 @@ export class SessionStore {
 
   async timeline(id: string): Promise<TimelineEvent[]> {
     const rows = await this.db.selectFrom('events').selectAll().where('session_id', '=', id).orderBy('id').execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      attempt: r.attempt,
-      at: r.at,
-      from: r.from_state as SessionState | null,
-      to: r.to_state as SessionState | null,
-      code: r.code,
-      details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>),
-    }));
+    return rows.map(toTimelineEvent);
+  }
+
+  /** The first `first` events and the newest `newest`, and how many there are: a long timeline's live view. */
+  timelineWindow(id: string, first: number, newest: number): Promise<TimelineWindow> {
+    return readTimelineWindow(this.db, id, first, newest);
+  }
+
+  /** One page of a timeline, keyset on the event id, read backwards from `before` (the part a window hides). */
+  timelinePage(id: string, query: TimelinePageQuery): Promise<TimelinePage> {
+    return readTimelinePage(this.db, id, query);
   }
 
   async attempts(id: string): Promise<Attempt[]> {

@@ -1,6 +1,6 @@
-// The read-only panels of the Session view, each built from the GET /v1/sessions/:id answer.
+// The read-only panels of the Session view, each built from the GET /v1/sessions/:id?events=N answer.
 import { el, fmtTime, stateBadge, withToken } from './lib.js';
-import { windowedRows } from './long-list.js';
+import { remoteRows, windowedRows } from './long-list.js';
 
 export function meetingPanel(session, meta) {
   const end = session.endCode ? meta.endCodes[session.endCode] : undefined;
@@ -93,15 +93,16 @@ function eventText(event) {
 
 /**
  * The first events (how the session was planned and first dispatched) and the newest ones, where a live session
- * changes; `kept` holds what the operator revealed in between across the view's live re-renders.
+ * changes. `timeline` is the view's `remoteList`: it holds what was read and what the operator revealed in
+ * between across the view's live re-renders, and reads the hidden events when asked.
  */
-export function timelinePanel(timeline, kept) {
+export function timelinePanel(timeline) {
   const headings = ['Time', 'Attempt', 'Change', 'Event', 'Details'];
   const row = (e) => {
     const { move, details } = eventText(e);
     return el('tr', { dataset: { code: e.code, eventId: e.id } }, el('td', {}, fmtTime(e.at)), el('td', {}, String(e.attempt)), el('td', {}, move), el('td', {}, el('code', {}, e.code)), el('td', { class: 'wrap' }, details));
   };
-  const { note, body } = windowedRows(timeline, { id: 'timeline', noun: ['event', 'events'], columns: headings.length, key: (e) => e.id, row }, kept);
+  const { note, body } = remoteRows(timeline, { id: 'timeline', noun: ['event', 'events'], columns: headings.length, row });
   return el(
     'section',
     { 'aria-labelledby': 'timeline-title' },

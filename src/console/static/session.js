@@ -3,6 +3,7 @@
 // live log, and the operator's Retry, Stop and Delete recordings (each confirmed, with a reason written to the timeline).
 import { Unreachable, api, coalesce, el, liveSocket, loadMeta } from './lib.js';
 import { logPanel } from './log.js';
+import { remoteList, windowEvents } from './long-list.js';
 import { attemptsPanel, consentPanel, decisionPanel, evidencePanel, meetingPanel, timelinePanel } from './session-parts.js';
 
 const endedStates = ['done', 'failed', 'cancelled'];
@@ -93,10 +94,13 @@ export async function sessionView(root, id) {
   const problem = el('p', { class: 'error', role: 'alert', id: 'session-error', hidden: true });
   // Recordings and screenshots already on the page stay the same nodes: a re-render must not stop playback.
   const media = new Map();
-  // What the operator revealed of the long tables (timeline, consent choices, attempts), kept the same way.
+  // What the operator revealed of the long tables (consent choices, attempts), kept the same way.
   const revealed = new Map();
+  // The timeline is windowed by the server: a refresh reads its first and newest events, the rest when asked.
+  const timeline = remoteList(`${path}/timeline`, (event) => event.id);
   const render = async () => {
-    const data = await api(path);
+    const data = await api(`${path}?events=${windowEvents}`);
+    await timeline.update(data.timeline, data.timelineTotal, data.timelineFirst);
     problem.hidden = true;
     actions.update(data.session, data.artifacts);
     heading.replaceChildren(el('h1', {}, data.session.title ?? 'Session', el('span', { class: 'muted' }, ` · ${data.session.id}`)));
@@ -106,7 +110,7 @@ export async function sessionView(root, id) {
       attemptsPanel(data.attempts, revealed),
       evidencePanel(id, data.artifacts, media),
       consentPanel(data.consentChoices, revealed),
-      timelinePanel(data.timeline, revealed),
+      timelinePanel(timeline),
     ];
     // The panels are built anew: a control that had the focus (a "Show more") gets it back in its new copy,
     // without scrolling, so a keyboard user's place survives a live update.
