@@ -30,7 +30,7 @@ import { ArtifactStore } from './sessions/artifacts.js';
 import type { Session } from './sessions/session.js';
 import { SessionStore } from './sessions/session-store.js';
 import type { Store } from './store/database.js';
-import { ZoomCloud, type ZoomCloudOptions } from './zoom/index.js';
+import { ZoomCloud, ZoomMeetingAccounts, type ZoomCloudOptions } from './zoom/index.js';
 import { providerEntry } from './companies/provider-entry.js';
 
 export interface Quorum {
@@ -108,7 +108,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   });
   const consentOrigins = new ConsentOrigins(config.QUORUM_PUBLIC_URL);
   const consentBases = () => consentOrigins.bases();
-  const tenancy = createTenancy({ db: store.db, companies, sessions, consent: consent.service, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES, logger, consentBases, ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}) });
+  const tenancy = createTenancy({ db: store.db, companies, sessions, consent: consent.service, retiredAssistantAddresses: config.QUORUM_RETIRED_ASSISTANT_ADDRESSES, logger, consentBases, hostAccounts: hostAccountsFor(logger), ...(config.QUORUM_PUBLIC_URL ? { publicUrl: config.QUORUM_PUBLIC_URL } : {}) });
   if (config.QUORUM_COMPANIES_FILE) await applyCompaniesFile(config.QUORUM_COMPANIES_FILE, companiesFile, tenancy.settings);
   const workerId = newWorkerId();
   // The simulator's Zoom is the one origin besides Zoom's own hosts that cloud downloads may reach (QUORUM_SIMULATE).
@@ -187,6 +187,11 @@ function salvageInto(artifacts: ArtifactStore) {
     const artifact = await salvageRecording(artifacts, session);
     return artifact ? { partialRecording: artifact.id } : {};
   };
+}
+
+/** Zoom cloud mode records only meetings of the company's own Zoom account: Zoom is asked wherever eligibility runs. */
+function hostAccountsFor(logger: Logger) {
+  return { zoom: new ZoomMeetingAccounts({ log: logger.child({ component: 'zoom' }) }).lookup };
 }
 
 /** Zoom cloud recordings; its fetches share the scheduler's worker id, so the scheduler renews their leases. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { checkEligibility, factsFromRequest } from '../eligibility/check.js';
 import type { ConsentOutcome, Decision } from '../eligibility/check.js';
+import { withHostAccount, type HostAccountLookups } from '../eligibility/host-account.js';
 import { companySettingsOf } from '../intake/planner.js';
 import type { Session } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -13,6 +14,8 @@ export interface JoinCheckDeps {
   consentOutcomes: (session: Session) => Promise<ConsentOutcome[]>;
   log: Logger;
   now?: () => Date;
+  /** Asks a provider again whether the company's own account hosts the meeting (Zoom cloud), settings may have changed. */
+  hostAccounts?: HostAccountLookups;
 }
 
 function storedRequest(session: Session): Decision['request'] {
@@ -40,14 +43,13 @@ export function joinCheck(deps: JoinCheckDeps): (session: Session) => Promise<Se
     const request = storedRequest(session);
     if (!request) return undefined;
     const stored = await deps.companies.get(session.companyId);
-    const decision = checkEligibility(
-      factsFromRequest(request, {
-        now: deps.now?.() ?? new Date(),
-        ...(stored ? { company: companySettingsOf(stored) } : {}),
-        retiredAssistantAddresses: deps.retiredAssistantAddresses,
-        consentOutcomes: await deps.consentOutcomes(session),
-      }),
-    );
+    const facts = factsFromRequest(request, {
+      now: deps.now?.() ?? new Date(),
+      ...(stored ? { company: companySettingsOf(stored) } : {}),
+      retiredAssistantAddresses: deps.retiredAssistantAddresses,
+      consentOutcomes: await deps.consentOutcomes(session),
+    });
+    const decision = checkEligibility(await withHostAccount(facts, deps.hostAccounts));
     const reasons = decision.reasons.filter((reason) => !waivedFor(session, reason.code));
     const first = reasons[0];
     if (decision.eligible || first === undefined) return undefined;

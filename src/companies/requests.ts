@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkEligibility, decidedRequest } from '../eligibility/check.js';
 import type { ConsentLink, ConsentOutcome, Decision, EligibilityFacts, MeetingFacts } from '../eligibility/check.js';
+import { withHostAccount, type HostAccountLookups } from '../eligibility/host-account.js';
 import type { CompanySettings } from '../eligibility/settings.js';
 import { parseCalendar } from '../intake/ical.js';
 import { detectLinks, type DetectedLink } from '../intake/links.js';
@@ -47,6 +48,8 @@ export interface RequestDeciderDeps {
   consentOutcomes?: (occasion: { companyId: string; meetingUrl: string; startsAt: Date; endsAt: Date }) => Promise<ConsentOutcome[]>;
   /** Where this installation's consent pages live (ConsentOrigins), so a consent link in a request is recognized. */
   consentBases?: () => readonly string[];
+  /** Asks a provider whether the company's own account hosts the meeting, for plans that need it (Zoom cloud). */
+  hostAccounts?: HostAccountLookups;
 }
 
 export interface DecideInput {
@@ -137,12 +140,13 @@ export class RequestDecider {
       meeting,
       consentOutcomes: [],
     };
-    const first = checkEligibility(facts);
+    const gathered = await withHostAccount(facts, this.deps.hostAccounts);
+    const first = checkEligibility(gathered);
     const outcomes =
       input.withOutcomes && first.joinUrl !== undefined && this.deps.consentOutcomes
         ? await this.deps.consentOutcomes({ companyId: input.company.id, meetingUrl: first.joinUrl, startsAt: meeting.startsAt, endsAt: meeting.endsAt })
         : [];
-    const decision = outcomes.length === 0 ? first : checkEligibility({ ...facts, consentOutcomes: outcomes });
+    const decision = outcomes.length === 0 ? first : checkEligibility({ ...gathered, consentOutcomes: outcomes });
     return { decision: { ...decision, request: decidedRequest(facts) }, ...(requester ? { requester } : {}) };
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ConsentLink, ConsentOutcome } from '../eligibility/check.js';
+import type { HostAccountLookups } from '../eligibility/host-account.js';
 import { eligibilityPlanner, type IntakePlanner } from '../intake/planner.js';
 import type { Session } from '../sessions/session.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -27,6 +28,8 @@ export interface TenancyOptions {
   publicUrl?: string;
   /** Where this installation's consent links live, for requests and the join-time check. */
   consentBases?: () => readonly string[];
+  /** Asks a provider whether the company's own account hosts a meeting (Zoom cloud), wherever the check runs. */
+  hostAccounts?: HostAccountLookups;
   logger: Logger;
 }
 
@@ -43,18 +46,20 @@ export function createTenancy(options: TenancyOptions): Tenancy {
   const consentLink = (token: string) => options.consent.consentLink(token);
   const consentOutcomes = (occasion: { companyId: string; meetingUrl: string; startsAt: Date; endsAt: Date }) => options.consent.outcomesFor(occasion);
   const publicUrl = options.publicUrl ? { publicUrl: options.publicUrl } : {};
+  const hostAccounts = options.hostAccounts ? { hostAccounts: options.hostAccounts } : {};
   return {
     settings: new CompanySettingsService(options.companies, retired),
     tokens: new TokenStore(options.db),
-    decider: new RequestDecider({ retiredAssistantAddresses: retired, consentLink, consentOutcomes, ...(options.consentBases ? { consentBases: options.consentBases } : {}) }),
+    decider: new RequestDecider({ retiredAssistantAddresses: retired, consentLink, consentOutcomes, ...hostAccounts, ...(options.consentBases ? { consentBases: options.consentBases } : {}) }),
     ...publicUrl,
-    planner: eligibilityPlanner({ companies: options.companies, retiredAssistantAddresses: retired, consentLink, consentOutcomes }),
+    planner: eligibilityPlanner({ companies: options.companies, retiredAssistantAddresses: retired, consentLink, consentOutcomes, ...hostAccounts }),
     eligibleAtJoin: joinCheck({
       companies: options.companies,
       sessions: options.sessions,
       retiredAssistantAddresses: retired,
       consentOutcomes: (session) => options.consent.outcomesFor(session),
       log: options.logger.child({ component: 'eligibility' }),
+      ...hostAccounts,
     }),
   };
 }

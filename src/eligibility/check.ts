@@ -4,10 +4,11 @@ import { plannerByProvider } from './plan.js';
 import type { Evaluation } from './reasons.js';
 import { assistantAddressRules, requesterRules, senderRule } from './rules-access.js';
 import { automaticRecordingRules } from './rules-automatic.js';
+import { hostAccountRule } from './rules-account.js';
 import { consentRules } from './rules-consent.js';
 import { linkRules, providerRules, timingRules } from './rules-meeting.js';
 
-export type { BotJoin, ConsentLink, ConsentOutcome, Decision, DecidedRequest, DetectedLink, EligibilityFacts, MeetingFacts } from './facts.js';
+export type { BotJoin, ConsentLink, ConsentOutcome, Decision, DecidedRequest, DetectedLink, EligibilityFacts, HostAccount, MeetingFacts } from './facts.js';
 export { decidedRequest, factsFromRequest } from './facts.js';
 export type { Check, Reason, ReasonCode } from './reasons.js';
 
@@ -25,6 +26,7 @@ export function checkEligibility(facts: EligibilityFacts): Decision {
     ...requesterRules(ctx),
     ...linkRules(ctx),
     ...providerRules(ctx),
+    hostAccountRule(ctx),
     ...consentRules(ctx),
     ...timingRules(ctx),
     ...automaticRecordingRules(ctx),

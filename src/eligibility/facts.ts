@@ -37,7 +37,16 @@ export interface EligibilityFacts {
   consentOutcomes: readonly ConsentOutcome[];
   /** When the bot joined; a decline after that is the session's business, not this decision's. */
   botJoinedAt?: Date;
+  /**
+   * Whether the company's own account at the provider hosts the meeting, asked of the provider's API by the caller
+   * beforehand (host-account.ts) when the plan fetches the recording from that account (Zoom cloud: recordings
+   * belong to the host's account). Undefined: nobody asked.
+   */
+  hostAccount?: HostAccount;
 }
+
+/** The provider's answer about the meeting's host account; `unverified` when it could not be asked, and why. */
+export type HostAccount = { hosted: 'inside' } | { hosted: 'outside'; detail: string } | { hosted: 'unverified'; why: string };
 
 export interface MeetingFacts {
   organizerEmail?: string;

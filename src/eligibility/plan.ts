@@ -26,3 +26,10 @@ export const plannerByProvider: Record<ProviderId, (providers: ProvidersSettings
   teams: ({ teams }) => bot(teams.authenticatedBot.enabled),
   webex: ({ webex }) => bot(webex.authenticatedBot.enabled),
 };
+
+/**
+ * Plans whose recording is fetched from the company's own account at the provider, so only meetings hosted in that
+ * account can be recorded (a Zoom cloud recording belongs to the host's account). The check's host-account rule and
+ * the callers that ask the provider beforehand (host-account.ts) both read this.
+ */
+export const accountBoundPlans: ReadonlySet<Decision['plan']> = new Set(['zoom_cloud']);

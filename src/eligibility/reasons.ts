@@ -69,6 +69,12 @@ export const rules = {
     sentence: 'Each enabled provider must also be set up correctly.',
     message: "The meeting's provider has configuration errors (see the provider status).",
   },
+  zoom_meeting_outside_account: {
+    path: 'both',
+    source: "docs/zoom.md: a cloud recording belongs to the host's Zoom account, so cloud mode fetches only meetings hosted in the company's own account",
+    message:
+      'The Zoom meeting is hosted outside the company\'s Zoom account, so cloud mode can never fetch its recording: ask the host to invite Quorum to a meeting of the company\'s account, or set providers.zoom.mode to "local" so a bot joins and asks the host.',
+  },
   consent_link_required: {
     path: 'both',
     sentence: 'The meeting uses a Gong consent-enabled meeting link',
@@ -147,15 +153,17 @@ export interface Reason {
 
 /**
  * One evaluated rule. Skipped rules count as passed (they cannot block) and say why they were skipped:
- * `not_applicable` (the rule does not apply on this path or with this consent profile) or
- * `not_evaluated` (a fact it needs is missing, and another failed rule already explains why).
+ * `not_applicable` (the rule does not apply on this path or with this consent profile),
+ * `not_evaluated` (a fact it needs is missing, and another failed rule already explains why) or
+ * `not_verified` (the fact comes from an outside service that could not be asked; the message says why, and
+ * the request goes ahead rather than being refused for someone else's outage).
  */
 export interface Check {
   rule: ReasonCode;
   passed: boolean;
   message: string;
   sentence?: string;
-  skipped?: 'not_applicable' | 'not_evaluated';
+  skipped?: 'not_applicable' | 'not_evaluated' | 'not_verified';
 }
 
 /** What one rule contributes to a decision: its check, and a reason per thing to fix when it failed. */

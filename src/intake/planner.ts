@@ -1,5 +1,6 @@
 import { checkEligibility, decidedRequest } from '../eligibility/check.js';
 import type { ConsentLink, ConsentOutcome, Decision, EligibilityFacts, DetectedLink as EligibilityLink, MeetingFacts } from '../eligibility/check.js';
+import { withHostAccount, type HostAccountLookups } from '../eligibility/host-account.js';
 import { companySettingsSchema } from '../eligibility/settings.js';
 import type { CompanySettings } from '../eligibility/settings.js';
 import type { Company } from '../companies/company-store.js';
@@ -39,6 +40,8 @@ export interface EligibilityPlannerOptions {
   consentLink?: (token: string) => Promise<ConsentLink | undefined>;
   /** Consent page choices already made for the occurrence (by its join link); without it none count. */
   consentOutcomes?: (occasion: { companyId: string; meetingUrl: string; startsAt: Date; endsAt: Date }) => Promise<ConsentOutcome[]>;
+  /** Asks a provider whether the company's own account hosts the meeting, for plans that need it (Zoom cloud). */
+  hostAccounts?: HostAccountLookups;
 }
 
 export class CompanySettingsError extends Error {
@@ -128,7 +131,8 @@ export function eligibilityPlanner(options: EligibilityPlannerOptions): IntakePl
 }
 
 /** Decides, then again with the consent choices made for the meeting the bot would join, when there are any. */
-async function withOutcomes(facts: EligibilityFacts, options: EligibilityPlannerOptions): Promise<Decision> {
+async function withOutcomes(asked: EligibilityFacts, options: EligibilityPlannerOptions): Promise<Decision> {
+  const facts = await withHostAccount(asked, options.hostAccounts);
   const first = checkEligibility(facts);
   if (!options.consentOutcomes || !first.joinUrl || !facts.company) return first;
   const { startsAt, endsAt } = facts.meeting;

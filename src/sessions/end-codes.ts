@@ -44,6 +44,7 @@ export const endCodes = {
   conference_link_unsupported: { kind: 'eligibility', message: 'The meeting has no link of a supported provider.' },
   provider_disabled: { kind: 'eligibility', message: "The meeting's provider was turned off in the company's web-conferencing settings." },
   provider_misconfigured: { kind: 'eligibility', message: "The meeting's provider settings have errors (see the provider status)." },
+  zoom_meeting_outside_account: { kind: 'eligibility', message: "Zoom says the meeting is not hosted in the company's Zoom account, so cloud mode cannot fetch its recording; ask the host to invite Quorum from inside the account, or set providers.zoom.mode to \"local\"." },
   consent_link_required: { kind: 'eligibility', message: "The call owner's consent profile enforces consent and the meeting does not use a consent-enabled link." },
   consent_link_type_mismatch: { kind: 'eligibility', message: "The consent link's type differs from the type set for this provider in the consent profile." },
   consent_bypass_link_present: { kind: 'eligibility', message: 'The invite holds another conference URL that lets participants skip the consent page.' },

@@ -111,6 +111,22 @@ export class ZoomApi {
     };
   }
 
+  /**
+   * Whether this account hosts the meeting: Zoom answers `GET /meetings/{meetingId}` with 200 for a meeting of the
+   * account (an account-level Server-to-Server app sees every user's) and 404 with code 3001 otherwise. Any other
+   * answer (a refused token, a missing scope, 5xx) throws: it says nothing about the meeting.
+   */
+  async hostsMeeting(meetingId: string): Promise<boolean> {
+    try {
+      await this.meetings.endpoints.meetings.getMeeting({ path: { meetingId: Number(meetingId) } });
+      return true;
+    } catch (error) {
+      const answer = zoomAnswerOf(error);
+      if (answer?.status === 404 && answer.code === 3001) return false;
+      throw error;
+    }
+  }
+
   /** The host-authorized token that lets a bot record locally without asking (expires in 120 s). */
   async localRecordingJoinToken(meetingId: string): Promise<string> {
     const response = await this.meetings.endpoints.meetings.getMeetingsJoinTokenForLocalRecording({ path: { meetingId: Number(meetingId) } });
@@ -126,6 +142,13 @@ export class ZoomApi {
     if (typeof token !== 'string' || token === '') throw new ZoomApiError('Zoom returned no OBF token', 502);
     return token;
   }
+}
+
+/** Rivet 0.4.0 reports a refusal only in its message, `[404/3001]: "Meeting does not exist: …"` (WebEndpoints.makeRequest). */
+export function zoomAnswerOf(error: unknown): { status: number; code?: number } | undefined {
+  const match = error instanceof Error ? /^\[(\d{3})(?:\/(\d+))?\]/.exec(error.message) : null;
+  if (!match?.[1]) return undefined;
+  return match[2] === undefined ? { status: Number(match[1]) } : { status: Number(match[1]), code: Number(match[2]) };
 }
 
 const clients = new Map<string, ZoomApi>();

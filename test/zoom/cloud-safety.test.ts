@@ -29,7 +29,8 @@ describe('Zoom cloud downloads go to Zoom only', () => {
       assistantAddress: 'assistant@zten.example',
       botName: 'Quorum Notes',
       emailDomains: ['zten.example'],
-      providers: { zoom: { enabled: true, mode: 'cloud', webhookSecretToken: 'set-by-admin', accountId: 'acc', clientId: 'cid', clientSecret: 'csecret' } },
+      // The token endpoint is a closed loopback port: asking Zoom which account hosts a meeting fails at once, offline.
+      providers: { zoom: { enabled: true, mode: 'cloud', webhookSecretToken: 'set-by-admin', accountId: 'acc', clientId: 'cid', clientSecret: 'csecret', oauthBaseUrl: 'http://127.0.0.1:9' } },
       permissionProfiles: { rec: { name: 'Recorder', manualScheduleAndUpload: true } },
       consentProfiles: { open: { name: 'Open', enforceConsent: false, linkTypes: {} } },
       users: { 'boss@zten.example': { email: 'boss@zten.example', seat: true, permissionProfile: 'rec', consentProfile: 'open', recordable: true } },

@@ -51,9 +51,9 @@ export interface WebhookResult {
 }
 
 /**
- * Zoom's REST API and file server on loopback: the S2S OAuth token endpoint, GET /v2/meetings/:id/recordings
- * (with download_access_token), the local-recording join token, OBF tokens, downloads, and signed webhooks
- * sent to Quorum. Every download and API call is counted, so tests can see what Quorum asked for.
+ * Zoom's REST API and file server on loopback: the S2S OAuth token endpoint, GET /v2/meetings/:id (is the meeting
+ * this account's?), GET /v2/meetings/:id/recordings (with download_access_token), the local-recording join token,
+ * OBF tokens, downloads, and signed webhooks sent to Quorum. Every download and API call is counted, so tests can see what Quorum asked for.
  */
 export class ZoomApiSim {
   readonly credentials: SimCredentials = { accountId: 'sim-account', clientId: 'sim-client-id', clientSecret: `sim-secret-${randomBytes(6).toString('hex')}` };
@@ -62,6 +62,8 @@ export class ZoomApiSim {
   private readonly apiDownloadTokens = new Set<string>();
   private readonly downloadCounts = new Map<string, number>();
   private readonly joinTokens = new Map<string, { kind: string; expiresAt: number }>();
+  /** Meeting numbers hosted in another Zoom account: GET /v2/meetings/:id answers them 404, code 3001. */
+  private readonly elsewhere = new Set<string>();
   readonly calls: string[] = [];
   readonly webhookResults: WebhookResult[] = [];
   private server: Server | undefined;
@@ -100,6 +102,16 @@ export class ZoomApiSim {
     meeting.timers.push(setTimeout(send, script.webhook.afterMs));
     if (script.webhook.duplicateAfterMs !== undefined) meeting.timers.push(setTimeout(send, script.webhook.afterMs + script.webhook.duplicateAfterMs));
     return { meetingId, uuid, joinUrl: `https://acme.zoom.us/j/${meetingId}?pwd=Sim${meetingId.slice(-4)}` };
+  }
+
+  /**
+   * Registers a meeting hosted in another company's Zoom account: this account's API does not know it (GET
+   * /v2/meetings/:id → 404, code 3001), so cloud mode could never fetch its recording. Every other meeting number,
+   * invented by a test or planned with cloudRecording(), counts as a meeting of the simulated account.
+   */
+  hostedElsewhere(meetingId = String(randomInt(10_000_000_000, 99_999_999_999))): { meetingId: string; joinUrl: string } {
+    this.elsewhere.add(meetingId);
+    return { meetingId, joinUrl: `https://other.zoom.us/j/${meetingId}?pwd=Sim${meetingId.slice(-4)}` };
   }
 
   /**
@@ -184,6 +196,8 @@ export class ZoomApiSim {
     if (recordings?.[1]) return this.recordings(res, url, recordings[1]);
     const joinToken = /^\/v2\/meetings\/(\d+)\/jointoken\/local_recording$/.exec(url.pathname);
     if (joinToken) return json(res, 200, { token: this.issue(`local_recording:${joinToken[1] ?? ''}`, 'lrt', 120_000), expire_in: 120 });
+    const meeting = /^\/v2\/meetings\/(\d+)$/.exec(url.pathname);
+    if (meeting?.[1] && req.method === 'GET') return this.meeting(res, meeting[1]);
     const userToken = /^\/v2\/users\/([^/]+)\/token$/.exec(url.pathname);
     if (userToken && url.searchParams.get('type') === 'onbehalf') return json(res, 200, { token: this.issue('obf', 'obf', 7_200_000) });
     return json(res, 404, { code: 3001, message: 'Meeting does not exist.' });
@@ -201,6 +215,13 @@ export class ZoomApiSim {
       this.accessTokens.add(token);
       json(res, 200, { access_token: token, token_type: 'bearer', expires_in: 3600, scope: 'cloud_recording:read:list_recording_files:admin meeting:read:local_recording_token:admin' });
     });
+  }
+
+  /** Get a meeting: 200 for a meeting of this account, 404 with code 3001 for one hosted elsewhere (as Zoom answers). */
+  private meeting(res: ServerResponse, id: string): void {
+    if (this.elsewhere.has(id)) return json(res, 404, { code: 3001, message: `Meeting does not exist: ${id}.` });
+    const planned = this.meetings.get(id);
+    json(res, 200, { id: Number(id), uuid: planned?.uuid ?? `${randomBytes(16).toString('base64')}`, host_id: 'sim-host', topic: planned?.script.topic ?? 'Simulated meeting', type: 2, join_url: `https://acme.zoom.us/j/${id}` });
   }
 
   /** `:id` is a meeting number or a UUID; UUIDs with `/` arrive double-encoded and are decoded twice. */
