@@ -1,139 +1,133 @@
 /**
- * Every eligibility rule in one table: its stable code (DESIGN.md §2), the sentence of the help article
- * it comes from (seed/recording-assistant-manual-requests.txt, quoted verbatim, "Gong" and all) and a
- * default message. check.ts builds specific messages naming the setting to change; the table is what the
- * API docs and the console list. A rule without an article sentence cites the design section instead.
+ * Every eligibility rule in one table: its stable code (DESIGN.md §2), the requirement it enforces, in the words
+ * the console and the API show under each check, and a default message. check.ts builds specific messages naming
+ * the setting to change. Where the rules come from is traced in check.test.ts, one case per source sentence.
  */
 export type RulePath = 'manual' | 'automatic' | 'both';
 
 interface RuleInfo {
   /** Which request paths evaluate the rule; the others report it as not applicable. */
   path: RulePath;
-  sentence?: string;
-  source?: string;
+  requirement: string;
   message: string;
 }
 
-const excludeSentence =
-  'Gong will not apply exclusion criteria from recordings such as private meetings, blocked domains, keywords, or specific participants';
+const excludeRequirement =
+  'Automatic recording leaves out private meetings, blocked domains, excluded keywords and excluded participants; a manual request is not subject to these exclusions.';
+const linkRequirement = 'The meeting uses a recognized conference link of a supported provider (Google Meet, Microsoft Teams, Webex, Zoom).';
 
 export const rules = {
   requester_unknown: {
     path: 'both',
-    sentence: 'This can be done by the meeting host or any team member with the right permissions.',
+    requirement: 'Whoever asks (the meeting host, or any team member with the right permissions) is a user of the company.',
     message: 'The person who invited the assistant is not a user of the company.',
   },
   sender_not_authenticated: {
     path: 'both',
-    source: 'DESIGN.md §8: spoofed mail must not schedule a recording',
+    requirement: "An invite e-mail counts only when its sender's domain vouches for it (DMARC, or aligned SPF or DKIM): a spoofed From schedules nothing.",
     message: "The invite e-mail's sender failed DMARC (or SPF/DKIM alignment) for its domain.",
   },
   requester_no_seat: {
     path: 'both',
-    sentence: 'Have a seat for a Gong application',
+    requirement: 'The requester has a seat for a recording application.',
     message: 'The requester has no seat for a recording application.',
   },
   requester_lacks_manual_permission: {
     path: 'manual',
-    sentence: 'Have a permission profile with Manually schedule & upload enabled.',
+    requirement: 'The requester\'s permission profile has "Manually schedule & upload" enabled.',
     message: 'The requester\'s permission profile lacks "Manually schedule & upload".',
   },
   assistant_address_retired: {
     path: 'manual',
-    sentence: 'The older generic assistant address ([email protected]) can no longer be used for manual recording.',
+    requirement: "The invite goes to the company's own assistant address: the older generic assistant address no longer schedules recordings.",
     message: "The invite went to the retired generic assistant address; use the company's unique assistant address.",
   },
   assistant_address_unknown: {
     path: 'manual',
-    sentence: 'Add your company’s Gong Assistant email address (e.g., [email protected]) as a participant to the meeting invite.',
+    requirement: "The company's assistant address is a participant of the meeting invite.",
     message: 'The assistant address matches no company.',
   },
   conference_link_missing: {
     path: 'both',
-    sentence: 'The meeting must use a supported and recognized conference link',
+    requirement: linkRequirement,
     message: 'The meeting has no conference link.',
   },
   conference_link_unsupported: {
     path: 'both',
-    sentence: 'The meeting must use a supported and recognized conference link',
+    requirement: linkRequirement,
     message: 'The meeting has links, but none of a supported provider.',
   },
   provider_disabled: {
     path: 'both',
-    sentence:
-      'In Company settings > Data Capture > Web conferencing, make sure the toggle for the provider (e.g., Zoom, Google Meet, etc.) in the first column is enabled.',
+    requirement: "The meeting's provider is turned on in the company's web-conferencing settings (providers.<provider>.enabled).",
     message: "The meeting's provider is turned off in the company's web-conferencing settings.",
   },
   provider_misconfigured: {
     path: 'both',
-    sentence: 'Each enabled provider must also be set up correctly.',
+    requirement: 'Each enabled provider is also set up correctly (the provider status lists what is missing).',
     message: "The meeting's provider has configuration errors (see the provider status).",
   },
   zoom_meeting_outside_account: {
     path: 'both',
-    source: "docs/zoom.md: a cloud recording belongs to the host's Zoom account, so cloud mode fetches only meetings hosted in the company's own account",
+    requirement: "In Zoom cloud mode, the meeting is hosted in the company's own Zoom account: a cloud recording belongs to the host's account.",
     message:
       'The Zoom meeting is hosted outside the company\'s Zoom account, so cloud mode can never fetch its recording: ask the host to invite Quorum to a meeting of the company\'s account, or set providers.zoom.mode to "local" so a bot joins and asks the host.',
   },
   consent_link_required: {
     path: 'both',
-    sentence: 'The meeting uses a Gong consent-enabled meeting link',
+    requirement: "When the call owner's consent profile enforces consent, the meeting uses a consent-enabled meeting link of the company.",
     message: "The call owner's consent profile enforces consent and the meeting does not use a consent-enabled link.",
   },
   consent_link_type_mismatch: {
     path: 'both',
-    sentence:
-      'The link type (static or dynamic) matches the configuration of the web conference provider in the consent profile',
+    requirement: "The consent link's type (static or dynamic) matches the type the consent profile sets for the meeting's provider.",
     message: "The consent link's type differs from the type set for this provider in the consent profile.",
   },
   consent_bypass_link_present: {
     path: 'both',
-    sentence:
-      'The meeting description does not contain a different web conference URL that allows participants to bypass consent',
+    requirement: 'The invite holds no other conference URL that would let participants skip the consent page.',
     message: 'The invite holds another conference URL that lets participants skip the consent page.',
   },
   consent_link_external: {
     path: 'both',
-    sentence:
-      'The consent-enabled link does not belong to an external company (e.g., another Gong customer who also uses Gong consent)',
+    requirement: 'The consent-enabled link belongs to this company, not to another company that also uses consent links.',
     message: 'The consent-enabled link belongs to another company.',
   },
   consent_declined: {
     path: 'both',
-    sentence:
-      'Before joining the meeting, none of the participants click Join but don’t record on the Gong recording consent page.',
+    requirement: 'Before the bot joins, no participant chooses "Join but don\'t record" on the consent page.',
     message: 'A participant chose "Join but don\'t record" on the consent page.',
   },
   meeting_cancelled: {
     path: 'both',
-    source: 'DESIGN.md §2: METHOD:CANCEL cancels',
+    requirement: 'The meeting is not cancelled (a cancellation from its organizer, METHOD:CANCEL, ends the plan).',
     message: 'The meeting was cancelled.',
   },
   meeting_over: {
     path: 'both',
-    source: 'DESIGN.md §2: the occurrence has already ended',
+    requirement: 'The meeting (or this occurrence of a series) has not ended yet.',
     message: 'The meeting has already ended.',
   },
   calendar_access_missing: {
     path: 'automatic',
-    sentence: 'Gong does not need access to the user’s calendar meetings',
+    requirement: "Automatic recording needs access to the user's calendar; a manual request does not.",
     message: 'Quorum has no access to the calendar.',
   },
   no_recordable_participant: {
     path: 'automatic',
-    sentence: 'None of the internal meeting participants need to be marked as a recordable user',
+    requirement: 'Automatic recording needs an internal participant marked as a recordable user; a manual request does not.',
     message: 'No internal participant is a recordable user.',
   },
-  excluded_private: { path: 'automatic', sentence: excludeSentence, message: 'Private meetings are excluded.' },
+  excluded_private: { path: 'automatic', requirement: excludeRequirement, message: 'Private meetings are excluded.' },
   excluded_blocked_domain: {
     path: 'automatic',
-    sentence: excludeSentence,
+    requirement: excludeRequirement,
     message: 'A participant belongs to a blocked domain.',
   },
-  excluded_keyword: { path: 'automatic', sentence: excludeSentence, message: 'The title holds an excluded keyword.' },
+  excluded_keyword: { path: 'automatic', requirement: excludeRequirement, message: 'The title holds an excluded keyword.' },
   excluded_participant: {
     path: 'automatic',
-    sentence: excludeSentence,
+    requirement: excludeRequirement,
     message: 'An excluded participant is invited.',
   },
 } as const satisfies Record<string, RuleInfo>;
@@ -162,7 +156,8 @@ export interface Check {
   rule: ReasonCode;
   passed: boolean;
   message: string;
-  sentence?: string;
+  /** The rule's requirement (reasons.ts), the same for every check of the rule. */
+  requirement?: string;
   skipped?: 'not_applicable' | 'not_evaluated' | 'not_verified';
 }
 
@@ -173,8 +168,7 @@ export interface Evaluation {
 }
 
 function checkOf(rule: ReasonCode, passed: boolean, message: string): Check {
-  const info: RuleInfo = rules[rule];
-  return info.sentence === undefined ? { rule, passed, message } : { rule, passed, message, sentence: info.sentence };
+  return { rule, passed, message, requirement: rules[rule].requirement };
 }
 
 export function pass(rule: ReasonCode, message: string): Evaluation {

@@ -18,7 +18,7 @@ export function hostAccountRule(ctx: Context): Evaluation {
   if (join === undefined) return skip(rule, 'not_evaluated', 'the meeting has no link a recording could be made from');
   const { plan } = plannerByProvider[join.provider](company.providers);
   if (!accountBoundPlans.has(plan)) {
-    return skip(rule, 'not_applicable', `the recording is not fetched from ${company.name}'s own ${join.provider} account`);
+    return skip(rule, 'not_applicable', `plan ${plan}: the recording is not fetched from ${company.name}'s own account at the provider`);
   }
   if (!usable(ctx)) return skip(rule, 'not_evaluated', `${join.provider} is off or not set up (see provider_disabled and provider_misconfigured)`);
   const fact = ctx.facts.hostAccount;

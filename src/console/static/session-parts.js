@@ -58,7 +58,7 @@ export function decisionPanel(decision) {
         'tbody',
         {},
         checks.map((c) =>
-          el('tr', { dataset: { rule: c.rule } }, el('td', {}, el('code', {}, c.rule)), el('td', {}, checkResult(c)), el('td', { class: 'wrap' }, c.message, c.sentence ? el('blockquote', {}, c.sentence) : null)),
+          el('tr', { dataset: { rule: c.rule } }, el('td', {}, el('code', {}, c.rule)), el('td', {}, checkResult(c)), el('td', { class: 'wrap' }, c.message, c.requirement ? el('blockquote', {}, c.requirement) : null)),
         ),
       ),
     ),
