@@ -6,6 +6,7 @@ import { classifyJoin, type JoinReading } from './classify.js';
 import { zoomPresence } from './in-meeting.js';
 import { obtainRecordingPermission } from './permission.js';
 import { botPageUrl, installBotPage, leaveMeeting, readState, startJoin, type SdkJoinConfig, type SdkState } from './sdk-page.js';
+import { sdkScriptUrl } from './selectors.js';
 import { joinSettings, type ZoomJoinSettings } from './settings.js';
 import { sdkSignature } from './signature.js';
 
@@ -21,7 +22,8 @@ const notStartedRetryMs = 3_000;
 export async function joinZoom(ctx: JoinContext): Promise<InMeeting> {
   if (ctx.signal.aborted) throw new SessionError('stopped_by_operator', 'open');
   const settings = joinSettings(ctx);
-  await installBotPage(ctx.page);
+  ctx.log.debug({ sdkVersion: settings.sdkVersion }, 'opening the Zoom bot page');
+  await installBotPage(ctx.page, sdkScriptUrl(settings.sdkVersion));
   await openMeetingPage({ ...ctx, ref: { ...ctx.ref, url: botPageUrl } });
   await admitted(ctx, settings);
   const presence = zoomPresence(ctx);

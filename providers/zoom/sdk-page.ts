@@ -175,8 +175,8 @@ export const botPageUrl = `${botPageOrigin}/join`;
  * Serves the bot page at a fixed https origin to this page only (`page.route`): no listener, no secret served
  * over the network, and it works whether or not Quorum's HTTP API is reachable from the browser.
  */
-export async function installBotPage(page: Page): Promise<void> {
-  const html = botPageHtml();
+export async function installBotPage(page: Page, scriptUrl = sdkScriptUrl()): Promise<void> {
+  const html = botPageHtml(scriptUrl);
   await page.route(`${botPageOrigin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
 }
 

@@ -3,6 +3,7 @@ import { SessionError } from '../../src/sessions/session-error.js';
 import { apiCredentials } from '../../src/zoom/company-zoom.js';
 import { zoomApiFor, type ZoomApi } from '../../src/zoom/api-client.js';
 import type { JoinContext } from '../types.js';
+import { sdkVersion } from './selectors.js';
 
 /** Settings' defaults when the company left them out (docs/zoom.md). */
 export const defaultPermissionTimeoutSeconds = 120;
@@ -16,6 +17,8 @@ export interface ZoomJoinSettings {
   authorizingUserId: string | undefined;
   permissionTimeoutMs: number;
   hostAbsentWaitMs: number;
+  /** The Meeting SDK for Web build the bot page loads. */
+  sdkVersion: string;
   /** The company's Zoom API client (Server-to-Server OAuth); `zoom_token_failed` when it is not configured. */
   api(): ZoomApi;
   /** Runs a token request, turning any failure into `zoom_token_failed` (never logs the token). */
@@ -39,6 +42,7 @@ export function joinSettings(ctx: JoinContext): ZoomJoinSettings {
     authorizingUserId: zoom.authorizingUserId,
     permissionTimeoutMs: (zoom.permissionTimeoutSeconds ?? defaultPermissionTimeoutSeconds) * 1000,
     hostAbsentWaitMs: (zoom.hostAbsentWaitSeconds ?? defaultHostAbsentWaitSeconds) * 1000,
+    sdkVersion: zoom.sdkVersion ?? sdkVersion,
     api() {
       if (!credentials) throw new SessionError('zoom_token_failed', 'token', 'providers.zoom accountId, clientId and clientSecret are needed to mint Zoom tokens');
       return zoomApiFor(credentials);

@@ -73,6 +73,15 @@ export const zoomSettingsSchema = z.object({
   sdkSecret: secret.optional(),
   /** The Zoom admin set up automatic local-recording permission, so hosts are not asked. */
   automaticRecordingPermission: z.boolean().optional(),
+  /**
+   * Local mode: the Meeting SDK for Web build the bot page loads from Zoom's CDN (default: the build Quorum's page
+   * was written against, providers/zoom/selectors.ts). Zoom stops accepting old builds, so moving on must not
+   * wait for a Quorum release.
+   */
+  sdkVersion: z
+    .string()
+    .regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'a Meeting SDK for Web version such as 6.5.0')
+    .optional(),
   /** Local mode: how long the bot waits for the host to answer its request for recording permission. */
   permissionTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
   /** Local mode: how long the bot waits for an absent host (nobody can grant permission) before `host_absent`. */

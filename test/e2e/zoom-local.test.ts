@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanVolume, probeDuration } from '../../providers/browser/test-support.js';
+import { sdkVersion } from '../../providers/zoom/selectors.js';
 import type { Quorum } from '../../src/main.js';
 import { simulatorOf, startTestQuorum } from '../helpers/quorum.js';
 import { waitForEnd } from '../helpers/sessions.js';
@@ -18,7 +19,7 @@ describe('Zoom local-recording bot end to end', () => {
     quorum = await startTestQuorum({ ...zoomBotSettings, QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 25 });
     const sim = simulatorOf(quorum);
     await createZoomCompany(quorum, 'zask', { mode: 'local', permissionTimeoutSeconds: 3, hostAbsentWaitSeconds: 2 }, sim.zoomApi);
-    await createZoomCompany(quorum, 'zauto', { mode: 'local', automaticRecordingPermission: true, authorizingUserId: 'authorizer@zauto.example' }, sim.zoomApi);
+    await createZoomCompany(quorum, 'zauto', { mode: 'local', automaticRecordingPermission: true, authorizingUserId: 'authorizer@zauto.example', sdkVersion: '6.9.1' }, sim.zoomApi);
   }, 60_000);
   afterAll(async () => {
     await quorum?.close();
@@ -44,6 +45,7 @@ describe('Zoom local-recording bot end to end', () => {
     expect(ended).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
     expect(states).toEqual(expect.arrayContaining(['joining', 'awaiting_permission', 'recording', 'done']));
     expect(events).toEqual(expect.arrayContaining(['permission_requested', 'permission_granted:host']));
+    expect(quorum.simulator?.zoomApi.sdkLoads).toContain(sdkVersion);
     if (!audio) throw new Error('no recording');
     expect(await probeDuration(audio.path)).toBeGreaterThan(4);
     expect(await meanVolume(audio.path)).toBeGreaterThan(-40);
@@ -57,6 +59,8 @@ describe('Zoom local-recording bot end to end', () => {
     const calls = quorum.simulator?.zoomApi.calls ?? [];
     expect(calls.some((c) => /^GET \/v2\/users\/authorizer(@|%40)zauto\.example\/token$/.test(c))).toBe(true);
     expect(calls.some((c) => /^GET \/v2\/meetings\/\d+\/jointoken\/local_recording$/.test(c))).toBe(true);
+    // The company's providers.zoom.sdkVersion is the build its bots load.
+    expect(quorum.simulator?.zoomApi.sdkLoads).toContain('6.9.1');
     if (!audio) throw new Error('no recording');
     expect(await probeDuration(audio.path)).toBeGreaterThan(4);
     expect(await meanVolume(audio.path)).toBeGreaterThan(-40);

@@ -65,6 +65,8 @@ export class ZoomApiSim {
   /** Meeting numbers hosted in another Zoom account: GET /v2/meetings/:id answers them 404, code 3001. */
   private readonly elsewhere = new Set<string>();
   readonly calls: string[] = [];
+  /** Meeting SDK for Web builds the bots' pages loaded from the simulated CDN (source.zoom.us), by version. */
+  readonly sdkLoads: string[] = [];
   readonly webhookResults: WebhookResult[] = [];
   private server: Server | undefined;
   url = '';

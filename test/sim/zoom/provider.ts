@@ -104,6 +104,7 @@ export function zoomSimProvider(api: () => ZoomApiSim): SimProvider {
     serve(req: IncomingMessage, res: ServerResponse, url: URL, meetings: MeetingLookup) {
       if (url.hostname === cdnHost) {
         if (!sdkPath.test(url.pathname)) return void res.writeHead(404).end();
+        api().sdkLoads.push(url.pathname.split('/')[1] ?? '');
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
         return void res.end(sdkStandInJs(`https://${meetingHost}`));
       }
