@@ -207,7 +207,7 @@ function summary(joinMs: number | null, audioSeconds: number | null, permission:
     lines.push(`the bot asked the host for permission to record at ${formatTime(permission.requestedAt)}; the host ${answer}`);
   }
   const what = permission ? 'in the meeting with permission to record' : 'in the meeting and recording';
-  lines.push(joinMs === null ? 'the bot never got into the meeting' : `join latency: the bot was ${what} ${(joinMs / 1000).toFixed(1)} s after it was dispatched`);
+  lines.push(joinMs === null ? 'the bot never got into the meeting' : `join latency: the bot was ${what} ${(joinMs / 1000).toFixed(1)} s after it started`);
   lines.push(audioSeconds === null ? 'no audio was recorded' : `recorded ${audioSeconds.toFixed(1)} s of audio`);
   return lines;
 }

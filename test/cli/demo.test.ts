@@ -15,7 +15,7 @@ describe('quorum demo', () => {
     expect(output).toContain('invite e-mail from ada@acme.example to assistant@acme.example accepted over SMTP');
     for (const step of ['joining → waiting_room', 'waiting_room → awaiting_permission', 'awaiting_permission → recording', 'processing → done']) expect(output).toContain(step);
     expect(output).toMatch(/\[zoom\] the bot asked the host for permission to record at \d\d:\d\d:\d\d; the host granted it \d+\.\d s later/);
-    const join = /join latency: the bot was in the meeting with permission to record (\d+\.\d) s after it was dispatched/.exec(output);
+    const join = /join latency: the bot was in the meeting with permission to record (\d+\.\d) s after it started/.exec(output);
     expect(join, output).not.toBeNull();
     // Waiting room (3 s) and the host's answer (2 s) come before recording.
     expect(Number(join?.[1])).toBeGreaterThan(5);
