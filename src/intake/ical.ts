@@ -3,7 +3,7 @@ import * as fields from './ical-fields.js';
 import { durationMs, readTime, zoneLabel } from './ical-time.js';
 import type { ReadTime, TimeContext } from './ical-time.js';
 import { sanitizeIcal } from './ical-text.js';
-import { expandSeries, slotKey } from './recurrence.js';
+import { expandSeries, slotKey, STEP_BUDGET } from './recurrence.js';
 import type { Window } from './recurrence.js';
 import type { CalendarOptions, Occurrence, OccurrenceOverride, ParseError, ParsedCalendar, ParsedEvent } from './types.js';
 import { resolveZone } from './zones.js';
@@ -25,9 +25,31 @@ function parseRoot(text: string): ICAL.Component | ParseError {
   }
 }
 
+/** The BYxxx parts a zone's yearly change rule uses (tzdata, Exchange, Google): a month and a day in it. */
+const ZONE_RULE_PARTS = new Set(['BYMONTH', 'BYDAY', 'BYMONTHDAY', 'BYYEARDAY']);
+
+/**
+ * Whether every observance rule of a VTIMEZONE recurs yearly on a month and day. ical.js expands these rules from
+ * their first year on: FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 there never returned, and FREQ=SECONDLY took millions of
+ * steps. No real zone changes its offset more than yearly.
+ */
+function yearlyZoneRules(component: ICAL.Component): boolean {
+  const observances = [...component.getAllSubcomponents('standard'), ...component.getAllSubcomponents('daylight')];
+  return observances.every((observance) =>
+    observance.getAllProperties('rrule').every((property) => {
+      const rule: unknown = property.getFirstValue();
+      return rule instanceof ICAL.Recur && rule.freq === 'YEARLY' && Object.keys(rule.parts).every((part) => ZONE_RULE_PARTS.has(part));
+    }),
+  );
+}
+
 function timeContext(root: ICAL.Component, warnings: string[]): TimeContext {
   const vtimezones = new Map<string, ICAL.Timezone>();
   for (const component of root.getAllSubcomponents('vtimezone')) {
+    if (!yearlyZoneRules(component)) {
+      warnings.push('ignored a VTIMEZONE whose offset rules are not yearly');
+      continue;
+    }
     try {
       const timezone = new ICAL.Timezone(component);
       if (timezone.tzid) vtimezones.set(timezone.tzid, timezone);
@@ -188,7 +210,8 @@ export function parseCalendar(text: string, options: CalendarOptions): ParsedCal
   if (vevents.length === 0) return { error: 'no_vevent', message: 'the calendar holds no VEVENT' };
   const context = timeContext(root, warnings);
   const nowMs = options.now.getTime();
-  const events = readEvents(vevents, context, { startMs: nowMs, endMs: nowMs + options.horizonDays * DAY_MS });
+  // One step budget for every series in the calendar: a thousand series must not cost a thousand times one.
+  const events = readEvents(vevents, context, { startMs: nowMs, endMs: nowMs + options.horizonDays * DAY_MS, budget: { steps: STEP_BUDGET } });
   if (events.length === 0) return { error: 'unparseable', message: `no readable VEVENT: ${warnings.at(-1) ?? 'unknown'}` };
   const method = fields.text(root, 'method')?.toUpperCase();
   const prodId = fields.text(root, 'prodid');

@@ -18,7 +18,7 @@ import { InviteWrites, StaleMeetingError } from './invite-writes.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { InboundMessage, MeetingsStore, MessageStatus, MessageSummary, Transport } from './meetings-store.js';
 import type { CompanyDirectory } from './planner.js';
-import { autoSubmitted, headersOf } from './raw-headers.js';
+import { autoSubmitted, headersOf, unanswerable } from './raw-headers.js';
 import { composeReply } from './reply.js';
 import type { Replier } from './reply.js';
 import { extendSeries } from './series-extension.js';
@@ -123,7 +123,8 @@ export class InboundMail {
     if (!stored) return undefined;
     const envelope = {
       recipients: stored.recipients,
-      ...(stored.mailFrom ? { mailFrom: stored.mailFrom } : {}),
+      // '' is a null reverse path (a bounce), kept so the reprocessed message is not answered either.
+      ...(stored.mailFrom !== null ? { mailFrom: stored.mailFrom } : {}),
       ...(stored.remoteIp ? { remoteIp: stored.remoteIp } : {}),
       ...(stored.helo ? { helo: stored.helo } : {}),
     };
@@ -286,7 +287,7 @@ export class InboundMail {
     const replier = this.deps.replier;
     const headers = headersOf(mail.raw, parsed);
     const to = result.requester || headers.from || mail.envelope.mailFrom;
-    if (!replier || !to || (await this.knows(to)) || autoSubmitted(mail.raw)) return;
+    if (!replier || !to || unanswerable(to, mail.envelope.mailFrom) || (await this.knows(to)) || autoSubmitted(mail.raw)) return;
     const address = result.assistantAddress ?? mail.envelope.recipients[0];
     const company = address ? await this.deps.companies.byAssistantAddress(address) : undefined;
     // A sender that did not authenticate may be forged: answering an outside address would mail a stranger

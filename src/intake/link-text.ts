@@ -9,7 +9,7 @@ const URL_IN_TEXT = /\b(?:https?|zoommtg|msteams):\/\/[^\s<>"'`\u00a0\u200b\u300
 const MAX_DECODE = 3;
 const MAX_UNWRAP = 3;
 /** Characters prose glues onto a link: sentence punctuation, closing quotes/brackets, an escaped `>`. */
-const TRAILING_JUNK = /(?:[.,;:!?'"*\]}>]|%3e|&gt;?)+$/i;
+const JUNK_CHARS = new Set(".,;:!?'\"*]}>");
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
@@ -25,10 +25,11 @@ export function decodeEntities(text: string): string {
 
 /** href values first (the link a reader clicks), then the visible text with tags removed. */
 export function urlsInHtml(html: string): string[] {
+  // A tag ends at the next `<` too: `[^>]*` rescanned the rest of the text from each `<` of a hostile description.
   const hrefs = [...html.matchAll(/\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)].map((m) =>
     decodeEntities(m[1] ?? m[2] ?? m[3] ?? '').trim(),
   );
-  const text = decodeEntities(html.replace(/<(?:style|script)[\s\S]*?<\/(?:style|script)>/gi, ' ').replace(/<[^>]*>/g, ' '));
+  const text = decodeEntities(withoutScripts(html).replace(/<[^<>]*>/g, ' '));
   return [...hrefs.filter((href) => /^(?:https?|zoommtg|msteams):\/\//i.test(href)), ...urlsInText(text)];
 }
 
@@ -36,23 +37,52 @@ export function urlsInText(text: string): string[] {
   return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0]);
 }
 
-/** A closing parenthesis belongs to the URL only when the URL opened one (Wikipedia-style links). */
-function trimUnbalancedParens(url: string): string {
-  let result = url;
-  while (result.endsWith(')') && (result.match(/\(/g)?.length ?? 0) < (result.match(/\)/g)?.length ?? 0)) {
-    result = result.slice(0, -1);
+/** `<style>` and `<script>` elements cut out, each end looked for once: a lazy regex rescanned the rest of the text per opening tag. */
+function withoutScripts(html: string): string {
+  const open = /<(?:style|script)/gi;
+  const close = /<\/(?:style|script)>/gi;
+  let result = '';
+  let from = 0;
+  for (;;) {
+    open.lastIndex = from;
+    const start = open.exec(html)?.index;
+    close.lastIndex = start ?? 0;
+    const end = start === undefined ? null : close.exec(html);
+    // No closing tag after this one means none after any later one either: the rest stays, as the regex left it.
+    if (start === undefined || !end) return result + html.slice(from);
+    result += `${html.slice(from, start)} `;
+    from = end.index + end[0].length;
   }
-  return result;
 }
 
+/** How long the junk ending `url` at `end` is (0: none): one punctuation mark, `%3e` or `&gt`. */
+function junkBefore(url: string, end: number): number {
+  if (JUNK_CHARS.has(url[end - 1] ?? '')) return 1;
+  const tail = url.slice(Math.max(0, end - 3), end).toLowerCase();
+  return tail === '%3e' || tail === '&gt' ? 3 : 0;
+}
+
+/**
+ * Trims what prose glued on, from the end: junk, and a closing parenthesis the URL did not open (Wikipedia-style
+ * links keep theirs). One pass with running counts: a regex anchored at `$` and recounting the parentheses per
+ * character were quadratic on a long hostile link.
+ */
 export function trimTrailing(url: string): string {
-  let previous = '';
-  let result = url;
-  while (result !== previous) {
-    previous = result;
-    result = trimUnbalancedParens(result.replace(TRAILING_JUNK, ''));
+  let opens = 0;
+  let closes = 0;
+  for (const c of url) {
+    if (c === '(') opens += 1;
+    else if (c === ')') closes += 1;
   }
-  return result;
+  let end = url.length;
+  for (;;) {
+    const junk = junkBefore(url, end);
+    if (junk > 0) end -= junk;
+    else if (url[end - 1] === ')' && opens < closes) {
+      end -= 1;
+      closes -= 1;
+    } else return url.slice(0, end);
+  }
 }
 
 /**

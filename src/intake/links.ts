@@ -101,7 +101,7 @@ function candidates(sources: LinkSources): Array<{ raw: string; source: LinkSour
   for (const raw of urlsInText(sources.location ?? '')) list.push({ raw, source: 'location' });
   // Google writes HTML inside DESCRIPTION (corpus meet-meeting-invite): read it as HTML so &amp; and hrefs decode.
   const description = sources.description ?? '';
-  const descriptionUrls = /<(?:a|br|p|div|span)\b[^>]*>/i.test(description) ? urlsInHtml(description) : urlsInText(description);
+  const descriptionUrls = /<(?:a|br|p|div|span)\b[^<>]*>/i.test(description) ? urlsInHtml(description) : urlsInText(description);
   for (const raw of descriptionUrls) list.push({ raw, source: 'description' });
   for (const raw of urlsInHtml(sources.descriptionHtml ?? '')) list.push({ raw, source: 'description' });
   return list;

@@ -20,10 +20,25 @@ function rawHeader(raw: Buffer, name: string): string | undefined {
   return match?.[1]?.trim() || undefined;
 }
 
-/** RFC 3834: never answer automatic mail (bounces, vacation replies, our own replies). */
+/** RFC 3834: never answer automatic mail (bounces, vacation replies, our own replies), nor bulk and list mail (§2). */
 export function autoSubmitted(raw: Buffer): boolean {
   const value = rawHeader(raw, 'auto-submitted')?.split(';')[0]?.trim().toLowerCase();
-  return value !== undefined && value !== 'no';
+  if (value !== undefined && value !== 'no') return true;
+  // A relay posting to the HTTP intake writes the null reverse path of a bounce as `Return-Path: <>`.
+  if (rawHeader(raw, 'return-path')?.replace(/\s+/g, '') === '<>') return true;
+  const precedence = rawHeader(raw, 'precedence')?.toLowerCase();
+  return precedence === 'bulk' || precedence === 'junk' || precedence === 'list';
+}
+
+/** Mail-system and list-robot mailboxes (RFC 3834 §2): answering one feeds a loop of bounces. */
+const ROBOT_MAILBOX = /^(?:mailer-daemon|postmaster|listserv|majordomo|owner-.*|.*-request|.*-owner|no-?reply|do-?not-?reply)$/i;
+
+/**
+ * Whether a reply must not go out whatever the mail says: the SMTP reverse path was null (`MAIL FROM:<>`, a
+ * bounce; RFC 5321 §4.5.5, RFC 3834 §2) or the recipient is a mail robot. Many bounces carry no Auto-Submitted.
+ */
+export function unanswerable(to: string, mailFrom: string | undefined): boolean {
+  return mailFrom === '' || ROBOT_MAILBOX.test(to.split('@')[0] ?? '');
 }
 
 /** Subject and sender of a message whose parsing failed, so the reply still reaches and names it. */

@@ -13,6 +13,13 @@ export interface Slot {
 export interface Window {
   startMs: number;
   endMs: number;
+  /** Rule steps left for the whole calendar (shared by its series): unset, each series gets `STEP_BUDGET`. */
+  budget?: StepBudget;
+}
+
+/** ical.js rule steps (candidate dates checked against BYxxx parts) an expansion may still take. */
+export interface StepBudget {
+  steps: number;
 }
 
 export interface Expansion {
@@ -23,6 +30,13 @@ export interface Expansion {
 /** A MINUTELY rule from 2010 must not spin forever: bound the work, and say so. */
 const MAX_ITERATIONS = 50_000;
 const MAX_SLOTS = 1_000;
+/**
+ * ical.js's `next()` loops inside until a candidate passes the rule's BYxxx parts; a rule no date satisfies
+ * (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) never does, so one call never returned and one mail hung its thread.
+ * Every candidate is counted against this many steps per calendar (about a second of work), however many
+ * series it holds.
+ */
+export const STEP_BUDGET = 200_000;
 /** No zone is more than 14 hours from UTC, so a wall time this far before the window cannot be in it. */
 const SLACK_MS = 2 * 86_400_000;
 
@@ -44,13 +58,35 @@ function untilMs(recur: ICAL.Recur, start: ReadTime): number | undefined {
 }
 
 /** Wall-clock iteration: a weekly 09:00 meeting stays at 09:00 local across a DST change. */
-function ruleSlots(rule: ICAL.Recur, start: ReadTime, lengthMs: number, window: Window): Expansion {
+class BudgetSpent extends Error {}
+
+/** Counts each candidate ical.js checks inside `next()` against `budget`, throwing BudgetSpent once it is gone. */
+function counted(iterator: ICAL.RecurIterator, budget: StepBudget): ICAL.RecurIterator {
+  const check = iterator.check_contracting_rules.bind(iterator);
+  iterator.check_contracting_rules = () => {
+    budget.steps -= 1;
+    if (budget.steps < 0) throw new BudgetSpent('recurrence step budget spent');
+    return check();
+  };
+  return iterator;
+}
+
+function ruleSlots(rule: ICAL.Recur, start: ReadTime, lengthMs: number, window: Window, budget: StepBudget): Expansion {
+  const slots: Slot[] = [];
+  try {
+    return iterateSlots(rule, start, lengthMs, window, budget, slots);
+  } catch (error) {
+    if (error instanceof BudgetSpent) return { slots, truncated: true };
+    throw error;
+  }
+}
+
+function iterateSlots(rule: ICAL.Recur, start: ReadTime, lengthMs: number, window: Window, budget: StepBudget, slots: Slot[]): Expansion {
   const recur = rule.clone();
   const limit = untilMs(recur, start);
   recur.until = null;
   const floating = new ICAL.Time({ ...start.wall, isDate: start.isDate }, ICAL.Timezone.localTimezone);
-  const iterator = recur.iterator(floating);
-  const slots: Slot[] = [];
+  const iterator = counted(recur.iterator(floating), budget);
   for (let i = 0; i < MAX_ITERATIONS; i += 1) {
     const next = iterator.next();
     if (!next) return { slots, truncated: false };
@@ -73,10 +109,11 @@ export function expandSeries(master: ICAL.Component, context: TimeContext, windo
   const lengthMs = durationMs(master, start, context);
   const bySlot = new Map<string, Slot>();
   let truncated = false;
+  const budget = window.budget ?? { steps: STEP_BUDGET };
   for (const property of master.getAllProperties('rrule')) {
     const rule: unknown = property.getFirstValue();
     if (!(rule instanceof ICAL.Recur)) continue;
-    const expansion = ruleSlots(rule, start, lengthMs, window);
+    const expansion = ruleSlots(rule, start, lengthMs, window, budget);
     truncated ||= expansion.truncated;
     for (const slot of expansion.slots) bySlot.set(slot.key, slot);
   }

@@ -12,8 +12,16 @@ export interface SmtpOptions {
   /** PEM files; when both are given the server offers STARTTLS. */
   tlsCert?: string;
   tlsKey?: string;
+  /** Connections open at once; more are refused with 421 (default `MAX_CLIENTS`). */
+  maxClients?: number;
   log: Logger;
 }
+
+/**
+ * Connections served at once. The listener shares the process (and its file descriptors) with the API and the
+ * bots, so a peer opening sockets without end must meet a limit; a sending MTA refused with 421 tries again later.
+ */
+export const MAX_CLIENTS = 100;
 
 export interface RunningSmtp {
   port: number;
@@ -24,10 +32,20 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
+/**
+ * The message, or undefined once it is over `maxBytes`. The server only flags an oversized message and keeps
+ * streaming it, so past the limit the rest is read and dropped: keeping it held the whole of any size in memory.
+ */
+export async function readMessage(stream: AsyncIterable<unknown>, maxBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  let bytes = 0;
+  for await (const chunk of stream) {
+    if (bytes > maxBytes) continue;
+    bytes += (chunk as Buffer).length;
+    if (bytes > maxBytes) chunks.length = 0;
+    else chunks.push(chunk as Buffer);
+  }
+  return bytes > maxBytes ? undefined : Buffer.concat(chunks);
 }
 
 /**
@@ -42,6 +60,7 @@ export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions
     name: 'quorum',
     banner: 'Quorum invite intake',
     size: options.maxBytes,
+    maxClients: options.maxClients ?? MAX_CLIENTS,
     authOptional: true,
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ?? {}),
@@ -53,9 +72,10 @@ export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions
       );
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
-      readAll(stream)
+      readMessage(stream, options.maxBytes)
         .then(async (raw) => {
-          if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 message larger than ${options.maxBytes} bytes`));
+          if (!raw || stream.sizeExceeded) return callback(smtpError(552, `5.3.4 message larger than ${options.maxBytes} bytes`));
+          // `MAIL FROM:<>` (a bounce, RFC 5321 §4.5.5) is kept as '': the reply path must know nobody may be answered.
           const mailFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
           const result = await inbound.receive({
             transport: 'smtp',
@@ -64,7 +84,7 @@ export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions
               recipients: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
               remoteIp: session.remoteAddress.replace(/^::ffff:/, ''),
               ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
-              ...(mailFrom ? { mailFrom } : {}),
+              ...(mailFrom !== undefined ? { mailFrom } : {}),
             },
           });
           log.info({ messageId: result.id, status: result.status, events: result.events.length }, 'invite mail received');
