@@ -72,18 +72,31 @@ interface Thread {
   busy: number;
 }
 
+interface Waiting {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  request: PoolRequest;
+  thread: Thread;
+  timer: NodeJS.Timeout;
+}
+
+/** How long one message may take in a thread before the thread is given up: no real mail comes near it. */
+export const readTimeoutMs = 30_000;
+
 /**
  * A few worker threads that parse invite mail and authenticate its sender, so the main thread only
- * stores and plans. Threads start on the first message and are handed work least-busy first.
+ * stores and plans. Threads start on the first message and are handed work least-busy first. A message that
+ * is not read within the deadline fails (its raw mail is kept) and its thread is replaced: whatever else that
+ * thread held is sent to another one, so one hostile message costs nobody else's.
  */
 export class ParsePool implements MailReader {
   private readonly threads: Thread[] = [];
-  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; thread: Thread }>();
+  private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
 
   constructor(
     private readonly script: URL,
-    private readonly options: { size: number; resolver?: DnsResolver; dnsCacheMs: number; log: Logger; execArgv?: string[] },
+    private readonly options: { size: number; resolver?: DnsResolver; dnsCacheMs: number; log: Logger; execArgv?: string[]; timeoutMs?: number },
   ) {}
 
   read(raw: Buffer, options: InviteEmailOptions, envelope: Envelope): Promise<ReadMail> {
@@ -92,17 +105,22 @@ export class ParsePool implements MailReader {
 
   async close(): Promise<void> {
     const threads = this.threads.splice(0);
+    for (const waiting of this.waiting.values()) clearTimeout(waiting.timer);
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
 
   private ask(request: (id: number) => PoolRequest): Promise<unknown> {
-    const thread = this.thread();
     const id = this.nextId++;
+    return new Promise((resolve, reject) => this.dispatch(id, { resolve, reject, request: request(id) }));
+  }
+
+  private dispatch(id: number, waiting: Pick<Waiting, 'resolve' | 'reject' | 'request'>): void {
+    const thread = this.thread();
     thread.busy += 1;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, thread });
-      thread.worker.postMessage(request(id));
-    });
+    const timer = setTimeout(() => this.overdue(id), this.options.timeoutMs ?? readTimeoutMs);
+    timer.unref();
+    this.waiting.set(id, { ...waiting, thread, timer });
+    thread.worker.postMessage(waiting.request);
   }
 
   private thread(): Thread {
@@ -125,8 +143,9 @@ export class ParsePool implements MailReader {
       return;
     }
     const waiting = this.waiting.get(answer.id);
-    if (!waiting) return;
+    if (!waiting || waiting.thread !== thread) return;
     this.waiting.delete(answer.id);
+    clearTimeout(waiting.timer);
     thread.busy -= 1;
     if (answer.error !== undefined) waiting.reject(new Error(answer.error));
     else waiting.resolve(answer.result);
@@ -142,15 +161,41 @@ export class ParsePool implements MailReader {
     }
   }
 
+  /** A message past its deadline fails; its thread, busy with it for good, is replaced and its other work resent. */
+  private overdue(id: number): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting) return;
+    this.waiting.delete(id);
+    const seconds = (this.options.timeoutMs ?? readTimeoutMs) / 1000;
+    this.options.log.error({ seconds }, 'an invite mail was not read in time; replacing its parse thread');
+    waiting.reject(new Error(`reading the message took longer than ${seconds} s, so it was given up`));
+    const { thread } = waiting;
+    this.detach(thread);
+    void thread.worker.terminate();
+    for (const [other, held] of this.waiting) {
+      if (held.thread !== thread) continue;
+      clearTimeout(held.timer);
+      this.waiting.delete(other);
+      this.dispatch(other, held);
+    }
+  }
+
+  /** Takes a thread out of service; its exit is then no loss to report. */
+  private detach(thread: Thread): boolean {
+    const index = this.threads.indexOf(thread);
+    if (index === -1) return false;
+    this.threads.splice(index, 1);
+    return true;
+  }
+
   /** A thread that died fails what it was doing (those messages end `failed`, their raw mail kept) and is replaced on demand. */
   private lost(thread: Thread, error: Error): void {
-    const index = this.threads.indexOf(thread);
-    if (index === -1) return;
-    this.threads.splice(index, 1);
+    if (!this.detach(thread)) return;
     this.options.log.error({ err: error }, 'intake parse thread lost');
     for (const [id, waiting] of this.waiting) {
       if (waiting.thread !== thread) continue;
       this.waiting.delete(id);
+      clearTimeout(waiting.timer);
       waiting.reject(error);
     }
   }

@@ -73,3 +73,21 @@ describe('the intake parse pool', () => {
     expect(new Set(questions).size).toBe(questions.length);
   });
 });
+
+describe('a message the pool cannot read in time', () => {
+  const slowPool = new ParsePool(new URL('./stuck-worker.ts', import.meta.url), { size: 1, resolver, dnsCacheMs: 0, log: pino({ level: 'silent' }), execArgv, timeoutMs: 3_000 });
+  afterAll(() => slowPool.close());
+
+  it('fails alone: its thread is replaced and the mail queued behind it is read by the new one', async () => {
+    const options = { horizonDays: 30, now: new Date('2026-03-01T12:00:00Z') };
+    const envelope = { remoteIp: '127.0.0.1', helo: 'mail.acme.example', mailFrom: 'ada@acme.example' };
+    const invite = (uid: string) => inviteMail({ uid, start: new Date('2026-03-02T15:00:00Z'), organizer: 'ada@acme.example', link: 'https://meet.google.com/abc-defg-hij' }, { from: 'ada@acme.example', to: 'assistant@acme.example' });
+    // One thread: the good mail waits behind the stuck one, which never lets it be read there.
+    const stuckRead = slowPool.read(Buffer.from(`${invite('stuck')}\r\nSTUCK-FOREVER\r\n`), options, envelope);
+    const goodRead = slowPool.read(await signMessage(invite('good'), key), options, envelope);
+    await expect(stuckRead).rejects.toThrow(/took longer than 3 s/);
+    const read = await goodRead;
+    expect(read.auth).toMatchObject({ authenticated: true, dmarc: 'pass' });
+    expect('calendars' in read.parsed).toBe(true);
+  });
+});

@@ -1,0 +1,3 @@
+// Order matters: the spinning listener is registered before the real worker's.
+import './stuck-first.js';
+import '../../src/intake/parse-worker.js';
