@@ -23,6 +23,12 @@ export interface SmtpOptions {
  */
 export const MAX_CLIENTS = 100;
 
+/**
+ * Unknown recipients one connection may try before it is closed (421): each costs a company lookup, and a peer
+ * walking a dictionary of addresses is harvesting which ones exist, not delivering an invite.
+ */
+export const MAX_REFUSED_RECIPIENTS = 20;
+
 export interface RunningSmtp {
   port: number;
   close(): Promise<void>;
@@ -56,6 +62,8 @@ export async function readMessage(stream: AsyncIterable<unknown>, maxBytes: numb
 export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions): Promise<RunningSmtp> {
   const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
   const log = options.log;
+  // Unknown recipients tried so far, by connection.
+  const refused = new Map<string, number>();
   const server = new SMTPServer({
     name: 'quorum',
     banner: 'Quorum invite intake',
@@ -65,11 +73,18 @@ export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ?? {}),
     logger: false,
-    onRcptTo(address, _session, callback) {
+    onRcptTo(address, session, callback) {
+      if ((refused.get(session.id) ?? 0) >= MAX_REFUSED_RECIPIENTS) return callback(smtpError(421, '4.7.0 too many unknown recipients; closing'));
       inbound.knows(address.address).then(
-        (known) => callback(known ? undefined : smtpError(550, `5.1.1 <${address.address}>: no such assistant address`)),
+        (known) => {
+          if (!known) refused.set(session.id, (refused.get(session.id) ?? 0) + 1);
+          callback(known ? undefined : smtpError(550, `5.1.1 <${address.address}>: no such assistant address`));
+        },
         (error: unknown) => callback(smtpError(451, `4.3.0 try again later: ${String(error)}`)),
       );
+    },
+    onClose(session) {
+      refused.delete(session.id);
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       readMessage(stream, options.maxBytes)

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCompanySettings } from '../../src/eligibility/settings.js';
 import { tableResolver } from '../../src/intake/dns.js';
 import { createDkimKey, signMessage } from '../../src/intake/mail-auth.js';
-import { readMessage, startSmtpServer } from '../../src/intake/smtp-server.js';
+import { MAX_REFUSED_RECIPIENTS, readMessage, startSmtpServer } from '../../src/intake/smtp-server.js';
 import { startQuorum, type Quorum } from '../../src/main.js';
 import { until } from '../helpers/net.js';
 import { api, testConfig } from '../helpers/quorum.js';
@@ -135,6 +135,24 @@ describe('mail that must never be answered (RFC 3834), so no reply loop starts',
 });
 
 describe('SMTP resources a peer can take', () => {
+  it('closes a connection that tries too many unknown recipients (address harvesting)', async () => {
+    const smtp = await RawSmtp.open(port);
+    await smtp.reply();
+    await smtp.say('EHLO mx.harvest.example');
+    expect(await smtp.say('MAIL FROM:<probe@harvest.example>')).toMatch(/^250/);
+    for (let n = 0; n < MAX_REFUSED_RECIPIENTS; n += 1) expect(await smtp.say(`RCPT TO:<guess${n}@acme.example>`)).toMatch(/^550/);
+    // The known address is no longer accepted either: the connection is done.
+    expect(await smtp.say(`RCPT TO:<${ASSISTANT}>`)).toMatch(/^421/);
+    smtp.close();
+    // Another connection is served as usual.
+    const next = await RawSmtp.open(port);
+    await next.reply();
+    await next.say('EHLO mx.acme.example');
+    expect(await next.say('MAIL FROM:<ada@acme.example>')).toMatch(/^250/);
+    expect(await next.say(`RCPT TO:<${ASSISTANT}>`)).toMatch(/^250/);
+    next.close();
+  });
+
   it('reads an oversized message to its end and keeps none of it (it held the whole of any size in memory)', async () => {
     const megabyte = Buffer.alloc(1024 * 1024, 'x');
     let produced = 0;
