@@ -87,6 +87,12 @@ export const configSchema = z.object({
   QUORUM_LEASE_SECONDS: z.coerce.number().int().min(3).default(60),
   /** Prefix of the BullMQ queue and pub/sub channels, so several installations can share one Redis. */
   QUORUM_REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('quorum'),
+  /**
+   * Scale-out: how long a running join job's BullMQ lock lasts (renewed while the bot runs). Once it lapses (the
+   * worker died, or Redis was away longer than this and came back with its data) the job runs again; the session's
+   * state, not the lock, keeps a second bot out.
+   */
+  QUORUM_QUEUE_LOCK_SECONDS: z.coerce.number().int().min(1).default(60),
   QUORUM_BOTS_PER_BROWSER: z.coerce.number().int().positive().default(4),
   QUORUM_BOT_NAME: z.string().min(1).default('Quorum Assistant'),
   QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: seconds.default(900),

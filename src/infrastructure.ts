@@ -51,7 +51,9 @@ export async function openInfrastructure(config: Config, dataDir: string): Promi
       throw new UnreachableError('Redis', 'REDIS_URL', redisUrl, lastRedisError ?? error);
     });
     const onQueueError = (error: unknown) => (isConnectionError(error) ? redis.error(error) : log.warn({ err: error }, 'job queue error'));
-    const queue = new BullMqQueue({ redisUrl: config.REDIS_URL, name: `${config.QUORUM_REDIS_PREFIX}-joins`, onError: onQueueError });
+    // The join runs again; the scheduler finds its session no longer `scheduled` and leaves the running bot be.
+    const onStalled = (jobId: string) => log.warn({ jobId, lockSeconds: config.QUORUM_QUEUE_LOCK_SECONDS }, 'a running join lost its queue lock (its worker died, or Redis was away longer than QUORUM_QUEUE_LOCK_SECONDS); the queue runs it again');
+    const queue = new BullMqQueue({ redisUrl: config.REDIS_URL, name: `${config.QUORUM_REDIS_PREFIX}-joins`, lockMs: config.QUORUM_QUEUE_LOCK_SECONDS * 1000, onError: onQueueError, onStalled });
     const closeBus = () => {
       redis.close();
       return bus.close();

@@ -9,6 +9,11 @@ export interface BullMqOptions {
   lockMs?: number;
   /** Connection errors of the queue and the worker (Redis away); they reconnect by themselves. */
   onError?: (error: unknown) => void;
+  /**
+   * A running job whose lock lapsed was put back to run again: its worker died, or Redis was away longer than the
+   * lock and came back with its data. The handler runs again; it must find the job's work already taken.
+   */
+  onStalled?: (jobId: string) => void;
 }
 
 /**
@@ -30,6 +35,8 @@ function connection(redisUrl: string, waiting: boolean): ConnectionOptions {
 export class BullMqQueue implements JobQueue {
   private readonly queue: Queue<JoinJob>;
   private worker: Worker<JoinJob> | undefined;
+  /** Jobs running here whose lock renewal failed, reported once each (see repeatsLostLock). */
+  private readonly lockLost = new Set<string>();
 
   constructor(private readonly options: BullMqOptions) {
     this.queue = new Queue<JoinJob>(options.name ?? 'quorum-joins', { connection: connection(options.redisUrl, false) });
@@ -51,13 +58,40 @@ export class BullMqQueue implements JobQueue {
 
   work(handler: (job: JoinJob) => Promise<void>, options: WorkOptions): void {
     if (this.worker) throw new Error('queue already has a worker');
-    this.worker = new Worker<JoinJob>(this.queue.name, (job: Job<JoinJob>) => handler(job.data), {
+    const lockMs = this.options.lockMs ?? 60_000;
+    const run = async (job: Job<JoinJob>) => {
+      try {
+        await handler(job.data);
+      } finally {
+        if (job.id !== undefined) this.lockLost.delete(job.id);
+      }
+    };
+    this.worker = new Worker<JoinJob>(this.queue.name, run, {
       connection: connection(this.options.redisUrl, true),
       concurrency: options.concurrency,
-      lockDuration: this.options.lockMs ?? 60_000,
+      lockDuration: lockMs,
+      // BullMQ checks every 30 s whatever the lock: a shorter lock is checked as often as it lasts.
+      stalledInterval: Math.min(30_000, lockMs),
     });
+    this.worker.on('stalled', (jobId) => this.options.onStalled?.(jobId));
     // Job errors are the handler's to report (it owns the session); connection errors go to onError.
-    this.worker.on('error', (error) => this.options.onError?.(error));
+    this.worker.on('error', (error) => {
+      if (!this.repeatsLostLock(error)) this.options.onError?.(error);
+    });
+  }
+
+  /**
+   * Whether `error` repeats a lost lock already reported. BullMQ keeps renewing a lock it lost (Redis was away
+   * longer than the lock) every quarter of the lock for as long as the bot runs, an error each time: once per job
+   * is news, the rest is a log storm for the length of a meeting. Matched on BullMQ's message: were it to change,
+   * every error is reported again, nothing is lost.
+   */
+  private repeatsLostLock(error: Error): boolean {
+    const jobId = /^could not renew lock for job (.+)$/.exec(error.message)?.[1];
+    if (jobId === undefined) return false;
+    if (this.lockLost.has(jobId)) return true;
+    this.lockLost.add(jobId);
+    return false;
   }
 
   async holds(key: string): Promise<boolean> {

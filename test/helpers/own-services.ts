@@ -16,18 +16,32 @@ export interface OwnRedis {
   close(): void;
 }
 
-export function startOwnRedis(port: number): OwnRedis {
+export interface OwnRedisOptions {
+  /**
+   * Keep the data across a stop and start, as a production Redis does (an append-only file in a temporary folder,
+   * and `shutdown save`): jobs come back with their locks expired. Unset: every restart starts empty.
+   */
+  persist?: boolean;
+}
+
+export function startOwnRedis(port: number, options: OwnRedisOptions = {}): OwnRedis {
+  const dir = options.persist ? mkdtempSync(join(tmpdir(), 'quorum-redis-')) : undefined;
+  // No persistence: a restart loses every key, the harshest case for the queue (jobs must be planned again).
+  const storage = dir ? ['--dir', dir, '--appendonly', 'yes', '--save', ''] : ['--save', '', '--appendonly', 'no'];
   const start = () => {
-    // No persistence: a restart loses every key, the harshest case for the queue (jobs must be planned again).
-    execFileSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--logfile', '']);
+    execFileSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...storage, '--daemonize', 'yes', '--logfile', '']);
     waitFor(() => ping(port), 'redis to answer');
   };
   const stop = () => {
-    execFileSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
+    execFileSync('redis-cli', ['-p', String(port), 'shutdown', dir ? 'save' : 'nosave']);
     waitFor(() => !ping(port), 'redis to stop');
   };
+  const close = () => {
+    if (ping(port)) stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
   start();
-  return { url: `redis://127.0.0.1:${port}`, start, stop, close: () => (ping(port) ? stop() : undefined) };
+  return { url: `redis://127.0.0.1:${port}`, start, stop, close };
 }
 
 function ping(port: number): boolean {

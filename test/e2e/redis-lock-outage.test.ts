@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Attempt, Session, TimelineEvent } from '../../src/sessions/session.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
+import { freePort, until } from '../helpers/net.js';
+import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from '../helpers/own-services.js';
+import { adminToken, callAt } from '../helpers/quorum.js';
+import { startSimulator, type Simulator } from '../sim/index.js';
+
+type Detail = { session: Session; attempts: Attempt[]; timeline: TimelineEvent[]; artifacts: Array<{ kind: string; attempt: number }> };
+
+const lockSeconds = 3;
+const stalledLine = 'a running join lost its queue lock';
+
+/**
+ * Redis away longer than the queue's job lock, back with its data (AOF), as a production Redis comes back: BullMQ
+ * finds the recording bot's join job active with its lock expired and runs it again, on the other process (the
+ * first one's only bot slot is taken). The session's state keeps a second bot out: one bot in the meeting, one
+ * attempt, one recording. Two processes on their own PostgreSQL and persisting Redis, like test/e2e/outage.test.ts.
+ */
+describe('scale-out when Redis is away longer than the queue lock and keeps its data', () => {
+  let sim: Simulator;
+  let redis: OwnRedis;
+  let postgres: OwnPostgres;
+  let base: string;
+  let prefix: string;
+  let serve: CliRun;
+  let worker: CliRun;
+
+  const call = callAt(() => base);
+  const detail = (id: string) => call<Detail>('GET', `/v1/sessions/${id}`);
+  const output = () => `serve:\n${serve.output()}\nworker:\n${worker.output()}`;
+  const alive = () => expect([serve.child.exitCode, worker.child.exitCode], output()).toEqual([null, null]);
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeAll(async () => {
+    [sim, redis, postgres] = await Promise.all([
+      startSimulator({ chromiumPath: '/usr/bin/chromium', log: pino({ level: 'silent' }) }),
+      freePort().then((port) => startOwnRedis(port, { persist: true })),
+      startOwnPostgres(),
+    ]);
+    const [port, workerPort] = [await freePort(), await freePort()];
+    base = `http://127.0.0.1:${port}`;
+    prefix = `lock-${randomBytes(4).toString('hex')}`;
+    const env = {
+      DATABASE_URL: postgres.url,
+      REDIS_URL: redis.url,
+      QUORUM_REDIS_PREFIX: prefix,
+      QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-lock-outage-')),
+      QUORUM_HTTP_PORT: String(port),
+      QUORUM_SMTP_PORT: String(await freePort()),
+      QUORUM_WORKER_HTTP_PORT: String(workerPort),
+      QUORUM_ADMIN_TOKEN: adminToken,
+      QUORUM_LOG_LEVEL: 'warn',
+      QUORUM_BROWSER_ARGS: JSON.stringify(sim.chromiumArgs()),
+      QUORUM_LEAD_SECONDS: '0',
+      QUORUM_QUEUE_LOCK_SECONDS: String(lockSeconds),
+      // The leases live in PostgreSQL, which stays up: they hold through the Redis outage.
+      QUORUM_LEASE_SECONDS: '20',
+    };
+    // One bot slot each: whichever process runs the bot, the job's second run can only go to the other one.
+    serve = runCli(['serve'], { ...env, QUORUM_CONCURRENCY: '1' });
+    await until('the API', async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
+    worker = runCli(['worker'], { ...env, QUORUM_CONCURRENCY: '1' });
+    // Up before the outage: a process that cannot reach Redis when it starts refuses to start.
+    await until('the worker', async () => ((await fetch(`http://127.0.0.1:${workerPort}/healthz`)).ok ? true : undefined));
+  });
+  afterAll(async () => {
+    for (const run of [serve, worker]) run?.child.kill('SIGKILL');
+    await Promise.all([serve?.exited, worker?.exited]);
+    await sim?.close();
+    redis?.close();
+    postgres?.close();
+  });
+
+  it('the join job runs again after the outage, but no second bot joins: one attempt, one recording, done', async () => {
+    const meeting = await sim.createMeeting('meet', { access: 'open', participants: [{ name: 'Ada' }, { name: 'Grace' }] });
+    const { session } = await call<{ session: Session }>('POST', '/v1/companies/default/recording-requests', {
+      meetingUrl: meeting.joinUrl,
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    await until('the bot to record', async () => ((await detail(session.id)).session.state === 'recording' ? true : undefined), 90_000);
+
+    redis.stop();
+    // Several lock durations: the job's lock expires while Redis is away, and Redis brings the job back active.
+    await pause(4 * lockSeconds * 1000);
+    redis.start();
+
+    await until('BullMQ to find the job stalled', async () => (output().includes(stalledLine) ? true : undefined), 45_000);
+    // Its second run ended at once (the session is not `scheduled`) and completed: the job is gone, not failed.
+    const queue = new Queue(`${prefix}-joins`, { connection: { url: redis.url } });
+    try {
+      await until('the second run of the job to complete', async () => ((await queue.getJob(`${session.id}#1`)) ? undefined : true), 30_000);
+    } finally {
+      await queue.close();
+    }
+    const during = await detail(session.id);
+    expect(during.session.state).toBe('recording');
+    expect(during.attempts.map((a) => a.number)).toEqual([1]);
+    alive();
+
+    sim.act(meeting.id, { type: 'end' });
+    const done = await until('the session to end', async () => {
+      const d = await detail(session.id);
+      return d.session.state === 'done' ? d : undefined;
+    }, 60_000);
+    expect(done.session.endCode).toBe('meeting_ended');
+    expect(done.attempts.map((a) => a.number)).toEqual([1]);
+    expect(done.timeline.map((e) => e.code)).not.toContain('worker_lost');
+    expect(done.artifacts.filter((a) => a.kind === 'audio')).toHaveLength(1);
+    const events = sim.getMeeting(meeting.id)?.events.map((e) => e.type) ?? [];
+    expect(events.filter((type) => type === 'bot_opened'), JSON.stringify(events)).toHaveLength(1);
+    expect(output()).not.toContain('Unhandled error event');
+    // The lost lock is said once, not at every renewal BullMQ keeps trying while the bot records.
+    expect(output().split('\n').filter((line) => line.includes('could not renew lock')).length).toBeLessThanOrEqual(1);
+    alive();
+  });
+});
