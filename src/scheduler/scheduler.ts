@@ -184,7 +184,10 @@ export class Scheduler {
       const late = latenessOf(session, Date.now());
       this.reportLate(session, late);
       const until = Date.now() + this.leaseMs;
-      await sessions.lease(session.id, this.options.workerId, new Date(until));
+      if (!(await sessions.claim(session.id, session.attempt, this.options.workerId, new Date(until)))) {
+        log.info({ sessionId: session.id }, 'another process took this join first; leaving it to that one');
+        return;
+      }
       const dispatched = await sessions.transition(session.id, 'dispatching', { code: 'dispatched', details: { worker: this.options.workerId, ...lateDetails(late) } });
       // Held from here: a renewal only extends active sessions, and `scheduled` is not one.
       this.leased.set(session.id, { controller, until });

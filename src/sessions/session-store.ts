@@ -239,6 +239,26 @@ export class SessionStore {
   }
 
   /** Marks the session as held by a worker until `until`; the lease is renewed while the bot runs. */
+  /**
+   * Takes a planned join for this worker: leases the session only while it is still `scheduled` at `attempt` and no
+   * other worker holds an unexpired lease on it. False: another process got it first (a queue can hand one join to
+   * two processes, e.g. when Redis returns with a job whose lock lapsed), and this one must leave it alone.
+   */
+  async claim(id: string, attempt: number, workerId: string, until: Date): Promise<boolean> {
+    const now = iso(new Date());
+    const claimed = await this.db
+      .updateTable('sessions')
+      .set({ worker_id: workerId, lease_until: iso(until) })
+      .where('id', '=', id)
+      .where('state', '=', 'scheduled')
+      .where('attempt', '=', attempt)
+      .where((eb) => eb.or([eb('worker_id', 'is', null), eb('worker_id', '=', workerId), eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows !== 1n) return false;
+    await this.db.updateTable('attempts').set({ worker_id: workerId }).where('session_id', '=', id).where('number', '=', attempt).execute();
+    return true;
+  }
+
   async lease(id: string, workerId: string, until: Date): Promise<void> {
     await this.db.updateTable('sessions').set({ worker_id: workerId, lease_until: iso(until) }).where('id', '=', id).execute();
     await this.db

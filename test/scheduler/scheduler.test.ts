@@ -6,7 +6,7 @@ import { MemoryQueue } from '../../src/queue/memory-queue.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import type { Session } from '../../src/sessions/session.js';
-import { StaleAttemptError } from '../../src/sessions/session-store.js';
+import { StaleAttemptError, type SessionStore } from '../../src/sessions/session-store.js';
 import type { SessionState } from '../../src/sessions/states.js';
 import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
 
@@ -313,5 +313,46 @@ describe.each(dialects)('scheduler on %s', (dialect) => {
     expect(await t.sessions.timeline(planned.id)).toHaveLength(3);
     // Wanted after all: the retry keeps its join time, still a minute ahead, instead of sending a bot now.
     await expect(scheduler?.retry(planned.id, 'wanted after all')).resolves.toMatchObject({ attempt: 2, state: 'scheduled', joinAt: planned.joinAt });
+  });
+});
+
+describe.each(dialects)('two processes handed the same join at once, on %s', (dialect) => {
+  let t: TestStore;
+  const schedulers: Scheduler[] = [];
+  beforeEach(async () => {
+    t = await openTestStore(dialect);
+  });
+  afterEach(async () => {
+    await Promise.all(schedulers.splice(0).map((s) => s.close(1000)));
+    await t.store.close();
+  });
+
+  it('one runs the bot; the other leaves the session to it, without failing it', async () => {
+    // As when Redis comes back with a join whose lock lapsed: both queues hand the job out at the same moment.
+    const bots = [scriptedBot(t, [(_s, signal) => Promise.race([untilAborted(signal), new Promise<EndCode>((r) => setTimeout(() => r('meeting_ended'), 500))])]), scriptedBot(t, [])];
+    // Each process reads the session before either writes: both see it `scheduled`, the window a race needs.
+    let arrived = 0;
+    let bothRead: () => void = () => undefined;
+    const together = new Promise<void>((resolve) => (bothRead = resolve));
+    const readTogether = (store: SessionStore): SessionStore =>
+      Object.assign(Object.create(store) as SessionStore, {
+        get: async (id: string) => {
+          const read = await store.get(id);
+          if (read?.state === 'scheduled' && arrived < 2 && (arrived += 1) === 2) bothRead();
+          if (read?.state === 'scheduled') await together;
+          return read;
+        },
+      });
+    for (const [i, bot] of bots.entries()) {
+      const scheduler = new Scheduler({ sessions: readTogether(t.sessions), queue: new MemoryQueue(), bus: t.bus, runBot: bot.runBot, workerId: `${hostname()}:${process.pid}:twin-${i}`, log: pino({ level: 'silent' }), concurrency: 1, backoffSeconds: 0.05 });
+      await scheduler.start();
+      schedulers.push(scheduler);
+    }
+    const session = await t.sessions.create(newSessionInput({ joinAt: new Date(Date.now() + 200) }));
+    await Promise.all(schedulers.map((s) => s.plan(session)));
+    await waitFor(async () => (await t.sessions.get(session.id))?.state === 'done');
+    expect(bots.flatMap((bot) => bot.calls)).toHaveLength(1);
+    expect(await t.sessions.get(session.id)).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
+    expect((await t.sessions.timeline(session.id)).map((e) => e.to)).not.toContain('failed');
   });
 });
