@@ -20,6 +20,8 @@ const sessions = 100_000;
 const logLines = 1_000_000;
 const heavySessions = 100;
 const heavyLines = 5_000;
+const longTimelines = 50;
+const timelineEvents = 3_000;
 const rounds = 200;
 const token = 'bench-admin-token';
 
@@ -39,7 +41,7 @@ function cursorAt(dataDir: string, offset: number): string {
   return `${row.created_at}|${row.id}`;
 }
 
-function scenarios(ids: string[], heavyIds: string[], deepCursor: string): Scenario[] {
+function scenarios(ids: string[], heavyIds: string[], longIds: string[], deepCursor: string): Scenario[] {
   let n = 0;
   const any = (list: string[]) => list[(n = (n * 7919 + 13) % list.length)] ?? '';
   const day = 86_400_000;
@@ -56,6 +58,8 @@ function scenarios(ids: string[], heavyIds: string[], deepCursor: string): Scena
     { name: 'sessions page: 1000th page (keyset)', path: () => `/v1/sessions?limit=50&cursor=${encodeURIComponent(deepCursor)}` },
     { name: 'session view: detail', path: () => `/v1/sessions/${any(ids)}` },
     { name: 'session view: detail (5k-line session)', path: () => `/v1/sessions/${any(heavyIds)}` },
+    { name: 'session view: detail (3k-event timeline, whole)', path: () => `/v1/sessions/${any(longIds)}` },
+    { name: 'session view: detail (3k-event timeline, `?events=120`)', path: () => `/v1/sessions/${any(longIds)}?events=120` },
     { name: 'session view: log, 1000 lines of 5k', path: () => `/v1/sessions/${any(heavyIds)}/logs?limit=1000` },
     { name: 'session view: log, level warn+', path: () => `/v1/sessions/${any(heavyIds)}/logs?limit=1000&level=warn` },
     { name: 'overview charts (24 h)', path: () => '/console/api/stats?hours=24' },
@@ -175,7 +179,9 @@ function report(times: Map<string, number[]>, seedSeconds: number): string {
     '## Ops console',
     '',
     `It seeds a fresh SQLite store with ${sessions.toLocaleString('en')} sessions (each with an attempt and three timeline events)`,
-    `and ${logLines.toLocaleString('en')} log lines (${heavySessions} sessions with ${heavyLines.toLocaleString('en')} lines each, the rest spread evenly),`,
+    `and ${logLines.toLocaleString('en')} log lines (${heavySessions} sessions with ${heavyLines.toLocaleString('en')} lines each, the rest spread evenly);`,
+    `${longTimelines} other sessions have ${timelineEvents.toLocaleString('en')} timeline events each (participants coming and going), read whole and as the`,
+    "console's live refresh reads them (`?events=120`: the first 5 and the newest 120). It",
     'starts Quorum on it, and requests what the console requests: the sessions page (`GET /v1/sessions`, 50 rows plus',
     'the counts by state) under each filter, and the session view (`GET /v1/sessions/:id` and its log). Scenarios run',
     `interleaved, one request at a time, ${rounds} times each after 10 warm-up rounds; times are wall-clock in the client,`,
@@ -199,13 +205,13 @@ async function measureConsole(dataDir: string): Promise<string> {
   await store.close();
   const seedStart = performance.now();
   console.log(`seeding ${sessions} sessions and ${logLines} log lines in ${dataDir} ...`);
-  const seeded = seedStore(dataDir, { sessions, logLines, heavySessions, heavyLines });
+  const seeded = seedStore(dataDir, { sessions, logLines, heavySessions, heavyLines, longTimelines, timelineEvents });
   const seedSeconds = (performance.now() - seedStart) / 1000;
   console.log(`seeded in ${seedSeconds.toFixed(1)} s; measuring ...`);
   const config = loadConfig({}, { QUORUM_DATA_DIR: dataDir, QUORUM_HTTP_PORT: 0, QUORUM_SMTP_PORT: 0, QUORUM_ADMIN_TOKEN: token, QUORUM_LOG_LEVEL: 'silent' });
   const quorum = await startQuorum(config);
   try {
-    const list = scenarios(seeded.sessionIds, seeded.heavyIds, cursorAt(dataDir, 50_000));
+    const list = scenarios(seeded.sessionIds, seeded.heavyIds, seeded.longTimelineIds, cursorAt(dataDir, 50_000));
     return report(await measure(quorum.url, list), seedSeconds);
   } finally {
     await quorum.close();

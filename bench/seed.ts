@@ -9,11 +9,15 @@ export interface SeedOptions {
   /** Sessions that get a long log (a bot that ran for hours), the rest share what is left. */
   heavySessions: number;
   heavyLines: number;
+  /** Sessions that get a long timeline (a long meeting with many joins and leaves), and its length. */
+  longTimelines: number;
+  timelineEvents: number;
 }
 
 export interface Seeded {
   sessionIds: string[];
   heavyIds: string[];
+  longTimelineIds: string[];
 }
 
 /** A small deterministic generator, so two runs seed the same store. */
@@ -94,8 +98,19 @@ export function seedStore(dataDir: string, options: SeedOptions): Seeded {
     }
   });
   for (let i = 0; i < plan.length; i += 2_000) seedLogs(plan.slice(i, i + 2_000));
+
+  // Sessions just before the heavy-log ones: each gets a timeline of participant comings and goings.
+  const longTimelineIds = sessionIds.slice(-options.heavySessions - options.longTimelines, -options.heavySessions);
+  const insertDetailed = db.prepare(`insert into events (session_id, attempt, at, from_state, to_state, code, details) values (?, 1, ?, null, null, ?, ?)`);
+  const seedTimelines = db.transaction((id: string) => {
+    for (let n = 0; n < options.timelineEvents; n += 1) {
+      const at = new Date(now - 86_400_000 + n * 1000).toISOString();
+      insertDetailed.run(id, at, n % 2 === 0 ? 'participant_joined' : 'participant_left', JSON.stringify({ participants: 3 + (n % 7), name: `Guest ${n % 97}` }));
+    }
+  });
+  for (const id of longTimelineIds) seedTimelines(id);
   db.pragma('wal_checkpoint(TRUNCATE)');
   // No ANALYZE: Quorum never runs it, so the bench measures the query plans an install really gets.
   db.close();
-  return { sessionIds, heavyIds };
+  return { sessionIds, heavyIds, longTimelineIds };
 }
