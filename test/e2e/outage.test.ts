@@ -1,18 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../src/logging/session-log.js';
 import type { Session } from '../../src/sessions/session.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
-import { freePort, until } from '../helpers/net.js';
-import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from '../helpers/own-services.js';
+import type { CliRun } from '../helpers/cli.js';
+import { until } from '../helpers/net.js';
+import type { OwnPostgres, OwnRedis } from '../helpers/own-services.js';
+import { startScaleOutRig, type ScaleOutRig } from '../helpers/scale-out-rig.js';
 import { adminToken, callAt } from '../helpers/quorum.js';
-import { startSimulator, type Simulator } from '../sim/index.js';
+import type { Simulator } from '../sim/index.js';
 
 type Detail = { session: Session; attempts: Array<{ number: number; endCode: string | null }> };
 
@@ -27,7 +23,6 @@ describe('scale-out through PostgreSQL and Redis outages', () => {
   let sim: Simulator;
   let redis: OwnRedis;
   let postgres: OwnPostgres;
-  let env: Record<string, string>;
   let base: string;
   let smtpPort: number;
   let serve: CliRun;
@@ -56,43 +51,22 @@ describe('scale-out through PostgreSQL and Redis outages', () => {
   const alive = () => expect([serve.child.exitCode, worker.child.exitCode], `serve:\n${serve.output()}\nworker:\n${worker.output()}`).toEqual([null, null]);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  let rig: ScaleOutRig;
   beforeAll(async () => {
-    [sim, redis, postgres] = await Promise.all([
-      startSimulator({ chromiumPath: '/usr/bin/chromium', log: pino({ level: 'silent' }) }),
-      freePort().then(startOwnRedis),
-      startOwnPostgres(),
-    ]);
-    const port = await freePort();
-    smtpPort = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    env = {
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      QUORUM_REDIS_PREFIX: `outage-${randomBytes(4).toString('hex')}`,
-      QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-outage-')),
-      QUORUM_HTTP_PORT: String(port),
-      QUORUM_SMTP_PORT: String(smtpPort),
-      QUORUM_WORKER_HTTP_PORT: '0',
-      QUORUM_ADMIN_TOKEN: adminToken,
-      QUORUM_LOG_LEVEL: 'warn',
-      QUORUM_BROWSER_ARGS: JSON.stringify(sim.chromiumArgs()),
-      QUORUM_RETRY_BACKOFF_SECONDS: '0',
-      // A bot joins at the meeting's start, so a test chooses whether a join falls in an outage.
-      QUORUM_LEAD_SECONDS: '0',
-      // Renewals every 5 s; a bot leaves only once the store has been unreachable for about 15 s.
-      QUORUM_LEASE_SECONDS: '20',
-    };
-    serve = runCli(['serve'], { ...env, QUORUM_CONCURRENCY: '0' });
+    rig = await startScaleOutRig({
+      name: 'outage',
+      env: {
+        QUORUM_RETRY_BACKOFF_SECONDS: '0',
+        // Renewals every 5 s; a bot leaves only once the store has been unreachable for about 15 s.
+        QUORUM_LEASE_SECONDS: '20',
+      },
+    });
+    ({ sim, redis, postgres, base, smtpPort } = rig);
+    serve = rig.run('serve', { QUORUM_CONCURRENCY: '0' });
     await until('the API', async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
-    worker = runCli(['worker'], env);
+    worker = rig.run('worker');
   });
-  afterAll(async () => {
-    for (const run of [serve, worker]) run?.child.kill('SIGKILL');
-    await Promise.all([serve?.exited, worker?.exited]);
-    await sim?.close();
-    redis?.close();
-    postgres?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('PostgreSQL restarts: processes survive, /healthz and intake say so, the recording and the planned join go on', async () => {
     const live = await request(0);

@@ -1,16 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attempt, Session, TimelineEvent } from '../../src/sessions/session.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
-import { freePort, until } from '../helpers/net.js';
-import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from '../helpers/own-services.js';
-import { adminToken, callAt } from '../helpers/quorum.js';
-import { startSimulator, type Simulator } from '../sim/index.js';
+import type { CliRun } from '../helpers/cli.js';
+import { until } from '../helpers/net.js';
+import type { OwnRedis } from '../helpers/own-services.js';
+import { startScaleOutRig, type ScaleOutRig } from '../helpers/scale-out-rig.js';
+import { callAt } from '../helpers/quorum.js';
+import type { Simulator } from '../sim/index.js';
 
 type Detail = { session: Session; attempts: Attempt[]; timeline: TimelineEvent[]; artifacts: Array<{ kind: string; attempt: number }> };
 
@@ -26,7 +22,6 @@ const stalledLine = 'a running join lost its queue lock';
 describe('scale-out when Redis is away longer than the queue lock and keeps its data', () => {
   let sim: Simulator;
   let redis: OwnRedis;
-  let postgres: OwnPostgres;
   let base: string;
   let prefix: string;
   let serve: CliRun;
@@ -38,45 +33,26 @@ describe('scale-out when Redis is away longer than the queue lock and keeps its 
   const alive = () => expect([serve.child.exitCode, worker.child.exitCode], output()).toEqual([null, null]);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  let rig: ScaleOutRig;
   beforeAll(async () => {
-    [sim, redis, postgres] = await Promise.all([
-      startSimulator({ chromiumPath: '/usr/bin/chromium', log: pino({ level: 'silent' }) }),
-      freePort().then((port) => startOwnRedis(port, { persist: true })),
-      startOwnPostgres(),
-    ]);
-    const [port, workerPort] = [await freePort(), await freePort()];
-    base = `http://127.0.0.1:${port}`;
-    prefix = `lock-${randomBytes(4).toString('hex')}`;
-    const env = {
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      QUORUM_REDIS_PREFIX: prefix,
-      QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-lock-outage-')),
-      QUORUM_HTTP_PORT: String(port),
-      QUORUM_SMTP_PORT: String(await freePort()),
-      QUORUM_WORKER_HTTP_PORT: String(workerPort),
-      QUORUM_ADMIN_TOKEN: adminToken,
-      QUORUM_LOG_LEVEL: 'warn',
-      QUORUM_BROWSER_ARGS: JSON.stringify(sim.chromiumArgs()),
-      QUORUM_LEAD_SECONDS: '0',
-      QUORUM_QUEUE_LOCK_SECONDS: String(lockSeconds),
-      // The leases live in PostgreSQL, which stays up: they hold through the Redis outage.
-      QUORUM_LEASE_SECONDS: '20',
-    };
+    rig = await startScaleOutRig({
+      name: 'lock-outage',
+      persistRedis: true,
+      env: {
+        QUORUM_QUEUE_LOCK_SECONDS: String(lockSeconds),
+        // The leases live in PostgreSQL, which stays up: they hold through the Redis outage.
+        QUORUM_LEASE_SECONDS: '20',
+      },
+    });
+    ({ sim, redis, base, prefix } = rig);
     // One bot slot each: whichever process runs the bot, the job's second run can only go to the other one.
-    serve = runCli(['serve'], { ...env, QUORUM_CONCURRENCY: '1' });
+    serve = rig.run('serve', { QUORUM_CONCURRENCY: '1' });
     await until('the API', async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
-    worker = runCli(['worker'], { ...env, QUORUM_CONCURRENCY: '1' });
+    worker = rig.run('worker', { QUORUM_CONCURRENCY: '1' });
     // Up before the outage: a process that cannot reach Redis when it starts refuses to start.
-    await until('the worker', async () => ((await fetch(`http://127.0.0.1:${workerPort}/healthz`)).ok ? true : undefined));
+    await until('the worker', async () => ((await fetch(`http://127.0.0.1:${rig.workerPort}/healthz`)).ok ? true : undefined));
   });
-  afterAll(async () => {
-    for (const run of [serve, worker]) run?.child.kill('SIGKILL');
-    await Promise.all([serve?.exited, worker?.exited]);
-    await sim?.close();
-    redis?.close();
-    postgres?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('the join job runs again after the outage, but no second bot joins: one attempt, one recording, done', async () => {
     const meeting = await sim.createMeeting('meet', { access: 'open', participants: [{ name: 'Ada' }, { name: 'Grace' }] });
