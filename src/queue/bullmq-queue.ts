@@ -35,7 +35,7 @@ function connection(redisUrl: string, waiting: boolean): ConnectionOptions {
 export class BullMqQueue implements JobQueue {
   private readonly queue: Queue<JoinJob>;
   private worker: Worker<JoinJob> | undefined;
-  /** Jobs running here whose lock renewal failed, reported once each (see repeatsLostLock). */
+  /** Jobs run here whose lock renewal failed, reported once each (repeatsLostLock, finishesLostLock). */
   private readonly lockLost = new Set<string>();
 
   constructor(private readonly options: BullMqOptions) {
@@ -59,14 +59,7 @@ export class BullMqQueue implements JobQueue {
   work(handler: (job: JoinJob) => Promise<void>, options: WorkOptions): void {
     if (this.worker) throw new Error('queue already has a worker');
     const lockMs = this.options.lockMs ?? 60_000;
-    const run = async (job: Job<JoinJob>) => {
-      try {
-        await handler(job.data);
-      } finally {
-        if (job.id !== undefined) this.lockLost.delete(job.id);
-      }
-    };
-    this.worker = new Worker<JoinJob>(this.queue.name, run, {
+    this.worker = new Worker<JoinJob>(this.queue.name, (job: Job<JoinJob>) => handler(job.data), {
       connection: connection(this.options.redisUrl, true),
       concurrency: options.concurrency,
       lockDuration: lockMs,
@@ -76,7 +69,7 @@ export class BullMqQueue implements JobQueue {
     this.worker.on('stalled', (jobId) => this.options.onStalled?.(jobId));
     // Job errors are the handler's to report (it owns the session); connection errors go to onError.
     this.worker.on('error', (error) => {
-      if (!this.repeatsLostLock(error)) this.options.onError?.(error);
+      if (!this.repeatsLostLock(error) && !this.finishesLostLock(error)) this.options.onError?.(error);
     });
   }
 
@@ -90,8 +83,20 @@ export class BullMqQueue implements JobQueue {
     const jobId = /^could not renew lock for job (.+)$/.exec(error.message)?.[1];
     if (jobId === undefined) return false;
     if (this.lockLost.has(jobId)) return true;
+    // Ids end with the attempt, so none comes back; the bound only keeps a long-lived worker's set small.
+    if (this.lockLost.size >= 1000) this.lockLost.clear();
     this.lockLost.add(jobId);
     return false;
+  }
+
+  /**
+   * Whether `error` is the end of a run whose lock was lost here: when its bot leaves, BullMQ cannot mark the job
+   * finished (the run that took over completed and removed it, or holds the lock), which is expected, not news.
+   */
+  private finishesLostLock(error: Error): boolean {
+    // BullMQ tries to mark it completed, then failed: each attempt ends in one of these.
+    const jobId = /^(?:Missing key|Missing lock|Lock mismatch) for job (.+?)\. /.exec(error.message)?.[1];
+    return jobId !== undefined && this.lockLost.has(jobId);
   }
 
   async holds(key: string): Promise<boolean> {
