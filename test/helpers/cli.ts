@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { refusalPattern, refusedList } from '../offline-guard-core.mjs';
 
 /** The built CLI, as a user runs it (`npm test` builds it first through scripts/setup.sh). */
 export const cliPath = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const offlineGuard = new URL('../offline-guard-child.mjs', import.meta.url).href;
 
 export function assertBuilt(): void {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` (npm test does it for you)`);
@@ -19,10 +21,16 @@ export interface CliRun {
 
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   assertBuilt();
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The CLI process gets the test processes' socket check: a connect beyond loopback fails the test that started it.
+  const guarded = { NODE_OPTIONS: `--import=${offlineGuard}`, ...env };
+  const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...guarded }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    output += text;
+    for (const refused of text.matchAll(refusalPattern)) if (refused[1]) refusedList().push(`${refused[1]} (from \`quorum ${args.join(' ')}\`)`);
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const waitFor = async (text: string, timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
