@@ -58,7 +58,8 @@ describe('scale-out on PostgreSQL and Redis', () => {
       QUORUM_LOG_LEVEL: 'warn',
       QUORUM_BROWSER_ARGS: JSON.stringify(sim.chromiumArgs()),
       QUORUM_RETRY_BACKOFF_SECONDS: '0',
-      QUORUM_LEASE_SECONDS: '6',
+      // Short, so the takeover comes soon; not so short that a busy machine's renewals miss it.
+      QUORUM_LEASE_SECONDS: '10',
     };
   });
   afterAll(async () => {
@@ -101,12 +102,18 @@ describe('scale-out on PostgreSQL and Redis', () => {
     start(['worker']);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     first.child.kill('SIGKILL');
+    let last: Detail | undefined;
     const takenOver = await until('the second worker to take over', async () => {
-      const d = await detail(session.id);
-      return d.session.attempt === 2 && d.session.state === 'recording' ? d : undefined;
-    }, 90_000);
-    expect(takenOver.attempts.map((a) => a.endCode)).toEqual(['worker_lost', null]);
-    expect(takenOver.attempts[1]?.workerId).not.toContain(`:${first.child.pid}:`);
+      const d = (last = await detail(session.id));
+      return d.session.attempt >= 2 && d.session.state === 'recording' ? d : undefined;
+    }, 90_000).catch((error: unknown) => {
+      // What the session went through says why: no retry planned, a join that failed, or a lease lost again.
+      throw new Error(`${String(error)}; the session: ${JSON.stringify({ state: last?.session.state, attempts: last?.attempts })}\n${processes.map((run) => run.output().slice(-3000)).join('\n---\n')}`);
+    });
+    // A loaded machine may lose the new attempt's lease too before it records: any later attempt taking over counts.
+    expect(takenOver.attempts[0]?.endCode).toBe('worker_lost');
+    expect(takenOver.attempts.at(-1)).toMatchObject({ endCode: null });
+    expect(takenOver.attempts.at(-1)?.workerId).not.toContain(`:${first.child.pid}:`);
 
     await call('POST', `/v1/sessions/${session.id}/stop`, { reason: 'test over' });
     const done = await until('the stop', async () => {
@@ -114,7 +121,7 @@ describe('scale-out on PostgreSQL and Redis', () => {
       return d.session.state === 'done' ? d : undefined;
     });
     expect(done.session.endCode).toBe('stopped_by_operator');
-    expect(done.artifacts.filter((a) => a.kind === 'audio').map((a) => a.attempt)).toContain(2);
+    expect(done.artifacts.filter((a) => a.kind === 'audio').map((a) => a.attempt)).toContain(takenOver.session.attempt);
     socket.close();
   });
 });
