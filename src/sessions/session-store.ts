@@ -5,6 +5,9 @@ import type { Database, SessionTable } from '../store/schema.js';
 import type { EndCode } from './end-codes.js';
 import { toSession, type Attempt, type Plan, type Session, type TimelineEvent } from './session.js';
 import { activeStates, canTransition, endedStates, isEnded, type SessionState } from './states.js';
+import { StaleAttemptError, staleFence, TransitionError, type AttemptFence } from './transition-errors.js';
+
+export { isStaleAttempt, StaleAttemptError, staleFence, TransitionError, type AttemptFence } from './transition-errors.js';
 import { readTimelinePage, readTimelineWindow, toTimelineEvent, type TimelinePage, type TimelinePageQuery, type TimelineWindow } from './timeline-window.js';
 import { decisionToJson } from '../eligibility/stored-decision.js';
 
@@ -36,11 +39,6 @@ export interface TransitionOptions {
   fence?: AttemptFence;
 }
 
-export interface AttemptFence {
-  attempt: number;
-  /** The worker that leased the attempt; absent or null: any worker (a run that was never leased). */
-  workerId?: string | null;
-}
 
 export interface SessionFilter {
   state?: SessionState;
@@ -62,36 +60,6 @@ export interface SessionFilter {
 /** The keyset of a list row: (created_at, id), both descending. */
 export function sessionCursor(session: Pick<Session, 'createdAt' | 'id'>): string {
   return `${session.createdAt}|${session.id}`;
-}
-
-export class TransitionError extends Error {
-  constructor(
-    readonly sessionId: string,
-    readonly from: SessionState | undefined,
-    readonly to: SessionState,
-  ) {
-    super(from ? `session ${sessionId} cannot go from ${from} to ${to}` : `session ${sessionId} does not exist`);
-    this.name = 'TransitionError';
-  }
-}
-
-/** A move refused because it belongs to an attempt that is no longer the session's current one (or its worker's). */
-export class StaleAttemptError extends TransitionError {
-  constructor(
-    sessionId: string,
-    from: SessionState,
-    to: SessionState,
-    readonly fence: AttemptFence,
-    readonly current: { attempt: number; workerId: string | null },
-  ) {
-    super(sessionId, from, to);
-    this.name = 'StaleAttemptError';
-    this.message = `session ${sessionId}: attempt ${fence.attempt}${fence.workerId ? ` of worker ${fence.workerId}` : ''} no longer holds it (attempt ${current.attempt}, worker ${current.workerId ?? 'none'}); refused ${from} to ${to}`;
-  }
-}
-
-export function isStaleAttempt(error: unknown): error is StaleAttemptError {
-  return error instanceof StaleAttemptError;
 }
 
 export interface SessionChange {
@@ -319,12 +287,6 @@ export function lostWorker(session: Pick<Session, 'leaseUntil' | 'workerId'>, no
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** Whether the attempt (and worker) of `fence` no longer holds the session as it is now. */
-export function staleFence(fence: AttemptFence, current: Pick<Session, 'attempt' | 'workerId'>): boolean {
-  if (current.attempt !== fence.attempt) return true;
-  return Boolean(fence.workerId) && current.workerId !== fence.workerId;
-}
 
 /** The row of a new, scheduled session (first attempt). */
 export function newSessionRow(id: string, input: NewSession, now: string): SessionTable {
