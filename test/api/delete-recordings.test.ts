@@ -7,7 +7,7 @@ import type { Session, TimelineEvent } from '../../src/sessions/session.js';
 import type { SessionState } from '../../src/sessions/states.js';
 import { api, startTestQuorum } from '../helpers/quorum.js';
 import { newSessionInput } from '../helpers/store.js';
-import { companyToken, createCompany } from './tenancy-fixtures.js';
+import { twoTenants } from './tenancy-fixtures.js';
 
 interface Deleted {
   sessionId: string;
@@ -26,10 +26,7 @@ describe('DELETE /v1/sessions/:id/recordings', () => {
 
   beforeAll(async () => {
     quorum = await startTestQuorum();
-    await createCompany(quorum, 'alpha', 'Alpha');
-    await createCompany(quorum, 'bravo', 'Bravo');
-    alphaToken = (await companyToken(quorum, 'alpha')).token;
-    bravoToken = (await companyToken(quorum, 'bravo')).token;
+    ({ alphaToken, bravoToken } = await twoTenants(quorum));
   });
   afterAll(async () => {
     await quorum.close();

@@ -13,7 +13,7 @@ import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
 import { until } from '../helpers/net.js';
 import { api, startTestQuorum } from '../helpers/quorum.js';
-import { companyToken, createCompany, inAnHour } from './tenancy-fixtures.js';
+import { inAnHour, twoTenants } from './tenancy-fixtures.js';
 
 /** Opens a WebSocket and reports the refusal status, or what it heard within `ms` once open. */
 function listen(url: string, ms: number): Promise<{ status: number | 'open'; messages: string[] }> {
@@ -41,10 +41,7 @@ describe('a hostile tenant and a hostile invite sender', () => {
 
   beforeAll(async () => {
     quorum = await startTestQuorum();
-    await createCompany(quorum, 'alpha', 'Alpha');
-    await createCompany(quorum, 'bravo', 'Bravo');
-    tokenA = (await companyToken(quorum, 'alpha')).token;
-    tokenB = (await companyToken(quorum, 'bravo')).token;
+    ({ alphaToken: tokenA, bravoToken: tokenB } = await twoTenants(quorum));
     const request = (id: string) => ({ meetingUrl: `https://meet.google.com/${id.slice(0, 3)}-secu-rit`, requesterEmail: `boss@${id}.example`, ...inAnHour() });
     sessionA = (await api<{ session: Session }>(quorum, 'POST', '/v1/companies/alpha/recording-requests', request('alpha'), tokenA)).body.session;
     sessionB = (await api<{ session: Session }>(quorum, 'POST', '/v1/companies/bravo/recording-requests', request('bravo'), tokenB)).body.session;

@@ -31,4 +31,11 @@ export async function companyToken(quorum: Quorum, id: string): Promise<{ token:
   return created.body;
 }
 
+/** Companies alpha and bravo, each with a company token: the usual pair for "one tenant cannot reach the other". */
+export async function twoTenants(quorum: Quorum): Promise<{ alphaToken: string; bravoToken: string }> {
+  await createCompany(quorum, 'alpha', 'Alpha');
+  await createCompany(quorum, 'bravo', 'Bravo');
+  return { alphaToken: (await companyToken(quorum, 'alpha')).token, bravoToken: (await companyToken(quorum, 'bravo')).token };
+}
+
 export const inAnHour = () => ({ startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString() });

@@ -4,7 +4,7 @@ import type { Quorum } from '../../src/main.js';
 import type { Session, TimelineEvent } from '../../src/sessions/session.js';
 import { api, startTestQuorum } from '../helpers/quorum.js';
 import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
-import { companyToken, createCompany, inAnHour } from './tenancy-fixtures.js';
+import { inAnHour, twoTenants } from './tenancy-fixtures.js';
 
 interface Detail {
   session: Session;
@@ -94,10 +94,7 @@ describe('GET /v1/sessions/:id?events=N and GET /v1/sessions/:id/timeline', () =
 
   beforeAll(async () => {
     quorum = await startTestQuorum();
-    await createCompany(quorum, 'alpha', 'Alpha');
-    await createCompany(quorum, 'bravo', 'Bravo');
-    alphaToken = (await companyToken(quorum, 'alpha')).token;
-    bravoToken = (await companyToken(quorum, 'bravo')).token;
+    ({ alphaToken, bravoToken } = await twoTenants(quorum));
     const plan = (companyId: string, code: string) => {
       const { startsAt, endsAt } = inAnHour();
       const starts = new Date(startsAt);
