@@ -3,9 +3,8 @@ import { meanVolume, probeDuration } from '../../providers/browser/test-support.
 import { sdkVersion } from '../../providers/zoom/selectors.js';
 import type { Quorum } from '../../src/main.js';
 import { simulatorOf, startTestQuorum } from '../helpers/quorum.js';
-import { waitForEnd } from '../helpers/sessions.js';
 import type { ZoomScript } from '../sim/index.js';
-import { createZoomCompany, requestRecording, zoomBotSettings } from '../zoom/fixtures.js';
+import { createZoomCompany, runZoomBot, zoomBotSettings } from '../zoom/fixtures.js';
 
 /**
  * Zoom's local-recording bot end to end: real Chromium joins through Quorum's Meeting SDK page against the
@@ -25,17 +24,8 @@ describe('Zoom local-recording bot end to end', () => {
     await quorum?.close();
   });
 
-  async function run(companyId: string, script: ZoomScript) {
-    const sim = quorum.simulator;
-    if (!sim) throw new Error('no simulator');
-    const meeting = await sim.createMeeting('zoom', script);
-    const { session, decision } = await requestRecording(quorum, companyId, meeting.joinUrl, 10);
-    const ended = await waitForEnd(quorum, session.id, 80_000, 2_500);
-    const states = (await quorum.sessions.timeline(session.id)).map((e) => e.to).filter(Boolean);
-    const events = (sim.getMeeting(meeting.id)?.events ?? []).map((e) => `${e.type}${e.name ? `:${e.name}` : ''}`);
-    const [audio] = (await quorum.artifacts.list(session.id)).filter((a) => a.kind === 'audio');
-    return { ended, states, events, audio, decision };
-  }
+  const run = (companyId: string, script: ZoomScript) => runZoomBot(quorum, companyId, script);
+
 
   const speakers = [{ name: 'Hana' }, { name: 'Ada' }];
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
 import { simulatorOf, startTestQuorum } from '../helpers/quorum.js';
-import { waitForEnd } from '../helpers/sessions.js';
 import type { ZoomScript } from '../sim/index.js';
-import { createZoomCompany, requestRecording, zoomBotSettings } from '../zoom/fixtures.js';
+import { createZoomCompany, runZoomBot, zoomBotSettings } from '../zoom/fixtures.js';
 
 /**
  * Zoom local-recording edge cases end to end, against the simulated Meeting SDK: which recording-permission API
@@ -24,20 +23,8 @@ describe('Zoom recording-permission API and OBF authorizer end to end', () => {
     await quorum?.close();
   });
 
-  async function run(companyId: string, script: ZoomScript) {
-    const sim = quorum.simulator;
-    if (!sim) throw new Error('no simulator');
-    const meeting = await sim.createMeeting('zoom', script);
-    const { session } = await requestRecording(quorum, companyId, meeting.joinUrl, 10);
-    const ended = await waitForEnd(quorum, session.id, 80_000, 2_500);
-    const timeline = await quorum.sessions.timeline(session.id);
-    const states = timeline.map((e) => e.to).filter(Boolean);
-    const last = timeline.filter((e) => e.code === ended.endCode).at(-1);
-    const message = typeof last?.details?.['message'] === 'string' ? last.details['message'] : '';
-    const events = (sim.getMeeting(meeting.id)?.events ?? []).map((e) => `${e.type}${e.name ? `:${e.name}` : ''}`);
-    const [audio] = (await quorum.artifacts.list(session.id)).filter((a) => a.kind === 'audio');
-    return { ended, states, message, events, audio };
-  }
+  const run = (companyId: string, script: ZoomScript) => runZoomBot(quorum, companyId, script);
+
 
   // Nobody speaks: what is under test is the way in, and each speaker is one more browser on a busy machine.
   const quiet = [{ name: 'Hana', speaks: false }];

@@ -1,7 +1,9 @@
 import type { CompanySettingsInput } from '../../src/eligibility/settings.js';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
-import { api } from '../helpers/quorum.js';
+import { api, simulatorOf } from '../helpers/quorum.js';
+import { waitForEnd } from '../helpers/sessions.js';
+import type { ZoomScript } from '../sim/index.js';
 import type { ZoomApiSim } from '../sim/zoom/api.js';
 
 export const webhookSecret = 'zoom-webhook-secret-for-tests';
@@ -47,4 +49,22 @@ export async function requestRecording(quorum: Quorum, companyId: string, meetin
   });
   if (response.status !== 201) throw new Error(`request refused: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
+}
+
+/**
+ * A Zoom bot run end to end against the simulator: the meeting, the request, the end; what the session went
+ * through, the message its ending event carried, what the simulated meeting saw, and the recording.
+ */
+export async function runZoomBot(quorum: Quorum, companyId: string, script: ZoomScript) {
+  const sim = simulatorOf(quorum);
+  const meeting = await sim.createMeeting('zoom', script);
+  const { session, decision } = await requestRecording(quorum, companyId, meeting.joinUrl, 10);
+  const ended = await waitForEnd(quorum, session.id, 80_000, 2_500);
+  const timeline = await quorum.sessions.timeline(session.id);
+  const states = timeline.map((e) => e.to).filter(Boolean);
+  const last = timeline.filter((e) => e.code === ended.endCode).at(-1);
+  const message = typeof last?.details?.['message'] === 'string' ? last.details['message'] : '';
+  const events = (sim.getMeeting(meeting.id)?.events ?? []).map((e) => `${e.type}${e.name ? `:${e.name}` : ''}`);
+  const [audio] = (await quorum.artifacts.list(session.id)).filter((a) => a.kind === 'audio');
+  return { ended, states, message, events, audio, decision };
 }
