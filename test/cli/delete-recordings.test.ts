@@ -1,11 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
-import type { Session } from '../../src/sessions/session.js';
 import { cliOutcome } from '../helpers/cli.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
-import { inMinutes, newSessionInput } from '../helpers/store.js';
+import { sessionWithFiles } from '../helpers/sessions.js';
 
 const cli = cliOutcome;
 
@@ -22,16 +20,8 @@ describe('quorum delete-recordings', () => {
   });
 
   /** A planned session with a recording and a screenshot on disk; `ended`: it failed. */
-  async function withFiles(ended: boolean): Promise<{ session: Session; files: string[] }> {
-    const session = await quorum.sessions.create(newSessionInput({ startsAt: inMinutes(60), joinAt: inMinutes(24 * 60) }));
-    const files = [join(quorum.artifacts.dirFor(session.id), 'recording-1.webm'), join(quorum.artifacts.dirFor(session.id), 'failure-1.png')];
-    writeFileSync(files[0] ?? '', Buffer.alloc(3 * 1024 * 1024));
-    writeFileSync(files[1] ?? '', Buffer.alloc(512));
-    await quorum.artifacts.add({ sessionId: session.id, attempt: 1, kind: 'audio', path: files[0] ?? '' });
-    await quorum.artifacts.add({ sessionId: session.id, attempt: 1, kind: 'screenshot', path: files[1] ?? '' });
-    if (ended) await quorum.sessions.transition(session.id, 'failed', { code: 'seeded', endCode: 'no_audio' });
-    return { session, files };
-  }
+  const withFiles = (ended: boolean) => sessionWithFiles(quorum, { bytes: [3 * 1024 * 1024, 512], ...(ended ? { endCode: 'no_audio' as const } : {}) });
+
 
   it('deletes an ended session’s files, says what went, and answers 0 the second time', async () => {
     const { session, files } = await withFiles(true);

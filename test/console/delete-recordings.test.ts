@@ -1,11 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
-import type { Session } from '../../src/sessions/session.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
-import { newSessionInput } from '../helpers/store.js';
+import { sessionWithFiles } from '../helpers/sessions.js';
 import { consoleBrowser, screenshots } from './fixtures.js';
 
 const wait = { timeout: 30_000 };
@@ -26,16 +24,8 @@ describe('ops console: Delete recordings', () => {
   });
 
   /** A session far ahead with a recording and a failure screenshot on disk; `ended`: it failed. */
-  async function withFiles(title: string, ended: boolean): Promise<{ session: Session; files: string[] }> {
-    const session = await quorum.sessions.create(newSessionInput({ title, startsAt: new Date(Date.now() + 86_400_000), joinAt: new Date(Date.now() + 86_400_000) }));
-    const files = [join(quorum.artifacts.dirFor(session.id), 'recording-1.webm'), join(quorum.artifacts.dirFor(session.id), 'failure-1.png')];
-    writeFileSync(files[0] ?? '', Buffer.alloc(4096));
-    writeFileSync(files[1] ?? '', Buffer.alloc(256));
-    await quorum.artifacts.add({ sessionId: session.id, attempt: 1, kind: 'audio', path: files[0] ?? '' });
-    await quorum.artifacts.add({ sessionId: session.id, attempt: 1, kind: 'screenshot', path: files[1] ?? '' });
-    if (ended) await quorum.sessions.transition(session.id, 'failed', { code: 'seeded', endCode: 'waiting_room_timeout' });
-    return { session, files };
-  }
+  const withFiles = (title: string, ended: boolean) => sessionWithFiles(quorum, { title, bytes: [4096, 256], ...(ended ? { endCode: 'waiting_room_timeout' as const } : {}) });
+
 
   it('deletes an ended session’s recording and evidence after a confirmation with a reason, and the page shows them gone', async () => {
     const planned = await withFiles('Planned weekly', false);

@@ -3,6 +3,10 @@ import type { Session } from '../../src/sessions/session.js';
 import { nextAttemptAt } from '../../src/sessions/retry-policy.js';
 import { isEnded, type SessionState } from '../../src/sessions/states.js';
 import type { MeetScript } from '../sim/index.js';
+import { newSessionInput } from './store.js';
+import type { EndCode } from '../../src/sessions/end-codes.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * An ended attempt the retry policy will try again is not the end yet: the scheduler applies the policy
@@ -58,4 +62,21 @@ export async function requestNow(quorum: Quorum, meetingUrl: string): Promise<Se
   });
   if (response.status !== 201) throw new Error(`request refused: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { session: Session }).session;
+}
+
+/**
+ * A session far ahead with a recording and a failure screenshot on disk (`bytes` each), ended with `endCode`
+ * when given: what the delete-recordings suites delete.
+ */
+export async function sessionWithFiles(quorum: Quorum, options: { title?: string; bytes: [number, number]; endCode?: EndCode }): Promise<{ session: Session; files: string[] }> {
+  const later = new Date(Date.now() + 86_400_000);
+  const session = await quorum.sessions.create(newSessionInput({ ...(options.title ? { title: options.title } : {}), startsAt: later, joinAt: later }));
+  const files = [join(quorum.artifacts.dirFor(session.id), 'recording-1.webm'), join(quorum.artifacts.dirFor(session.id), 'failure-1.png')];
+  const kinds = ['audio', 'screenshot'] as const;
+  for (const [i, path] of files.entries()) {
+    writeFileSync(path, Buffer.alloc(options.bytes[i] ?? 0));
+    await quorum.artifacts.add({ sessionId: session.id, attempt: 1, kind: kinds[i] ?? 'audio', path });
+  }
+  if (options.endCode) await quorum.sessions.transition(session.id, 'failed', { code: 'seeded', endCode: options.endCode });
+  return { session, files };
 }
