@@ -8,6 +8,7 @@ import { activeStates, canTransition, endedStates, isEnded, type SessionState } 
 import { StaleAttemptError, staleFence, TransitionError, type AttemptFence } from './transition-errors.js';
 
 export { isStaleAttempt, StaleAttemptError, staleFence, TransitionError, type AttemptFence } from './transition-errors.js';
+import { readAttemptPage, readAttemptWindow, toAttempt, type AttemptPage, type AttemptPageQuery, type AttemptWindow } from './attempt-window.js';
 import { readTimelinePage, readTimelineWindow, toTimelineEvent, type TimelinePage, type TimelinePageQuery, type TimelineWindow } from './timeline-window.js';
 import { decisionToJson } from '../eligibility/stored-decision.js';
 
@@ -194,16 +195,17 @@ export class SessionStore {
 
   async attempts(id: string): Promise<Attempt[]> {
     const rows = await this.db.selectFrom('attempts').selectAll().where('session_id', '=', id).orderBy('number').execute();
-    return rows.map((r) => ({
-      number: r.number,
-      reason: r.reason,
-      createdAt: r.created_at,
-      startedAt: r.started_at,
-      admittedAt: r.admitted_at,
-      endedAt: r.ended_at,
-      endCode: r.end_code as EndCode | null,
-      workerId: r.worker_id,
-    }));
+    return rows.map(toAttempt);
+  }
+
+  /** The first `first` attempts and the newest `newest`, and how many there are: a much-retried session's view. */
+  attemptWindow(id: string, first: number, newest: number): Promise<AttemptWindow> {
+    return readAttemptWindow(this.db, id, first, newest);
+  }
+
+  /** One page of the attempts, keyset on the attempt number, read backwards from `before` (the part a window hides). */
+  attemptPage(id: string, query: AttemptPageQuery): Promise<AttemptPage> {
+    return readAttemptPage(this.db, id, query);
   }
 
   /** Marks the session as held by a worker until `until`; the lease is renewed while the bot runs. */

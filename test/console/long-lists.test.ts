@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meetingKeyOf } from '../../src/consent/service.js';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
+import { seedChoices } from '../helpers/long-lists.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
 import { consoleBrowser } from './fixtures.js';
 
@@ -23,33 +23,6 @@ function plan(quorum: Quorum, title: string, meetingUrl: string): Promise<Sessio
     endsAt: new Date(now + 90_000_000),
     joinAt: new Date(now + 30 * 86_400_000),
   });
-}
-
-/** A big meeting: `count` participants each chose on the meeting's consent page, stored as the page stores them. */
-async function seedChoices(quorum: Quorum, session: Session, count: number): Promise<void> {
-  const link = await quorum.consent.store.createLink({
-    companyId: session.companyId,
-    linkType: 'dynamic',
-    userEmail: null,
-    meetingId: 'all-hands',
-    provider: 'meet',
-    conferenceUrl: session.meetingUrl,
-    meetingKey: meetingKeyOf(session.meetingUrl),
-    title: session.title,
-    tokenHash: 'seeded-all-hands-link',
-  });
-  const start = Date.now() - count * 1000;
-  for (let i = 0; i < count; i += 1) {
-    await quorum.consent.store.addChoice({
-      linkId: link.id,
-      sessionId: session.id,
-      choice: i % 50 === 7 ? 'no_record' : 'record',
-      at: new Date(start + i * 1000).toISOString(),
-      participant: `participant-${String(i).padStart(4, '0')}`,
-      addressHash: null,
-      userAgent: 'seeded',
-    });
-  }
 }
 
 /** A chatty bot's 3,000-event timeline and a big meeting's consent choices: what the Session view shows of them. */

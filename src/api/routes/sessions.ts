@@ -3,12 +3,11 @@ import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Consent } from '../../consent/index.js';
-import { tenantView } from '../../logging/tenant-view.js';
 import { sessionCursor } from '../../sessions/session-store.js';
 import { sessionStates } from '../../sessions/states.js';
-import { principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
+import { sessionDetailRoutes } from './session-detail.js';
 
 const listQuery = z.object({
   state: z.enum(sessionStates as [string, ...string[]]).optional(),
@@ -22,14 +21,6 @@ const listQuery = z.object({
   to: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()).optional(),
   q: z.string().max(200).optional(),
   cursor: z.string().max(200).optional(),
-});
-/** How many of a session's first events a windowed detail (`?events=N`) carries before its newest N. */
-export const firstEvents = 5;
-const detailQuery = z.object({ events: z.coerce.number().int().min(1).max(1000).optional() });
-const timelineQuery = z.object({
-  before: z.coerce.number().int().min(1).optional(),
-  after: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 const actionBody = z.object({ reason: z.string().max(1000).optional() }).strict().optional();
 const idParams = z.object({ id: z.string().min(1) });
@@ -51,37 +42,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps & { consent?: 
     return { sessions, counts, nextCursor: last ? sessionCursor(last) : null };
   });
 
-  app.get('/v1/sessions/:id', async (request, reply) => {
-    const { id } = parse(idParams, request.params);
-    const { events } = parse(detailQuery, request.query);
-    const session = await deps.sessions.get(id);
-    if (!session) return reply.code(404).send({ error: 'not_found', message: `session ${id} not found` });
-    // `?events=N`: the first few events and the newest N (a live view's refresh), not a timeline of any length.
-    const window = events === undefined ? undefined : deps.sessions.timelineWindow(id, firstEvents, events);
-    const whole = window ? window.then((w) => w.events) : deps.sessions.timeline(id);
-    const stored = await Promise.all([deps.sessions.attempts(id), whole, deps.artifacts.list(id)]);
-    // A company token reads the timeline's details and the artifacts without stacks or server paths (the admin all).
-    const [attempts, timeline, artifacts] = principalOf(request).kind === 'admin' ? stored : tenantView(stored);
-    // The consent page choices that counted for this meeting occurrence (first per participant).
-    const consentChoices = deps.consent ? await deps.consent.service.countedFor(session) : [];
-    // The Decision that allowed the session (also inside `session`), at the top level for readers of this view.
-    const decision = session.decision;
-    if (!window) return { session, decision, attempts, timeline, artifacts, consentChoices };
-    // The events past `timelineFirst` are the newest; when `timeline` is shorter than the total, the middle is hidden.
-    const windowed = { timelineTotal: (await window).total, timelineFirst: Math.min(firstEvents, timeline.length) };
-    return { session, decision, attempts, timeline, ...windowed, artifacts, consentChoices };
-  });
-
-  // The part of a timeline a windowed detail hides, a page at a time, newest first: `before` and `after` are
-  // event ids (exclusive); the events of a page are in timeline order, and `nextBefore` reads the page before it.
-  app.get('/v1/sessions/:id/timeline', async (request, reply) => {
-    const { id } = parse(idParams, request.params);
-    const query = parse(timelineQuery, request.query);
-    if (!(await deps.sessions.get(id))) return reply.code(404).send({ error: 'not_found', message: `session ${id} not found` });
-    const page = await deps.sessions.timelinePage(id, query);
-    const events = principalOf(request).kind === 'admin' ? page.events : tenantView(page.events);
-    return { events, more: page.more, nextBefore: page.more ? (page.events[0]?.id ?? null) : null };
-  });
+  // The detail and the pages of its long lists (timeline, attempts, consent choices).
+  sessionDetailRoutes(app, deps);
 
   app.get('/v1/sessions/:id/artifacts/:artifactId', async (request, reply) => {
     const { id, artifactId } = parse(z.object({ id: z.string(), artifactId: z.string() }), request.params);

@@ -2,28 +2,16 @@
 // Long tables of the Session view (a chatty bot's timeline, a big meeting's consent choices) show their first
 // rows and their newest ones, in order, with a row between that says how many are hidden and shows more.
 // Building 3,000 rows took over a second, and every live update builds the view again: only what an operator
-// reads is built, and the rest is one click away. The timeline is windowed by the server too (`remoteList`): a
-// live update downloads its first and newest events only, and "Show more" reads the middle when asked.
+// reads is built, and the rest is one click away. The timeline, attempts and consent choices are windowed by the
+// server too (`remoteList`): a live update downloads their first and newest items only, and "Show more" reads the
+// middle when asked.
 import { api, el } from './lib.js';
 
 const defaults = { head: 5, tail: 100, step: 200, slack: 20 };
 const fmtCount = (n) => n.toLocaleString();
 const plural = ([one, many], n) => (n === 1 ? one : many);
-/** How many of the newest events a windowed detail asks for: the tail shown, and the slack shown whole with it. */
-export const windowEvents = defaults.tail + defaults.slack;
-/** The largest page `GET /v1/sessions/:id/timeline` answers. */
+/** The largest page the paging routes (`GET /v1/sessions/:id/timeline`, `…/attempts`, `…/consent-choices`) answer. */
 const pageLimit = 1000;
-
-/**
- * Where the shown tail starts: the newest `tail` items, or from the item the operator revealed last. Kept as
- * that item's key, not as a count, so events arriving live add to the tail and hide nothing already revealed.
- */
-function tailStart(items, { key, head, tail }, state) {
-  if (state?.all) return head;
-  const from = state?.from === undefined ? -1 : items.findIndex((item) => key(item) === state.from);
-  const start = from >= 0 ? Math.min(from, items.length - tail) : items.length - tail;
-  return Math.max(start, head);
-}
 
 /**
  * The row between the first items and the newest: how many are hidden, and the buttons that show them.
@@ -55,71 +43,43 @@ function tableParts(id) {
 }
 
 /**
- * The rows of a long table and a note saying what is shown, for a panel to place above its table. `options`:
- * `id` (the table's; the controls' ids start with it), `noun` ([one, many]), `columns`, `key` (an item's stable
- * id), `row` (builds an item's tr), and optionally `head`, `tail`, `step`. `kept` maps the table id to what the
- * operator revealed, and outlives the view's live re-renders (like its media); a list only a few rows longer than
- * the window is shown whole (a few rows cost less than a click).
- */
-export function windowedRows(items, options, kept = new Map()) {
-  const settings = { ...defaults, ...options };
-  const { id, noun, head, tail, slack, step, key, row } = settings;
-  const { body, note } = tableParts(id);
-  const draw = () => {
-    const start = tailStart(items, settings, kept.get(id));
-    // The last step shows all that is left: the same state as "Show all", so it stays put as items arrive.
-    const more = start - step > head ? { from: key(items[start - step]) } : { all: true };
-    const actions = { more: (focus) => reveal(more, focus), all: (focus) => reveal({ all: true }, focus), fewer: (focus) => reveal(undefined, focus) };
-    body.replaceChildren(...items.slice(0, head).map(row), gapRow(settings, { hidden: start - head, total: items.length }, actions), ...items.slice(start).map(row));
-    note.textContent = windowText(noun, { head, tail: items.length - start, total: items.length });
-  };
-  // The clicked button is replaced: the focus goes to the same control in the new row (or its counterpart).
-  const reveal = (state, focusId) => {
-    if (state === undefined) kept.delete(id);
-    else kept.set(id, state);
-    draw();
-    (body.querySelector(`#${focusId}`) ?? body.querySelector('.gap button'))?.focus();
-  };
-  if (items.length <= head + tail + slack) {
-    body.replaceChildren(...items.map(row));
-    return { note: null, body };
-  }
-  draw();
-  return { note, body };
-}
-
-/**
- * A list the server windows (the timeline of `GET /v1/sessions/:id?events=N`), kept for the whole view: its
- * first items, a `run` of items that reaches the newest without a hole, the total, and what the operator
- * revealed (`state`: undefined, `{ from: key }` or `{ all: true }`). `pageUrl` is the keyset route that reads
- * the hidden middle (`?before&after&limit`, answering `{ events, more }`). Reads and merges run one at a time,
- * so a live refresh never interleaves with a "Show more" that is loading.
+ * A list the server windows (the timeline of `GET /v1/sessions/:id?events=N`, the attempts of `?attempts=N`, the
+ * consent choices of `?choices=N`), kept for the whole view: its first items, a `run` of items that reaches the
+ * newest without a hole, the total, and what the operator revealed (`state`: undefined, `{ from: key }` or
+ * `{ all: true }`). `pageUrl` is the keyset route that reads the hidden middle (`?before&after&limit`, answering
+ * `{ [field]: items, more }`); `key` orders the items as the server does (a number, or a string compared with
+ * `<`). `options`: `field` (default `events`), `head` and `tail` (how many first and newest items are shown),
+ * `step` (how many "Show more" adds); `size` is the N the detail should ask for: the tail shown, and the slack
+ * shown whole with it (a list only a few items longer than the window is shown whole: a few rows cost less than a
+ * click). Reads and merges run one at a time, so a live refresh never interleaves with a "Show more" that is loading.
  */
 export function remoteList(pageUrl, key, options = {}) {
-  const settings = { ...defaults, ...options, key };
+  const settings = { ...defaults, field: 'events', ...options, key };
   let queue = Promise.resolve();
   const serial = (task) => {
     const next = queue.then(task);
     queue = next.catch(() => undefined);
     return next;
   };
-  const list = { head: [], run: [], total: 0, state: undefined, redraw: undefined, settings };
+  const list = { head: [], run: [], total: 0, state: undefined, redraw: undefined, settings, size: settings.tail + settings.slack };
   const sep = pageUrl.includes('?') ? '&' : '?';
-  // The events between two ids (exclusive; `limit` of them at most, the newest), read backwards a page at a time.
+  const bound = (name, value) => (value === undefined ? '' : `${name}=${encodeURIComponent(value)}`);
+  // The items between two keys (exclusive; `limit` of them at most, the newest), read backwards a page at a time.
   const between = async (after, before, limit = Infinity) => {
     const pages = [];
     let got = 0;
     for (let upper = before; got < limit; ) {
-      const bounds = [upper === undefined ? '' : `before=${upper}`, after === undefined ? '' : `after=${after}`, `limit=${Math.min(pageLimit, limit - got)}`];
+      const bounds = [bound('before', upper), bound('after', after), `limit=${Math.min(pageLimit, limit - got)}`];
       const page = await api(`${pageUrl}${sep}${bounds.filter(Boolean).join('&')}`);
-      pages.unshift(page.events);
-      got += page.events.length;
-      if (!page.more || page.events.length === 0) break;
-      upper = key(page.events[0]);
+      const items = page[settings.field];
+      pages.unshift(items);
+      got += items.length;
+      if (!page.more || items.length === 0) break;
+      upper = key(items[0]);
     }
     return pages.flat();
   };
-  /** Takes a windowed detail's timeline in: the newest events join the run (the hole between read if it is kept). */
+  /** Takes a windowed detail's list in: the newest items join the run (the hole between read if it is kept). */
   list.update = (items, total, first) =>
     serial(async () => {
       const complete = items.length >= total;
@@ -161,8 +121,11 @@ function remoteWindow(list) {
 }
 
 /**
- * `windowedRows` for a `remoteList`: the same rows, note and controls, the hidden ones read from the server
- * when the operator asks. The newest panel built is the one a finished read redraws (live updates rebuild it).
+ * The rows of a `remoteList`'s table and a note saying what is shown, for a panel to place above its table: the
+ * first items, a row that says how many are hidden with the controls that show more (read from the server when
+ * the operator asks), and the newest items. `options`: `id` (the table's; the controls' ids start with it),
+ * `noun` ([one, many]), `columns`, `row` (builds an item's tr). The newest panel built is the one a finished read
+ * redraws (live updates rebuild it).
  */
 export function remoteRows(list, options) {
   const settings = { ...list.settings, ...options };

@@ -1,6 +1,6 @@
-// The read-only panels of the Session view, each built from the GET /v1/sessions/:id?events=N answer.
+// The read-only panels of the Session view, each built from the GET /v1/sessions/:id?events&attempts&choices answer.
 import { el, fmtTime, stateBadge, withToken } from './lib.js';
-import { remoteRows, windowedRows } from './long-list.js';
+import { remoteRows } from './long-list.js';
 
 export function meetingPanel(session, meta) {
   const end = session.endCode ? meta.endCodes[session.endCode] : undefined;
@@ -68,14 +68,15 @@ export function decisionPanel(decision) {
 
 /**
  * Automatic retries stop at the retry policy's few attempts, but each operator retry (or a script calling the
- * API's retry) adds one without bound: the first attempt and the newest are shown, like the timeline.
+ * API's retry) adds one without bound: the first attempt and the newest are shown, like the timeline. `attempts`
+ * is the view's `remoteList` (session.js sets its window: the first attempt and the newest 20).
  */
-export function attemptsPanel(attempts, kept) {
+export function attemptsPanel(attempts) {
   const latency = (a) => (a.startedAt && a.admittedAt ? `${((Date.parse(a.admittedAt) - Date.parse(a.startedAt)) / 1000).toFixed(1)} s` : '');
   const headings = ['#', 'Why', 'Dispatched', 'Admitted', 'Join latency', 'Ended', 'End code'];
   const row = (a) =>
-    el('tr', {}, el('td', {}, String(a.number)), el('td', { class: 'wrap' }, a.reason), el('td', {}, fmtTime(a.startedAt)), el('td', {}, fmtTime(a.admittedAt)), el('td', {}, latency(a)), el('td', {}, fmtTime(a.endedAt)), el('td', {}, a.endCode ?? ''));
-  const { note, body } = windowedRows(attempts, { id: 'attempts', noun: ['attempt', 'attempts'], columns: headings.length, key: (a) => a.number, row, head: 1, tail: 20, step: 100 }, kept);
+    el('tr', { dataset: { attempt: a.number } }, el('td', {}, String(a.number)), el('td', { class: 'wrap' }, a.reason), el('td', {}, fmtTime(a.startedAt)), el('td', {}, fmtTime(a.admittedAt)), el('td', {}, latency(a)), el('td', {}, fmtTime(a.endedAt)), el('td', {}, a.endCode ?? ''));
+  const { note, body } = remoteRows(attempts, { id: 'attempts', noun: ['attempt', 'attempts'], columns: headings.length, row });
   return el(
     'section',
     { 'aria-labelledby': 'attempts-title' },
@@ -139,25 +140,33 @@ export function evidencePanel(sessionId, artifacts, media = new Map()) {
 
 const choiceLabel = (choice) => String(choice ?? '').replaceAll('_', ' ');
 
-/** How many chose what, over every choice: a decline hidden in the middle of a long list still counts here. */
-function choiceSummary(choices) {
-  const counts = new Map();
-  for (const c of choices) counts.set(choiceLabel(c.choice), (counts.get(choiceLabel(c.choice)) ?? 0) + 1);
-  const parts = [...counts].map(([label, n]) => `${n.toLocaleString()} ${label}`);
-  return `${choices.length.toLocaleString()} ${choices.length === 1 ? 'participant' : 'participants'} chose: ${parts.join(', ')}.`;
+/**
+ * How many chose what, over every choice (the server's `consentChoiceCounts`): a decline hidden in the middle of
+ * a long list still counts here.
+ */
+function choiceSummary(counts, total) {
+  const parts = Object.entries(counts ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([choice, n]) => `${n.toLocaleString()} ${choiceLabel(choice)}`);
+  return `${total.toLocaleString()} ${total === 1 ? 'participant' : 'participants'} chose: ${parts.join(', ')}.`;
 }
 
-/** One choice per participant: a big meeting has hundreds, shown like the timeline (first ones and newest). */
-export function consentPanel(choices, kept) {
-  if (!Array.isArray(choices) || choices.length === 0) return null;
+/**
+ * One choice per participant: a big meeting has hundreds, shown like the timeline (first ones and newest).
+ * `choices` is the view's `remoteList`, `counts` the detail's `consentChoiceCounts`. A participant's "Join" that
+ * a later decline replaced may stay among the earlier choices the operator revealed until "Show fewer"; the
+ * newest choices and the counts are always the server's.
+ */
+export function consentPanel(choices, counts) {
+  if (choices.total === 0) return null;
   const headings = ['Time', 'Choice', 'Link type', 'Participant'];
   const row = (c) => el('tr', { dataset: { choiceId: c.id } }, el('td', {}, fmtTime(c.at)), el('td', {}, choiceLabel(c.choice)), el('td', {}, c.linkType ?? ''), el('td', {}, el('code', {}, String(c.participant ?? '').slice(0, 12))));
-  const { note, body } = windowedRows(choices, { id: 'consent-choices', noun: ['choice', 'choices'], columns: headings.length, key: (c) => c.id, row }, kept);
+  const { note, body } = remoteRows(choices, { id: 'consent-choices', noun: ['choice', 'choices'], columns: headings.length, row });
   return el(
     'section',
     { 'aria-labelledby': 'consent-title' },
     el('h2', { id: 'consent-title' }, 'Consent choices'),
-    el('p', { id: 'consent-summary' }, choiceSummary(choices)),
+    el('p', { id: 'consent-summary' }, choiceSummary(counts, choices.total)),
     note,
     el('table', { id: 'consent-choices' }, el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col' }, h)))), body),
   );

@@ -3,7 +3,7 @@
 // live log, and the operator's Retry, Stop and Delete recordings (each confirmed, with a reason written to the timeline).
 import { Unreachable, api, coalesce, el, liveSocket, loadMeta } from './lib.js';
 import { logPanel } from './log.js';
-import { remoteList, windowEvents } from './long-list.js';
+import { remoteList } from './long-list.js';
 import { attemptsPanel, consentPanel, decisionPanel, evidencePanel, meetingPanel, timelinePanel } from './session-parts.js';
 
 const endedStates = ['done', 'failed', 'cancelled'];
@@ -94,22 +94,28 @@ export async function sessionView(root, id) {
   const problem = el('p', { class: 'error', role: 'alert', id: 'session-error', hidden: true });
   // Recordings and screenshots already on the page stay the same nodes: a re-render must not stop playback.
   const media = new Map();
-  // What the operator revealed of the long tables (consent choices, attempts), kept the same way.
-  const revealed = new Map();
-  // The timeline is windowed by the server: a refresh reads its first and newest events, the rest when asked.
+  // The long lists are windowed by the server: a refresh reads their first and newest items, the rest when asked.
+  // Each keeps what was read and what the operator revealed across the live re-renders, like the media.
   const timeline = remoteList(`${path}/timeline`, (event) => event.id);
+  const attempts = remoteList(`${path}/attempts`, (a) => a.number, { field: 'attempts', head: 1, tail: 20, step: 100 });
+  // Keyed by the server's cursor (`<at>|<id>`, compared as strings): time order, unlike the id alone.
+  const choices = remoteList(`${path}/consent-choices`, (c) => `${c.at}|${c.id}`, { field: 'consentChoices' });
   const render = async () => {
-    const data = await api(`${path}?events=${windowEvents}`);
-    await timeline.update(data.timeline, data.timelineTotal, data.timelineFirst);
+    const data = await api(`${path}?events=${timeline.size}&attempts=${attempts.size}&choices=${choices.size}`);
+    await Promise.all([
+      timeline.update(data.timeline, data.timelineTotal, data.timelineFirst),
+      attempts.update(data.attempts, data.attemptsTotal, data.attemptsFirst),
+      choices.update(data.consentChoices, data.consentChoicesTotal, data.consentChoicesFirst),
+    ]);
     problem.hidden = true;
     actions.update(data.session, data.artifacts);
     heading.replaceChildren(el('h1', {}, data.session.title ?? 'Session', el('span', { class: 'muted' }, ` · ${data.session.id}`)));
     const panels = [
       meetingPanel(data.session, meta),
       decisionPanel(data.session.decision),
-      attemptsPanel(data.attempts, revealed),
+      attemptsPanel(attempts),
       evidencePanel(id, data.artifacts, media),
-      consentPanel(data.consentChoices, revealed),
+      consentPanel(choices, data.consentChoiceCounts),
       timelinePanel(timeline),
     ];
     // The panels are built anew: a control that had the focus (a "Show more") gets it back in its new copy,
