@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { DnsResolver } from './dns.js';
-import { cachedResolver, readMail } from './parse-pool.js';
+import { cachedResolver, readMail, systemResolver } from './parse-pool.js';
 import type { PoolAnswer, PoolRequest, PoolThreadData } from './parse-pool.js';
+import { ReadQueue } from './read-queue.js';
 
 /**
  * A parse-pool thread: MIME and iCalendar parsing and sender authentication (RSA verification of DKIM),
@@ -18,9 +19,10 @@ function serve(port: MessagePort, data: PoolThreadData): void {
       asked.set(id, { resolve, reject });
       port.postMessage({ kind: 'dns', id, name, rrtype } satisfies PoolAnswer);
     });
-  // Kept here, so a cached answer costs no trip to the main thread.
-  const viaMain = cachedResolver(proxied, data.dnsCacheMs);
-  const system = cachedResolver(undefined, data.dnsCacheMs);
+  const queue = new ReadQueue();
+  // Kept here, so a cached answer costs no trip to the main thread (and does not widen the queue).
+  const viaMain = cachedResolver(queue.counting(proxied), data.dnsCacheMs);
+  const system = cachedResolver(queue.counting(systemResolver), data.dnsCacheMs);
   port.on('message', (request: PoolRequest) => {
     if (request.kind === 'dns-answer') {
       const waiting = asked.get(request.id);
@@ -29,7 +31,8 @@ function serve(port: MessagePort, data: PoolThreadData): void {
       else waiting?.resolve(request.answer ?? []);
       return;
     }
-    readMail(Buffer.from(request.raw), request.options, request.envelope, request.proxyDns ? viaMain : system).then(
+    const raw = Buffer.from(request.raw);
+    queue.add(() => readMail(raw, request.options, request.envelope, request.proxyDns ? viaMain : system)).then(
       (result) => port.postMessage({ kind: 'done', id: request.id, result } satisfies PoolAnswer),
       (error: unknown) => port.postMessage({ kind: 'done', id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies PoolAnswer),
     );
