@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { insertSession, newSessionRow, type NewSession, type SessionChange, type SessionStore } from '../sessions/session-store.js';
-import { toSession, type Session } from '../sessions/session.js';
+import { newSessionOf, type Session } from '../sessions/session.js';
 import { meetingKey } from './apply.js';
 import type { ApplyDeps, JoinPlanner, MeetingRecords, SessionRecords } from './apply.js';
 import type { GroupCommit, StoreWork } from './group-commit.js';
@@ -142,9 +142,9 @@ export class InviteWrites {
       get: async (id) => this.sessions.get(id) ?? sessions.get(id),
       create: async (input: NewSession) => {
         const row = newSessionRow(randomUUID(), input, new Date().toISOString());
-        const session = toSession(row);
+        const session = newSessionOf(row, input.decision);
         this.sessions.set(row.id, session);
-        this.writes.push(async (_store, trx) => void this.changes.push(await insertSession(trx, row)));
+        this.writes.push(async (_store, trx) => void this.changes.push(await insertSession(trx, row, input.decision)));
         return session;
       },
       note: async (id, code, details) => {

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { topics, type LiveBus } from '../bus.js';
 import type { Database, SessionTable } from '../store/schema.js';
 import type { EndCode } from './end-codes.js';
-import { toSession, type Attempt, type Plan, type Session, type TimelineEvent } from './session.js';
+import { newSessionOf, toSession, type Attempt, type Plan, type Session, type TimelineEvent } from './session.js';
 import { activeStates, canTransition, endedStates, isEnded, type SessionState } from './states.js';
 import { StaleAttemptError, staleFence, TransitionError, type AttemptFence } from './transition-errors.js';
 
@@ -78,7 +78,7 @@ export class SessionStore {
   ) {}
 
   async create(input: NewSession): Promise<Session> {
-    const change = await this.db.transaction().execute((trx) => insertSession(trx, newSessionRow(randomUUID(), input, iso())));
+    const change = await this.db.transaction().execute((trx) => insertSession(trx, newSessionRow(randomUUID(), input, iso()), input.decision));
     this.bus.publish(topics.sessions, change);
     return change.session;
   }
@@ -318,12 +318,12 @@ export function newSessionRow(id: string, input: NewSession, now: string): Sessi
  * Writes a new session with its first attempt and `created` event in `trx`. `create` runs it in its own
  * transaction; intake runs it in the transaction that stores a whole invite and publishes once committed.
  */
-export async function insertSession(trx: Transaction<Database>, row: SessionTable): Promise<SessionChange> {
+export async function insertSession(trx: Transaction<Database>, row: SessionTable, decision: unknown): Promise<SessionChange> {
   await trx.insertInto('sessions').values(row).execute();
   await insertAttempt(trx, row.id, 1, 'first', row.created_at);
   const event = await insertEvent(trx, row.id, 1, null, 'scheduled', 'created', { joinAt: row.join_at });
   // The row as written is the row as stored (every column is given, all of them text or integer).
-  return { session: toSession(row), event };
+  return { session: newSessionOf(row, decision), event };
 }
 
 function parseCursor(cursor: string): { createdAt: string; id: string } | undefined {

@@ -47,6 +47,11 @@ export interface Attempt {
   workerId: string | null;
 }
 
+/** A session whose row was just built from `decision`: the decision as given, not parsed back from the row's JSON. */
+export function newSessionOf(row: SessionTable, decision: unknown): Session {
+  return { ...toSession({ ...row, decision: null }), decision: decision ?? null };
+}
+
 export function toSession(row: SessionTable): Session {
   return {
     id: row.id,
