@@ -60,7 +60,7 @@ export const endCodes = {
   worker_lost: { kind: 'infrastructure', message: 'The process running the bot died during the meeting.' },
   storage_full: { kind: 'infrastructure', message: 'The recording could not be written to disk (the disk is full or failing), so the bot left; what was written before is kept.' },
   started_too_late: { kind: 'infrastructure', message: 'No bot could start before the meeting ended: every bot slot was busy (raise QUORUM_CONCURRENCY or add workers), or no Quorum process was running at its time.' },
-  internal_error: { kind: 'infrastructure', message: 'Quorum hit an unexpected error.' },
+  internal_error: { kind: 'infrastructure', message: "Quorum hit an unexpected error, or the meeting page did not open (DNS, network, proxy or certificate failure, or no answer in time); the timeline's details carry the cause, such as net::ERR_NAME_NOT_RESOLVED and what to check." },
 } as const satisfies Record<string, { kind: EndCodeKind; message: string }>;
 
 export type EndCodeKind = 'normal' | 'join' | 'recording' | 'in_call' | 'consent' | 'eligibility' | 'zoom_cloud' | 'infrastructure';
