@@ -79,6 +79,23 @@ describe('HTTP API', () => {
     expect((await api(quorum, 'POST', '/v1/companies/nope/recording-requests', { meetingUrl: 'https://meet.google.com/abc-defg-hij' })).status).toBe(404);
   });
 
+  it('refuses a session list filter it cannot apply, naming the parameter, instead of answering as if nothing matched', async () => {
+    const bogus = await api<{ error: string; message: string }>(quorum, 'GET', '/v1/sessions?endCode=bogus');
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.message).toBe('endCode: "bogus" is not an end code (they are listed in docs/end-codes.md)');
+    for (const cursor of ['garbage', 'garbage|x', '2026-01-01T00:00:00.000Z|', '|abc', '2026-13-01T00:00:00.000Z|abc']) {
+      const refused = await api<{ message: string }>(quorum, 'GET', `/v1/sessions?cursor=${encodeURIComponent(cursor)}`);
+      expect(refused.status, cursor).toBe(400);
+      expect(refused.body.message, cursor).toBe(`cursor: ${JSON.stringify(cursor)} is not a cursor of this list: pass the nextCursor of the previous page unchanged`);
+    }
+    // A real end code filters (none ended so), and a cursor the list gave out pages on.
+    expect(await api(quorum, 'GET', '/v1/sessions?endCode=meeting_ended')).toMatchObject({ status: 200, body: { sessions: [] } });
+    const first = await api<{ sessions: Session[]; nextCursor: string }>(quorum, 'GET', '/v1/sessions?limit=1');
+    const next = await api<{ sessions: Session[] }>(quorum, 'GET', `/v1/sessions?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(next.status).toBe(200);
+    expect(next.body.sessions[0]?.id).not.toBe(first.body.sessions[0]?.id);
+  });
+
   it('stops a planned join, refuses to stop it twice, and retries it as a new attempt', async () => {
     const { body } = await api<{ session: Session }>(quorum, 'POST', '/v1/companies/default/recording-requests', { meetingUrl: 'https://meet.google.com/xyz-abcd-efg', startsAt: tomorrow().toISOString() });
     const stopped = await api<{ session: Session }>(quorum, 'POST', `/v1/sessions/${body.session.id}/stop`, { reason: 'wrong meeting' });

@@ -81,6 +81,31 @@ describe('ops console: an operator day', () => {
     expect(page.url()).toContain('q=Paged');
   });
 
+  it('leaves out what the API would refuse from a link (an unknown end code, a made-up cursor), and says so', async () => {
+    const asked: string[] = [];
+    const onRequest = (request: { url(): string }) => void (request.url().includes('/v1/sessions?') && asked.push(request.url()));
+    page.on('request', onRequest);
+    try {
+      await open('#/sessions?q=Paged&endCode=no_such_code&cursor=not-a-cursor&page=4');
+      await expect.poll(() => rows().count(), wait).toBe(50);
+      expect(await page.locator('#sessions-link-ignored').textContent()).toBe(
+        'Left out of this link: the end code “no_such_code”, which Quorum does not know; a page position this list did not give out (this is the newest page).',
+      );
+      expect(await page.locator('#page-number').textContent()).toBe('page 1');
+      expect(await page.locator('#view-error').count()).toBe(0);
+      expect(asked.length).toBeGreaterThan(0);
+      for (const url of asked) expect(url).not.toMatch(/no_such_code|not-a-cursor/);
+      // A real end code and a cursor the list gave out go through unchanged.
+      const { nextCursor } = (await api<{ nextCursor: string }>(quorum, 'GET', '/v1/sessions?q=Paged&limit=50')).body;
+      await open(`#/sessions?q=Paged&cursor=${encodeURIComponent(nextCursor)}&page=2`);
+      await expect.poll(() => rows().count(), wait).toBe(3);
+      expect(await page.locator('#sessions-link-ignored').count()).toBe(0);
+      expect(asked.at(-1)).toContain(`cursor=${encodeURIComponent(nextCursor)}`);
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
   it('shows every time in the browser\'s zone and names it, the log lines too', async () => {
     const session = await plan(quorum.sessions, 'acme', 'Zone check', { startsAt: new Date('2030-01-02T03:04:05Z') });
     quorum.logger.child({ sessionId: session.id, companyId: 'acme', attempt: 1 }).info('zone check line');

@@ -133,10 +133,37 @@ function pagerBar(filters, cursor, page, nextCursor) {
   ];
 }
 
-export async function sessionsView(root, params) {
+/** A cursor as the server writes it (`<created_at>|<id>`, the time as toISOString gives it), so never one it refuses. */
+function isCursor(cursor) {
+  const at = cursor.lastIndexOf('|');
+  if (at <= 0 || at === cursor.length - 1) return false;
+  const time = cursor.slice(0, at);
+  const parsed = new Date(time);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === time;
+}
+
+/**
+ * The filters and page of a link (a bookmark, a hand-edited URL), without what the API would refuse: an end code
+ * this server does not know, or a cursor it did not write. What was dropped is said on the page.
+ */
+function fromLink(params, meta) {
   const filters = Object.fromEntries(filterKeys.map((k) => [k, params.get(k) ?? '']));
+  const dropped = [];
+  if (filters.endCode && !Object.hasOwn(meta.endCodes, filters.endCode)) {
+    dropped.push(`the end code “${filters.endCode}”, which Quorum does not know`);
+    filters.endCode = '';
+  }
+  let cursor = params.get('cursor') ?? '';
+  if (cursor && !isCursor(cursor)) {
+    dropped.push('a page position this list did not give out (this is the newest page)');
+    cursor = '';
+  }
+  return { filters, cursor, dropped };
+}
+
+export async function sessionsView(root, params) {
   const [meta, { companies }] = await Promise.all([loadMeta(), api('/console/api/companies')]);
-  const cursor = params.get('cursor') ?? '';
+  const { filters, cursor, dropped } = fromLink(params, meta);
   // Without a cursor it is the first page whatever the URL says; with one, the number is only a label.
   const page = cursor ? Math.max(2, Number(params.get('page')) || 2) : 1;
   // The Session view's "All sessions" link comes back here: same filters, same page.
@@ -146,6 +173,7 @@ export async function sessionsView(root, params) {
   const pager = el('div', { class: 'pager' });
   const announce = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const problem = el('p', { class: 'error', role: 'alert', id: 'sessions-error', hidden: true });
+  const ignored = dropped.length ? [el('p', { class: 'muted', role: 'status', id: 'sessions-link-ignored' }, `Left out of this link: ${dropped.join('; ')}.`)] : [];
   const filtered = filterKeys.some((k) => filters[k]);
 
   const load = async () => {
@@ -190,6 +218,7 @@ export async function sessionsView(root, params) {
   root.append(
     el('h1', {}, 'Sessions'),
     filtersForm(filters, meta, companies),
+    ...ignored,
     countsHolder,
     announce,
     problem,
