@@ -7,13 +7,20 @@ export function adminTokenFile(dataDir: string): string {
   return join(resolve(dataDir), 'admin-token');
 }
 
-/** The admin token: the configured one, else the one generated on first start and kept in the data directory. */
+/**
+ * The admin token: the configured one, else the one kept in the data directory, else a new one (`created`). A new
+ * one is kept by `saveAdminToken` only once the start succeeded: kept by a start that then failed (its port taken),
+ * it was never shown, and the next start, finding it, did not show it either.
+ */
 export function adminTokenFor(configured: string | undefined, dataDir: string): { token: string; created: boolean } {
   if (configured) return { token: configured, created: false };
   const file = adminTokenFile(dataDir);
   if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), created: false };
+  return { token: randomBytes(24).toString('base64url'), created: true };
+}
+
+/** Keeps a generated admin token where client commands read it (readable by its owner only). */
+export function saveAdminToken(dataDir: string, token: string): void {
   mkdirSync(dataDir, { recursive: true });
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return { token, created: true };
+  writeFileSync(adminTokenFile(dataDir), `${token}\n`, { mode: 0o600 });
 }

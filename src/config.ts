@@ -3,9 +3,22 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
-const flag = z
-  .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])])
-  .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
+/** The spellings of a yes/no setting, in any case (`TRUE`, `Yes`): what shells, compose files and charts write. */
+const flagWords = new Map([
+  ['true', true],
+  ['1', true],
+  ['yes', true],
+  ['false', false],
+  ['0', false],
+  ['no', false],
+]);
+const flag = z.union([z.boolean(), z.string(), z.number()]).transform((value, ctx) => {
+  if (typeof value === 'boolean') return value;
+  const word = flagWords.get(String(value).trim().toLowerCase());
+  if (word !== undefined) return word;
+  ctx.addIssue({ code: 'custom', message: `must be true, false, 1, 0, yes or no (any case), not ${JSON.stringify(value)}` });
+  return z.NEVER;
+});
 
 /**
  * Display-name fragments of widely used notetaker bots (Recall's `bot_detection.using_participant_names`). Each is
@@ -48,7 +61,7 @@ export const configSchema = z.object({
   QUORUM_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** Largest invite e-mail accepted (bytes); bigger mail is refused during the SMTP DATA phase. */
   QUORUM_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
-  /** PEM certificate and key files; when both are set the SMTP server offers STARTTLS. */
+  /** PEM certificate and key files; both set, the SMTP server offers STARTTLS (one alone is refused below). */
   QUORUM_SMTP_TLS_CERT: z.string().min(1).optional(),
   QUORUM_SMTP_TLS_KEY: z.string().min(1).optional(),
   /** Where replies to requesters are sent from here (smtp://host:port); unset: no replies are sent. */
@@ -150,6 +163,11 @@ export const configSchema = z.object({
     }),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+}).superRefine((config, ctx) => {
+  // One file alone used to start without STARTTLS, silently: the operator meant to offer it.
+  const [cert, key] = [config.QUORUM_SMTP_TLS_CERT, config.QUORUM_SMTP_TLS_KEY];
+  if (cert && !key) ctx.addIssue({ code: 'custom', path: ['QUORUM_SMTP_TLS_KEY'], message: 'not set, but QUORUM_SMTP_TLS_CERT is: STARTTLS needs both files (or neither)' });
+  if (key && !cert) ctx.addIssue({ code: 'custom', path: ['QUORUM_SMTP_TLS_CERT'], message: 'not set, but QUORUM_SMTP_TLS_KEY is: STARTTLS needs both files (or neither)' });
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -163,12 +181,28 @@ export class ConfigError extends Error {
 
 type Source = Record<string, unknown>;
 
+/**
+ * Settings whose empty value means something: an empty QUORUM_OTHER_BOT_NAMES is "no list, everyone counts".
+ * For every other setting an empty value (`QUORUM_CONCURRENCY=` in a compose file) means unset, the default:
+ * coerced, it was 0, which made a port random and a process with no bot slots.
+ */
+const emptyIsAValue: ReadonlySet<string> = new Set(['QUORUM_OTHER_BOT_NAMES']);
+
+function isSet(key: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  return emptyIsAValue.has(key) || typeof value !== 'string' || value.trim() !== '';
+}
+
+/** The settings of `source` that are set, known ones only (the environment holds much else). */
+function setIn(source: Source): Source {
+  const known = Object.keys(configSchema.shape);
+  return Object.fromEntries(known.filter((key) => isSet(key, source[key])).map((key) => [key, source[key]]));
+}
+
 /** Parses the settings once; a bad value stops the start with a message that names the setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Source = {}): Config {
   const fromFile = env.QUORUM_CONFIG_FILE ? readConfigFile(env.QUORUM_CONFIG_FILE) : {};
-  const known = Object.keys(configSchema.shape);
-  const fromEnv = Object.fromEntries(known.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
-  const result = configSchema.safeParse({ ...fromFile, ...fromEnv, ...overrides });
+  const result = configSchema.safeParse({ ...setIn(fromFile), ...setIn(env), ...overrides });
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -183,11 +217,50 @@ function readConfigFile(path: string): Source {
   } catch (error) {
     throw new ConfigError(`QUORUM_CONFIG_FILE: cannot read ${path}: ${(error as Error).message}`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
+    parsed = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as Source;
   } catch (error) {
     throw new ConfigError(`QUORUM_CONFIG_FILE: ${path} is not a JSON object of settings: ${(error as Error).message}`);
   }
+  refuseUnknownKeys(path, Object.keys(parsed));
+  return parsed as Source;
+}
+
+/** A misspelt key in the file was dropped without a word, its setting left at the default: it stops the start. */
+function refuseUnknownKeys(path: string, keys: readonly string[]): void {
+  const known = Object.keys(configSchema.shape);
+  const unknown = keys.filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  const named = unknown.map((key) => {
+    const near = closest(key, known);
+    return near ? `${key} (did you mean ${near}?)` : key;
+  });
+  throw new ConfigError(`QUORUM_CONFIG_FILE: ${path} has unknown setting${unknown.length > 1 ? 's' : ''} ${named.join(', ')}; README.md lists the settings`);
+}
+
+/** The known name a few keystrokes from `key` (case aside), if one is. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  const wanted = key.toUpperCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(wanted, name);
+    if (distance <= 3 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
 }

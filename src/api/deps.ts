@@ -21,6 +21,8 @@ export interface ApiDeps {
   logger: Logger;
   adminToken: string;
   leadSeconds: number;
+  /** Whether this process's bots still find their Chromium (for /healthz); unset: the process runs no bots. */
+  chromium?: () => Promise<boolean>;
   /** Per-company API tokens; unset: only the admin token is accepted. */
   tokens?: TokenStore;
   /** The tenancy admin API, explain and recording requests; unset: those routes are not served. */

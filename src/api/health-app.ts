@@ -3,10 +3,10 @@ import type { ApiDeps } from './deps.js';
 import { healthRoutes } from './routes/health.js';
 
 /**
- * What a `quorum worker` serves: `/healthz` (the database and Redis it needs) and `/metrics` (its bots: join
+ * What a `quorum worker` serves: `/healthz` (the database, Redis and Chromium it needs) and `/metrics` (its bots: join
  * latency, active bots, failures by end code, which only the process running them knows). No API, no token.
  */
-export function buildHealthApp(deps: Pick<ApiDeps, 'sessions' | 'bus' | 'metrics'>): FastifyInstance {
+export function buildHealthApp(deps: Pick<ApiDeps, 'sessions' | 'bus' | 'metrics' | 'chromium'>): FastifyInstance {
   const app = fastify({ logger: false });
   healthRoutes(app, deps);
   return app;

@@ -32,6 +32,10 @@ program
   .option('--simulate', 'start the provider simulator in this process and point every bot at it')
   .action(async (opts: { simulate?: boolean }) => {
     const config = loadConfig(process.env, opts.simulate ? { QUORUM_SIMULATE: true } : {});
+    // No bot slots and no queue another process reads: every planned session would stay `scheduled`, silently.
+    if (config.QUORUM_CONCURRENCY === 0 && !config.DATABASE_URL && !config.REDIS_URL) {
+      throw new ConfigError('QUORUM_CONCURRENCY=0 runs no bots, and in the embedded mode (no DATABASE_URL and REDIS_URL) no other process does; set it to 1 or more (0 is for an API-only `quorum serve` in the scale-out mode)');
+    }
     const ports = { [config.QUORUM_HTTP_PORT]: 'QUORUM_HTTP_PORT', [config.QUORUM_SMTP_PORT]: 'QUORUM_SMTP_PORT' };
     const { startQuorum } = await server();
     const quorum = await startQuorum(config).catch((error: unknown) => Promise.reject(explainListenError(error, ports)));

@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { ConfigError } from '../config.js';
 import type { InboundMail } from './inbound.js';
 
 export interface SmtpOptions {
   host: string;
   port: number;
   maxBytes: number;
-  /** PEM files; when both are given the server offers STARTTLS. */
+  /** PEM files (QUORUM_SMTP_TLS_CERT and _KEY); both given, the server offers STARTTLS; one alone is refused. */
   tlsCert?: string;
   tlsKey?: string;
   /** Connections open at once; more are refused with 421 (default `MAX_CLIENTS`). */
@@ -54,13 +56,41 @@ export async function readMessage(stream: AsyncIterable<unknown>, maxBytes: numb
   return bytes > maxBytes ? undefined : Buffer.concat(chunks);
 }
 
+/** Reads one PEM file of the STARTTLS pair; a failure names the setting and the path, not only ENOENT. */
+function readPem(setting: string, path: string | undefined, other: string): Buffer {
+  if (!path) throw new ConfigError(`${setting}: not set, but ${other} is: STARTTLS needs both files (or neither)`);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : (error as Error).message;
+    throw new ConfigError(`${setting}: cannot read ${path} (${why}); SMTP STARTTLS needs a readable PEM file`);
+  }
+}
+
+/**
+ * The STARTTLS certificate and key, or undefined when neither is set. Read and tried here so that a missing or
+ * unusable file stops the start naming its setting, not as an unexpected ENOENT or OpenSSL error.
+ */
+function readTls(options: SmtpOptions): { cert: Buffer; key: Buffer } | undefined {
+  if (!options.tlsCert && !options.tlsKey) return undefined;
+  const cert = readPem('QUORUM_SMTP_TLS_CERT', options.tlsCert, 'QUORUM_SMTP_TLS_KEY');
+  const key = readPem('QUORUM_SMTP_TLS_KEY', options.tlsKey, 'QUORUM_SMTP_TLS_CERT');
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new ConfigError(`QUORUM_SMTP_TLS_CERT, QUORUM_SMTP_TLS_KEY: ${options.tlsCert} and ${options.tlsKey} are not a PEM certificate and its private key (${(error as Error).message})`);
+  }
+  return { cert, key };
+}
+
 /**
  * The invite SMTP server: refuses recipients that are no assistant address at RCPT time (so nothing is
  * accepted for addresses nobody reads), refuses oversized mail, and hands each message to the inbound path.
  * Mail is acknowledged only after it is stored and applied, so a 250 means the invite is in.
  */
 export async function startSmtpServer(inbound: InboundMail, options: SmtpOptions): Promise<RunningSmtp> {
-  const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
+  const tls = readTls(options);
   const log = options.log;
   // Unknown recipients tried so far, by connection.
   const refused = new Map<string, number>();

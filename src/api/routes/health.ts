@@ -18,14 +18,21 @@ async function answers(probe: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-export function healthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'sessions' | 'bus' | 'metrics'>): void {
-  // 503 naming what is down (the database; Redis in the scale-out mode), so an orchestrator can act on it.
+export function healthRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'sessions' | 'bus' | 'metrics' | 'chromium'>): void {
+  // 503 naming what is down (the database; Redis in the scale-out mode; Chromium where bots run), so an
+  // orchestrator can act on it. Chromium is checked at start; a process whose Chromium went since cannot run a bot.
   app.get('/healthz', async (_request, reply) => {
     const { reachable } = deps.bus;
-    const [database, redis] = await Promise.all([answers(() => deps.sessions.countByState()), reachable ? answers(() => reachable.call(deps.bus)) : Promise.resolve(undefined)]);
-    if (database && redis !== false) return { status: 'ok' };
+    const { chromium } = deps;
+    const [database, redis, browser] = await Promise.all([
+      answers(() => deps.sessions.countByState()),
+      reachable ? answers(() => reachable.call(deps.bus)) : Promise.resolve(undefined),
+      chromium ? answers(chromium) : Promise.resolve(undefined),
+    ]);
+    if (database && redis !== false && browser !== false) return { status: 'ok' };
     const state = (up: boolean) => (up ? 'up' : 'down');
-    return reply.code(503).send({ status: 'unavailable', database: state(database), ...(redis === undefined ? {} : { redis: state(redis) }) });
+    const optional = (name: string, up: boolean | undefined) => (up === undefined ? {} : { [name]: state(up) });
+    return reply.code(503).send({ status: 'unavailable', database: state(database), ...optional('redis', redis), ...optional('chromium', browser) });
   });
   app.get('/metrics', async (_request, reply) => {
     const body = await deps.metrics.registry.metrics();
