@@ -1,38 +1,19 @@
 import { Option, type Command } from 'commander';
 import { providerIds } from '../eligibility/settings.js';
 import { levelNumbers, type LogLine } from '../logging/session-log.js';
-import type { Session, TimelineEvent } from '../sessions/session.js';
+import type { Session } from '../sessions/session.js';
 import { isEnded, sessionStates } from '../sessions/states.js';
 import { ApiError, type ApiClient } from './client.js';
 import { CliError, withAdvice } from './errors.js';
-import { formatEvent, formatLogLine, formatSessionRow, print } from './format.js';
+import { formatLogLine, formatSessionRow, print } from './format.js';
 import { isoTime, meetingUrl, positiveInt } from './options.js';
+import { registerShowCommand } from './show.js';
 
 export type ClientFactory = () => ApiClient;
 
 /** The commands that talk to a running Quorum over its HTTP API. */
 export function registerClientCommands(program: Command, client: ClientFactory): void {
-  program
-    .command('join')
-    .argument('<url>', 'the meeting link, e.g. https://meet.google.com/abc-defg-hij', meetingUrl)
-    .description('ask Quorum to record a meeting link (now, or at --at)')
-    .option('--at <iso>', 'meeting start time (ISO 8601 with a zone, e.g. 2030-01-31T14:00:00Z); default now', isoTime)
-    .option('--until <iso>', 'meeting end time (ISO 8601 with a zone); default one hour after the start', isoTime)
-    .option('--company <id>', 'company to record for', 'default')
-    .option('--title <title>', 'meeting title')
-    .option('--json', 'machine-readable output: the session, with `existing: true` when it was already planned')
-    .action(async (url: string, opts: { at?: string; until?: string; company: string; title?: string; json?: boolean }) => {
-      const body = { meetingUrl: url, startsAt: opts.at, endsAt: opts.until, title: opts.title };
-      const path = `/v1/companies/${encodeURIComponent(opts.company)}/recording-requests`;
-      const { session, existing } = await client()
-        .request<{ session: Session; existing?: boolean }>('POST', path, body)
-        .catch((error: unknown) => Promise.reject(withHint(error, { 422: `\`quorum explain ${url}${opts.company === 'default' ? '' : ` --company ${opts.company}`}\` shows every rule and what to change` })));
-      print({ ...session, existing: existing === true }, Boolean(opts.json), () =>
-        existing
-          ? `session ${session.id} is already planned for this meeting (${session.state}): the bot joins at ${session.joinAt}`
-          : `scheduled session ${session.id}: the bot joins at ${session.joinAt}`,
-      );
-    });
+  registerJoinCommand(program, client);
 
   program
     .command('sessions')
@@ -51,16 +32,7 @@ export function registerClientCommands(program: Command, client: ClientFactory):
       print(result, Boolean(opts.json), () => result.sessions.map(formatSessionRow).join('\n') || 'no sessions');
     });
 
-  program
-    .command('show <id>')
-    .description("a session's attempts, timeline and artifacts")
-    .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { json?: boolean }) => {
-      const detail = await client().request<{ session: Session; timeline: TimelineEvent[]; artifacts: Array<{ kind: string; path: string }> }>('GET', `/v1/sessions/${encodeURIComponent(id)}`);
-      print(detail, Boolean(opts.json), () =>
-        [formatSessionRow(detail.session), '', ...detail.timeline.map(formatEvent), '', ...detail.artifacts.map((a) => `${a.kind}: ${a.path}`)].join('\n'),
-      );
-    });
+  registerShowCommand(program, client);
 
   for (const action of ['retry', 'stop'] as const) {
     program
@@ -89,6 +61,53 @@ export function registerClientCommands(program: Command, client: ClientFactory):
       const lastId = await printHistory(api, id, levelQuery, show);
       if (opts.follow) await followUntilEnded(api, id, levelQuery, lastId, (line) => void show(line));
     });
+}
+
+interface JoinOptions {
+  at?: string;
+  until?: string;
+  company: string;
+  requester?: string;
+  title?: string;
+  json?: boolean;
+}
+
+/** `quorum join <url>`: a recording request, as the API's `POST /v1/companies/:id/recording-requests` takes it. */
+function registerJoinCommand(program: Command, client: ClientFactory): void {
+  program
+    .command('join')
+    .argument('<url>', 'the meeting link, e.g. https://meet.google.com/abc-defg-hij', meetingUrl)
+    .description('ask Quorum to record a meeting link (now, or at --at)')
+    .option('--at <iso>', 'meeting start time (ISO 8601 with a zone, e.g. 2030-01-31T14:00:00Z); default now', isoTime)
+    .option('--until <iso>', 'meeting end time (ISO 8601 with a zone); default one hour after the start', isoTime)
+    .option('--company <id>', 'company to record for', 'default')
+    .option('--requester <email>', "who asks for the recording (a company user; needed with a company's token, omit with the admin token for an operator ad-hoc join)")
+    .option('--title <title>', 'meeting title')
+    .option('--json', 'machine-readable output: the session, with `existing: true` when it was already planned')
+    .action(async (url: string, opts: JoinOptions) => {
+      const body = { meetingUrl: url, startsAt: opts.at, endsAt: opts.until, title: opts.title, requesterEmail: opts.requester };
+      const path = `/v1/companies/${encodeURIComponent(opts.company)}/recording-requests`;
+      const { session, existing } = await client()
+        .request<{ session: Session; existing?: boolean }>('POST', path, body)
+        .catch((error: unknown) => Promise.reject(joinHint(error, url, opts)));
+      print({ ...session, existing: existing === true }, Boolean(opts.json), () =>
+        existing
+          ? `session ${session.id} is already planned for this meeting (${session.state}): the bot joins at ${session.joinAt}`
+          : `scheduled session ${session.id}: the bot joins at ${session.joinAt}`,
+      );
+    });
+}
+
+/** A refused join says how to see why (the same request to `quorum explain`); a missing requester names the option. */
+function joinHint(error: unknown, url: string, opts: JoinOptions): unknown {
+  const company = opts.company === 'default' ? '' : ` --company ${opts.company}`;
+  const requester = opts.requester === undefined ? '' : ` --requester ${opts.requester}`;
+  const explain = `\`quorum explain ${url}${company}${requester}\` shows every rule and what to change`;
+  // The API's 400 when a company token names nobody (src/companies/requests.ts): the CLI has the option for it.
+  const noRequester = error instanceof ApiError && error.status === 400 && opts.requester === undefined && error.message.startsWith('requesterEmail:');
+  const hints: Record<number, string> = { 422: explain };
+  if (noRequester) hints[400] = 'pass `--requester <email>` naming who asks for the recording';
+  return withHint(error, hints);
 }
 
 /** What to do when retry or stop does not fit the session's state (the API answers 409). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topics } from '../bus.js';
 import nodemailer from 'nodemailer';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { defaultCompanySettings } from '../eligibility/settings.js';
 import { composeInvite } from '../intake/compose-invite.js';
 import { tableResolver } from '../intake/dns.js';
@@ -27,6 +27,8 @@ export interface DemoOptions {
   signal?: AbortSignal;
   /** Where the human lines and the JSON summary go; default stdout. */
   out?: (text: string) => void;
+  /** The environment the demo takes its few machine settings from (demoConfig); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface DemoResult {
@@ -80,8 +82,20 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   }
 }
 
-async function demoIn(dataDir: string, providers: string[], options: DemoOptions): Promise<number> {
-  const config = loadConfig(process.env, {
+/** Settings of this machine, not of an installation: without them Chromium may not start here at all. */
+const machineSettings = ['CHROMIUM_PATH', 'QUORUM_BROWSER_ARGS'] as const;
+/** Set for a real installation; the demo ignores them and says so when they are set. */
+const installationSettings = ['DATABASE_URL', 'REDIS_URL', 'QUORUM_CONFIG_FILE', 'QUORUM_COMPANIES_FILE'] as const;
+
+/**
+ * The demo's settings: embedded and self-contained whatever the operator's environment says. On a scale-out host
+ * DATABASE_URL and REDIS_URL name the production database and queue: the demo would write its companies there and
+ * take real joins from the shared queue. So it starts from no settings at all (no QUORUM_CONFIG_FILE, companies
+ * file, relay or ports) and keeps only the machine's Chromium. `ignored`: the installation settings it left out.
+ */
+export function demoConfig(env: NodeJS.ProcessEnv, dataDir: string): { config: Config; ignored: string[] } {
+  const machine = Object.fromEntries(machineSettings.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
+  const config = loadConfig(machine, {
     QUORUM_DATA_DIR: dataDir,
     QUORUM_HTTP_PORT: 0,
     QUORUM_SMTP_PORT: 0,
@@ -89,12 +103,20 @@ async function demoIn(dataDir: string, providers: string[], options: DemoOptions
     QUORUM_LOG_LEVEL: 'silent',
     QUORUM_ALONE_TIMEOUT_SECONDS: 5,
   });
+  return { config, ignored: installationSettings.filter((key) => env[key] !== undefined && env[key] !== '') };
+}
+
+async function demoIn(dataDir: string, providers: string[], options: DemoOptions): Promise<number> {
+  const { config, ignored } = demoConfig(options.env ?? process.env, dataDir);
   const out = options.out ?? ((text: string) => void process.stdout.write(text));
   const { signal } = options;
   // After an interrupt the bots are torn down: their "crashes" are not news.
   const say = (line: string) => {
     if (!options.json && !signal?.aborted) out(`${line}\n`);
   };
+  // Also with --json (on stderr, where it does not spoil the summary): an operator who set these must not wonder.
+  const notice = options.json ? (line: string) => void process.stderr.write(`${line}\n`) : say;
+  if (ignored.length > 0) notice(`Quorum demo: ignoring ${ignored.join(', ')}; the demo always runs embedded (SQLite and an in-process queue in its own data folder)`);
   say(`Quorum demo: data in ${dataDir}`);
   // The demo company's domain signs its mail with this key; Quorum's DNS answers come from a local table.
   const dkim = createDkimKey(demoDomain);
@@ -103,7 +125,7 @@ async function demoIn(dataDir: string, providers: string[], options: DemoOptions
     const settings = withDemoProviders(defaultCompanySettings({ adminEmail: demoRequester }), quorum.simulator?.zoomApi.companySettings());
     await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: demoAssistant, settings });
     if (providers.includes('zoom')) await putCloudCompany(quorum);
-    say(`Quorum API on ${quorum.url}; SMTP on 127.0.0.1:${quorum.intake.smtp?.port ?? '?'}; simulator on 127.0.0.1:${quorum.simulator?.httpsPort ?? '?'}`);
+    say(`Quorum (${quorum.mode}) API on ${quorum.url}; SMTP on 127.0.0.1:${quorum.intake.smtp?.port ?? '?'}; simulator on 127.0.0.1:${quorum.simulator?.httpsPort ?? '?'}`);
     const results: DemoResult[] = [];
     for (const provider of providers) {
       results.push(await untilAborted(demoOne(quorum, provider, say, dkim), signal));

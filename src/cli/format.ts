@@ -3,8 +3,14 @@ import type { Session, TimelineEvent } from '../sessions/session.js';
 
 const levelNames: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
+/** `HH:MM:SS` of an ISO time, in UTC: for lines of one live run (the demo, log lines) where the day is today. */
 export function formatTime(iso: string): string {
   return iso.slice(11, 19);
+}
+
+/** `YYYY-MM-DD HH:MM:SS` of an ISO time, in UTC (the caller says so once, in a heading or a suffix). */
+export function formatDateTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
 export function formatLogLine(line: LogLine): string {
@@ -21,10 +27,11 @@ function briefError(err: unknown): unknown {
   return typeof message === 'string' ? `${typeof type === 'string' ? `${type}: ` : ''}${message}` : err;
 }
 
-export function formatEvent(event: TimelineEvent): string {
+/** One timeline event; `time` formats its moment (`formatDateTime` where events may span days). */
+export function formatEvent(event: TimelineEvent, time: (iso: string) => string = formatTime): string {
   const move = event.to ? `${event.from ?? '∅'} → ${event.to}` : '(note)';
   const details = event.details ? ` ${JSON.stringify(event.details)}` : '';
-  return `${formatTime(event.at)}  #${event.attempt}  ${move.padEnd(34)} ${event.code}${details}`;
+  return `${time(event.at)}  #${event.attempt}  ${move.padEnd(34)} ${event.code}${details}`;
 }
 
 export function formatSessionRow(session: Session): string {

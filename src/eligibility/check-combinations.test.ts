@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkEligibility } from './check.js';
+import { buildContext } from './context.js';
 import type { Decision, EligibilityFacts } from './facts.js';
 import { rules } from './reasons.js';
+import { consentRules } from './rules-consent.js';
 import { RETIRED_ASSISTANT, acme, codes, consentLink, excludedEverywhere, facts, hours, links } from './test-fixtures.js';
 
 const enforced = (overrides: Partial<EligibilityFacts> = {}, meetingLinks = [consentLink('zoom', 'dynamic')]): EligibilityFacts =>
@@ -124,6 +126,21 @@ describe('checkEligibility: consent', () => {
     const check = decision.checks.find((c) => c.rule === 'consent_link_required');
     expect(check).toMatchObject({ passed: true, skipped: 'not_applicable' });
     expect(check?.message).toContain('does not enforce consent');
+  });
+
+  it('says in one sentence why the link rules do not apply, whoever the call owner is and whatever profile they have', () => {
+    const why = (f: EligibilityFacts) => checkEligibility(f).checks.find((c) => c.rule === 'consent_link_required')?.message;
+    const outsider = { requesterEmail: 'mallory@elsewhere.example', meeting: { organizerEmail: 'host@customer.example' } };
+    const noEnforcing = acme((c) => (c.consentProfiles['emea']!.enforceConsent = false));
+    expect(why(facts())).toBe('call owner ana@acme.example\'s consent profile "Open" does not enforce consent');
+    expect(why(facts({ company: acme((c) => delete c.users['ana@acme.example']!.consentProfile) }))).toBe('call owner ana@acme.example has no consent profile, so consent is not enforced');
+    expect(why(facts(outsider))).toBe('the call owner is not a user of the company, so no consent profile applies and consent is not enforced');
+    expect(why(facts({ ...outsider, company: noEnforcing, operator: true, requesterEmail: 'operator' }))).toBe(
+      'the call owner is not a user of the company and none of its consent profiles enforces consent, so consent is not enforced',
+    );
+    // Not built from facts today (without an owner only an enforcing profile is chosen), but the sentence holds too.
+    const ctx = { ...buildContext(facts(outsider)), consentProfileId: 'open', consentProfile: acme().consentProfiles['open'] };
+    expect(consentRules(ctx)[0]?.check.message).toBe('the call owner is not a user of the company, and the consent profile "Open" does not enforce consent');
   });
 
   it('another company’s consent link is not joined even without enforcement when it is the only way in', () => {

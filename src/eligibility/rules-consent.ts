@@ -13,20 +13,31 @@ import { fail, pass, skip, verdict } from './reasons.js';
 const enforcedRules = ['consent_link_required', 'consent_link_type_mismatch', 'consent_bypass_link_present'] as const;
 
 export function consentRules(ctx: Context): Evaluation[] {
-  const { company, owner, consentProfile, consentProfileId } = ctx;
+  const { company, consentProfile, consentProfileId } = ctx;
   if (company === undefined) {
     const why = 'no company could be identified';
     return [...enforcedRules.map((rule) => skip(rule, 'not_evaluated', why)), skip('consent_link_external', 'not_evaluated', why), declinedRule(ctx)];
   }
   if (consentProfile?.enforceConsent !== true || consentProfileId === undefined) {
-    const who = owner === undefined ? 'the call owner is not a user of the company' : `call owner ${owner.email}`;
-    const why =
-      consentProfile === undefined
-        ? `${who} has no consent profile, so consent is not enforced`
-        : `${who}'s consent profile "${consentProfile.name}" does not enforce consent`;
+    const why = notEnforcedWhy(ctx);
     return [...enforcedRules.map((rule) => skip(rule, 'not_applicable', why)), externalRule(ctx, false), declinedRule(ctx)];
   }
   return [requiredRule(ctx, consentProfileId), typeRule(ctx, consentProfileId), bypassRule(ctx), externalRule(ctx, true), declinedRule(ctx)];
+}
+
+/** Why the link rules do not apply, as one sentence for each way the call owner and profile can be missing. */
+function notEnforcedWhy(ctx: Context): string {
+  const { owner, consentProfile } = ctx;
+  if (owner !== undefined) {
+    return consentProfile === undefined
+      ? `call owner ${owner.email} has no consent profile, so consent is not enforced`
+      : `call owner ${owner.email}'s consent profile "${consentProfile.name}" does not enforce consent`;
+  }
+  if (consentProfile !== undefined) return `the call owner is not a user of the company, and the consent profile "${consentProfile.name}" does not enforce consent`;
+  // An operator's ad-hoc join with no owner is held to the company's strictest profile (context.ts): there is none.
+  return ctx.facts.operator === true
+    ? 'the call owner is not a user of the company and none of its consent profiles enforces consent, so consent is not enforced'
+    : 'the call owner is not a user of the company, so no consent profile applies and consent is not enforced';
 }
 
 function requiredRule(ctx: Context, profileId: string): Evaluation {
