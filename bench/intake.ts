@@ -10,7 +10,7 @@ import { tableResolver } from '../src/intake/dns.js';
 import { parseInviteEmail } from '../src/intake/email.js';
 import { authenticateSender, createDkimKey } from '../src/intake/mail-auth.js';
 import type { DnsResolver } from '../src/intake/dns.js';
-import { startQuorum } from '../src/main.js';
+import { startQuorum, type Quorum, type StartOptions } from '../src/main.js';
 import type { SenderJob, SenderResult } from './smtp-sender.js';
 import { threadCpuMs } from './thread-cpu.js';
 import { benchAssistant, benchCalendar, benchDomain, benchMail, benchRequester } from './invites.js';
@@ -33,6 +33,11 @@ export interface IntakeFigures {
   mailParsePerSecond: number[];
   senderCheckPerSecond: number[];
   endToEndPerSecond: number[];
+  /**
+   * End to end again, the same invites in the same round, to a second Quorum whose parse thread starts every
+   * message it is handed at once (ReadQueue's width unbounded): what reading two at a time is measured against.
+   */
+  allAtOncePerSecond: number[];
   /** CPU time per invite during the SMTP phase: Quorum's main thread, and its other threads (parse, V8's collector and compiler). */
   mainCpuMs: number[];
   otherCpuMs: number[];
@@ -122,19 +127,28 @@ class Senders {
   }
 }
 
+/** A Quorum with the bench company, on its own data folder, and the sending servers pointed at its SMTP port. */
+async function startBenchQuorum(dataDir: string, options: StartOptions): Promise<{ quorum: Quorum; sending: Senders }> {
+  const config = loadConfig({}, { QUORUM_DATA_DIR: dataDir, QUORUM_HTTP_PORT: 0, QUORUM_SMTP_PORT: 0, QUORUM_LOG_LEVEL: 'silent' });
+  const quorum = await startQuorum(config, options);
+  await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: benchAssistant, settings: defaultCompanySettings({ adminEmail: benchRequester }) });
+  const port = quorum.intake.smtp?.port;
+  if (!port) throw new Error('the SMTP intake did not start');
+  return { quorum, sending: new Senders(port) };
+}
+
 export async function measureIntake(log: (line: string) => void): Promise<IntakeFigures> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'quorum-bench-intake-'));
+  const dataDirs = [mkdtempSync(join(tmpdir(), 'quorum-bench-intake-')), mkdtempSync(join(tmpdir(), 'quorum-bench-intake-'))] as const;
   const key = createDkimKey(benchDomain);
   const resolver = tableResolver(key.dns);
-  const config = loadConfig({}, { QUORUM_DATA_DIR: dataDir, QUORUM_HTTP_PORT: 0, QUORUM_SMTP_PORT: 0, QUORUM_LOG_LEVEL: 'silent' });
-  const quorum = await startQuorum(config, { dnsResolver: resolver });
-  let sending: Senders | undefined;
-  const figures: IntakeFigures = { parsePerSecond: [], zonedParsePerSecond: [], mailParsePerSecond: [], senderCheckPerSecond: [], endToEndPerSecond: [], mainCpuMs: [], otherCpuMs: [], invitesPerRound, senders };
+  const started: Array<{ quorum: Quorum; sending: Senders }> = [];
+  const figures: IntakeFigures = { parsePerSecond: [], zonedParsePerSecond: [], mailParsePerSecond: [], senderCheckPerSecond: [], endToEndPerSecond: [], allAtOncePerSecond: [], mainCpuMs: [], otherCpuMs: [], invitesPerRound, senders };
   try {
-    await quorum.companies.put({ id: 'acme', name: 'Acme', assistantAddress: benchAssistant, settings: defaultCompanySettings({ adminEmail: benchRequester }) });
-    const port = quorum.intake.smtp?.port;
-    if (!port) throw new Error('the SMTP intake did not start');
-    sending = new Senders(port);
+    const usual = await startBenchQuorum(dataDirs[0], { dnsResolver: resolver });
+    started.push(usual);
+    const wide = await startBenchQuorum(dataDirs[1], { dnsResolver: resolver, parseReadWidth: Number.MAX_SAFE_INTEGER });
+    started.push(wide);
+    const [sending, allAtOnce] = [usual.sending, wide.sending];
     for (let round = -1; round < rounds; round += 1) {
       const start = new Date(Date.now() + (3 + round) * 86_400_000);
       const calendars = Array.from({ length: invitesPerRound }, (_, n) => benchCalendar(n, new Date(start.getTime() + n * 3_600_000)));
@@ -144,7 +158,10 @@ export async function measureIntake(log: (line: string) => void): Promise<Intake
       const zoned = zonedParse(calendars);
       const mailRate = await mailParse(mails);
       const checkRate = await senderCheck(mails, resolver);
+      // The two take turns going first, so neither always meets the other's leftovers (collector, page cache).
+      const second = round % 2 === 0 ? await allAtOnce.send(mails) : undefined;
       const sent = await sendMeasured(sending, mails);
+      const other = second ?? (await allAtOnce.send(mails));
       // Round -1 warms the JIT, the page cache and the SMTP code paths; it is not counted.
       if (round < 0) continue;
       figures.parsePerSecond.push(parse);
@@ -152,18 +169,23 @@ export async function measureIntake(log: (line: string) => void): Promise<Intake
       figures.mailParsePerSecond.push(mailRate);
       figures.senderCheckPerSecond.push(checkRate);
       figures.endToEndPerSecond.push(sent.perSecond);
+      figures.allAtOncePerSecond.push(other.perSecond);
       figures.mainCpuMs.push(sent.mainCpuMs);
       figures.otherCpuMs.push(sent.otherCpuMs);
-      log(`intake round ${round + 1}/${rounds}: parse ${parse.toFixed(0)}/s, with zones ${zoned.toFixed(0)}/s, e-mail parse ${mailRate.toFixed(0)}/s, sender check ${checkRate.toFixed(0)}/s, end to end ${sent.perSecond.toFixed(0)}/s`);
+      log(`intake round ${round + 1}/${rounds}: parse ${parse.toFixed(0)}/s, with zones ${zoned.toFixed(0)}/s, e-mail parse ${mailRate.toFixed(0)}/s, sender check ${checkRate.toFixed(0)}/s, end to end ${sent.perSecond.toFixed(0)}/s (read all at once ${other.perSecond.toFixed(0)}/s)`);
     }
-    // Every invite of every round, the warm-up included, must have been scheduled: a 250 alone proves nothing.
-    const scheduled = await quorum.sessions.list({ limit: 10_000 });
+    // Every invite of every round, the warm-up included, must have been scheduled, by both: a 250 alone proves nothing.
     const sent = invitesPerRound * (rounds + 1);
-    if (scheduled.length !== sent) throw new Error(`${scheduled.length} sessions were scheduled for ${sent} invites`);
+    for (const { quorum } of started) {
+      const scheduled = await quorum.sessions.list({ limit: 10_000 });
+      if (scheduled.length !== sent) throw new Error(`${scheduled.length} sessions were scheduled for ${sent} invites`);
+    }
     return figures;
   } finally {
-    await sending?.close();
-    await quorum.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const { quorum, sending } of started) {
+      await sending.close();
+      await quorum.close();
+    }
+    for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
   }
 }

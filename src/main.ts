@@ -72,6 +72,8 @@ export interface StartOptions {
   api?: boolean;
   /** Answers the DNS lookups of mail authentication (tests and the demo); unset: the system resolver. */
   dnsResolver?: DnsResolver;
+  /** How many messages a parse thread reads at once (ReadQueue); the benchmark sets it to compare. */
+  parseReadWidth?: number;
 }
 
 /** The composition root: one place that wires the stores, queue, browser pool, scheduler and API. */
@@ -126,7 +128,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     gate: async (session) => (await consent.service.beforeJoin(session)) ?? (await tenancy.eligibleAtJoin(session)),
     runBot: (session, signal) => runBot({ sessions, artifacts, pool, logger, metrics, settings: botSettings(config, companies), accounts: signedInBots }, session, signal),
   });
-  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, bus, planner: tenancy.planner, metrics: metrics.intake, consentBases, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) };
+  const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, bus, planner: tenancy.planner, metrics: metrics.intake, consentBases, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}), ...(options.parseReadWidth ? { parseReadWidth: options.parseReadWidth } : {}) };
   let intake: Intake | undefined;
   let app: FastifyInstance | undefined;
   const close = async () => {

@@ -15,6 +15,8 @@ import type { ParseError } from './types.js';
 /** What a pool thread is started with. */
 export interface PoolThreadData {
   dnsCacheMs: number;
+  /** Messages read at once (ReadQueue); unset: its default. */
+  readWidth?: number;
 }
 
 /** Messages to a pool thread. */
@@ -96,7 +98,7 @@ export class ParsePool implements MailReader {
 
   constructor(
     private readonly script: URL,
-    private readonly options: { size: number; resolver?: DnsResolver; dnsCacheMs: number; log: Logger; execArgv?: string[]; timeoutMs?: number },
+    private readonly options: { size: number; resolver?: DnsResolver; dnsCacheMs: number; readWidth?: number; log: Logger; execArgv?: string[]; timeoutMs?: number },
   ) {}
 
   read(raw: Buffer, options: InviteEmailOptions, envelope: Envelope): Promise<ReadMail> {
@@ -126,7 +128,7 @@ export class ParsePool implements MailReader {
   private thread(): Thread {
     const idle = this.threads.reduce<Thread | undefined>((best, thread) => (!best || thread.busy < best.busy ? thread : best), undefined);
     if (idle && (idle.busy === 0 || this.threads.length >= this.options.size)) return idle;
-    const workerData: PoolThreadData = { dnsCacheMs: this.options.dnsCacheMs };
+    const workerData: PoolThreadData = { dnsCacheMs: this.options.dnsCacheMs, ...(this.options.readWidth ? { readWidth: this.options.readWidth } : {}) };
     const worker = new Worker(this.script, { workerData, ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}) });
     const thread: Thread = { worker, busy: 0 };
     worker.on('message', (answer: PoolAnswer) => this.answer(thread, answer));
@@ -205,9 +207,9 @@ export class ParsePool implements MailReader {
  * The pool when this module runs built (dist/…/parse-worker.js exists beside it), else the inline reader.
  * One thread per core beyond the main thread's, at least one.
  */
-export function mailReader(log: Logger, resolver: DnsResolver | undefined, dnsCacheMs: number): MailReader {
+export function mailReader(log: Logger, resolver: DnsResolver | undefined, dnsCacheMs: number, readWidth?: number): MailReader {
   const script = new URL('./parse-worker.js', import.meta.url);
   if (!existsSync(fileURLToPath(script))) return inlineReader(resolver, dnsCacheMs);
   const size = Math.max(1, Math.min(4, availableParallelism() - 1));
-  return new ParsePool(script, { size, log, dnsCacheMs, ...(resolver ? { resolver } : {}) });
+  return new ParsePool(script, { size, log, dnsCacheMs, ...(readWidth ? { readWidth } : {}), ...(resolver ? { resolver } : {}) });
 }

@@ -19,7 +19,7 @@ function serve(port: MessagePort, data: PoolThreadData): void {
       asked.set(id, { resolve, reject });
       port.postMessage({ kind: 'dns', id, name, rrtype } satisfies PoolAnswer);
     });
-  const queue = new ReadQueue();
+  const queue = new ReadQueue(data.readWidth);
   // Kept here, so a cached answer costs no trip to the main thread (and does not widen the queue).
   const viaMain = cachedResolver(queue.counting(proxied), data.dnsCacheMs);
   const system = cachedResolver(queue.counting(systemResolver), data.dnsCacheMs);

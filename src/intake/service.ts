@@ -28,6 +28,8 @@ export interface IntakeDeps {
   logger: Logger;
   /** Tests and the demo answer DNS from a table; unset: the system resolver. */
   dnsResolver?: DnsResolver;
+  /** How many messages a parse thread reads at once; unset: ReadQueue's default. */
+  parseReadWidth?: number;
   /** Another request path's planner; unset: the eligibility check with the company's settings. */
   planner?: IntakePlanner;
   replier?: Replier;
@@ -63,7 +65,7 @@ function outcomeNotices(config: Config, deps: IntakeDeps, replier: Replier, bus:
 export async function startIntake(config: Config, deps: IntakeDeps, options: { smtp: boolean }): Promise<Intake> {
   const log = deps.logger.child({ component: 'intake' });
   const meetings = new MeetingsStore(deps.db);
-  const reader = mailReader(log, deps.dnsResolver, config.QUORUM_DNS_CACHE_SECONDS * 1000);
+  const reader = mailReader(log, deps.dnsResolver, config.QUORUM_DNS_CACHE_SECONDS * 1000, deps.parseReadWidth);
   const replier = deps.replier ?? (config.QUORUM_SMTP_RELAY_URL ? relayReplier(config.QUORUM_SMTP_RELAY_URL, log) : undefined);
   const inbound = new InboundMail({
     ...(deps.bus ? { bus: deps.bus } : {}),
