@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import { includesAny, watchCallPage } from '../browser/presence.js';
 import type { InMeeting } from '../types.js';
-import { pageShowsAny } from './page-state.js';
+import { pageShowsAny, showsAdmission } from './page-state.js';
 import { meetButtons, meetHomePaths, meetSelectors, meetTexts } from './selectors.js';
 
 const leaveTimeoutMs = 3_000;
@@ -36,16 +36,18 @@ export function watchMeeting(page: Page, log: Logger): InMeeting {
 }
 
 async function readMeeting(page: Page): Promise<MeetingReading | undefined> {
-  const query = { signals: meetSelectors.admissionSignals, quorum: meetSelectors.admissionQuorum };
+  const query = { inMeeting: meetSelectors.inMeetingSignals, callUi: meetSelectors.callUiSignals };
   try {
-    return await page.evaluate(({ signals, quorum }) => {
-      const present = signals.filter((selector) => document.querySelector(selector)?.checkVisibility() === true);
+    const read = await page.evaluate(({ inMeeting, callUi }) => {
+      const count = (selectors: readonly string[]): number =>
+        selectors.filter((selector) => document.querySelector(selector)?.checkVisibility() === true).length;
       return {
         url: location.href,
         text: (document.body?.innerText ?? '').toLowerCase(),
-        inCall: present.length >= quorum,
+        signals: { inMeeting: count(inMeeting), callUi: count(callUi) },
       };
     }, query);
+    return { url: read.url, text: read.text, inCall: showsAdmission(read.signals) };
   } catch {
     // Navigation replaced the context, or the page closed (the close handler settles that).
     return undefined;
@@ -64,11 +66,15 @@ export function endVerdict(reading: MeetingReading): [EndCode, string] | undefin
   return undefined;
 }
 
-/** The recording notice and "Got it" can appear any time after admission; both block the call UI. */
+/**
+ * The recording notice, Gemini's notes notice and "Got it" can appear any time after admission; all block the call
+ * UI. A "taking notes" banner without its "Join now" is left alone (the button is clicked only when visible).
+ */
 async function dismissDialogs(page: Page, reading: MeetingReading): Promise<void> {
-  const names: string[] = [];
-  if (includesAny(reading.text, meetTexts.recordingNotice)) names.push(...meetButtons.recordingNoticeAccept);
-  if (includesAny(reading.text, meetButtons.gotIt)) names.push(...meetButtons.gotIt);
+  const names = new Set<string>();
+  const notice = includesAny(reading.text, meetTexts.recordingNotice) || includesAny(reading.text, meetTexts.geminiNotes);
+  if (notice) meetButtons.recordingNoticeAccept.forEach((name) => names.add(name));
+  if (includesAny(reading.text, meetButtons.gotIt)) meetButtons.gotIt.forEach((name) => names.add(name));
   for (const name of names) {
     const button = page.getByRole('button', { name, exact: true }).first();
     try {

@@ -120,6 +120,34 @@ describe('meet join against the simulator', () => {
     expect(events(attempt.id)).toContain('admitted');
   });
 
+  it('waits in a lobby that renders the call controls and People, until really admitted', async () => {
+    const attempt = await attemptJoin({ lobbyCallControls: true, lobby: { outcome: 'hold', afterMs: 0 }, participants: [{ name: 'Ana', speaks: false }] });
+    await vi.waitFor(() => expect(attempt.phases).toEqual(['waiting_room']), { timeout: 8_000, interval: 50 });
+    for (const selector of ['div[role="region"][aria-label="Call controls"]', 'button[aria-label="People"]', 'button[aria-label="Turn on captions"]']) {
+      expect(await attempt.ctx.page.locator(selector).isVisible(), selector).toBe(true);
+    }
+    await attempt.ctx.page.waitForTimeout(1_500);
+    expect(attempt.settled()).toBe(false);
+    sim.act(attempt.id, { type: 'admit' });
+    const meeting = await attempt.joined;
+    expect(attempt.phases).toEqual(['waiting_room']);
+    expect(events(attempt.id)).toContain('admitted');
+    expect(await meeting.participantCount()).toBe(1);
+  });
+
+  it('accepts Gemini\'s notes notice before reporting admission, and then hears the call', async () => {
+    const attempt = await attemptJoin({
+      lobby: { outcome: 'admit', afterMs: 1_500 },
+      geminiNotes: true,
+      participants: [{ name: 'Ana' }],
+    });
+    await attempt.joined;
+    expect(attempt.phases).toEqual(['waiting_room']);
+    // Joined only once the notice was gone: it holds back the call's media until "Join now".
+    expect(await attempt.ctx.page.locator('[data-dialog]').count()).toBe(0);
+    await untilEvent(attempt.id, 'audio_connected');
+  });
+
   it('uses the scripted lobby admission and a "Join now" button', async () => {
     const attempt = await attemptJoin({
       prejoin: { deviceDialog: false, joinButton: 'Join now' },
@@ -242,7 +270,10 @@ describe('meet page classification', () => {
     labels: [],
     nameInput: undefined,
     nameValue: '',
-    admissionSignals: 0,
+    inMeetingSignals: 0,
+    callUiSignals: 0,
+    lobbyElements: 0,
+    dialogText: '',
   };
 
   it.each([
@@ -263,17 +294,57 @@ describe('meet page classification', () => {
     expect(classify(wall)).toMatchObject({ endCode: 'sign_in_required' });
   });
 
-  it('reads a lobby with call buttons as waiting, and two in-meeting signals as admitted', () => {
+  it('reads a lobby with call buttons as waiting, and an in-meeting signal with one more as admitted', () => {
     const lobby = {
       ...base,
       text: 'asking to be let in...\nyou\u2019ll join the call when someone lets you in',
       buttons: [{ name: 'Leave call', enabled: true }],
       labels: ['Turn off microphone', 'Leave call'],
-      admissionSignals: 1,
+      callUiSignals: 1,
     };
     expect(classify(lobby)).toEqual({ kind: 'waiting', reason: 'lobby' });
     expect(classify({ ...base, text: 'waiting for the host to join' })).toEqual({ kind: 'waiting', reason: 'host' });
-    expect(classify({ ...base, admissionSignals: 2 })).toEqual({ kind: 'admitted' });
+    expect(classify({ ...base, inMeetingSignals: 2 })).toEqual({ kind: 'admitted' });
+    expect(classify({ ...base, inMeetingSignals: 1, callUiSignals: 1 })).toEqual({ kind: 'admitted' });
+    expect(classify({ ...base, inMeetingSignals: 1 })).toEqual({ kind: 'unknown' });
+  });
+
+  it('never reads a lobby that renders the call controls and People as admitted', () => {
+    const controls = {
+      ...base,
+      buttons: [{ name: 'People', enabled: true }, { name: 'Leave call', enabled: true }],
+      labels: ['Call controls', 'Turn off microphone', 'Turn on captions', 'People', 'Leave call'],
+      callUiSignals: 3,
+    };
+    // Before the lobby copy renders (Meeting BaaS PR #282), call UI alone proves nothing.
+    expect(classify(controls)).toEqual({ kind: 'unknown' });
+    const lobbyText = 'asking to be let in...\nplease wait until a meeting host brings you into the call';
+    expect(classify({ ...controls, text: lobbyText })).toEqual({ kind: 'waiting', reason: 'lobby' });
+    // The lobby's own copy or elements outrank even a stray in-meeting signal on the same page.
+    expect(classify({ ...controls, text: lobbyText, inMeetingSignals: 1 })).toEqual({ kind: 'waiting', reason: 'lobby' });
+    expect(classify({ ...controls, lobbyElements: 1, inMeetingSignals: 1 })).toEqual({ kind: 'waiting', reason: 'lobby' });
+    expect(classify({ ...controls, text: 'waiting for the host to join', inMeetingSignals: 2 })).toEqual({ kind: 'waiting', reason: 'host' });
+    expect(classify({ ...controls, inMeetingSignals: 1 })).toEqual({ kind: 'admitted' });
+  });
+
+  it('accepts Gemini\'s notes notice with "Join now" before admission, and ignores it without one', () => {
+    const call = { ...base, inMeetingSignals: 2, callUiSignals: 3 };
+    const notice = {
+      ...call,
+      text: 'gemini is taking notes\nthe organizer turned on "take notes for me" for this call.\njoin now',
+      dialogText: 'gemini is taking notes\nthe organizer turned on "take notes for me" for this call.\njoin now',
+      buttons: [{ name: 'Join now', enabled: true }],
+    };
+    expect(classify(notice)).toEqual({ kind: 'dialog', button: 'Join now' });
+    expect(classify(notice, new Set(['Join now']))).toEqual({ kind: 'admitted' });
+    // Outside a dialog "taking notes" is the call's banner: no notice to accept, and no proof of admission either.
+    const signedInPrejoin = { ...base, text: 'gemini is taking notes\njoin now', buttons: [{ name: 'Join now', enabled: true }], callUiSignals: 2 };
+    expect(classify(signedInPrejoin)).toEqual({ kind: 'prejoin', joinButton: { name: 'Join now', enabled: true } });
+    expect(classify({ ...call, text: 'gemini is taking notes' })).toEqual({ kind: 'admitted' });
+    // In the lobby the notice is accepted, and the bot still waits.
+    const lobby = { ...notice, inMeetingSignals: 0, text: `asking to be let in...\n${notice.text}` };
+    expect(classify(lobby)).toEqual({ kind: 'dialog', button: 'Join now' });
+    expect(classify({ ...lobby, dialogText: '', buttons: [] })).toEqual({ kind: 'waiting', reason: 'lobby' });
   });
 
   it.each([
@@ -286,6 +357,6 @@ describe('meet page classification', () => {
   });
 
   it('does not read the words in a call the bot is already in (a chat line) as a full call', () => {
-    expect(classify({ ...base, text: 'ada: the call is full of people today', admissionSignals: 2 })).toEqual({ kind: 'admitted' });
+    expect(classify({ ...base, text: 'ada: the call is full of people today', inMeetingSignals: 2 })).toEqual({ kind: 'admitted' });
   });
 });

@@ -24,16 +24,22 @@ export const meetSelectors = {
   /** A tile's display name: Meet marks names `notranslate` so the page's translator leaves them alone. */
   tileName: 'span.notranslate',
   /**
-   * In-meeting signals; admission needs at least `admissionQuorum` of them. "Leave call" and the mic
-   * toggle are deliberately absent: Meet renders both in the lobby too (Meeting BaaS PR #281).
+   * Admission evidence, in two kinds. Meet's lobby can render the call's control bar, People button included,
+   * seconds before its lobby copy appears and while it shows (Meeting BaaS PR #281, #282, #289: "the full
+   * call-control DOM"), so `callUiSignals` never prove admission on their own. `inMeetingSignals` exist only in
+   * the call: participant tiles (Vexa's admission indicators) and the call's own "People - 3 joined" count.
+   * Admission needs at least one in-meeting signal and `admissionQuorum` signals in all; "Leave call" and the
+   * mic toggle count as neither (the lobby shows both).
    */
-  admissionSignals: [
-    'button[aria-label="Turn on captions"]',
-    '[data-participant-id]',
+  inMeetingSignals: ['[data-participant-id]', 'button[aria-label^="People - "]'],
+  callUiSignals: [
     'div[role="region"][aria-label="Call controls"]',
-    'button[aria-label^="People"]',
+    'button[aria-label="People"]',
+    'button[aria-label="Turn on captions"]',
   ],
   admissionQuorum: 2,
+  /** Elements only the lobby renders (Vexa, joinly); they win over any call UI on the same page. */
+  lobbyElements: ['[aria-label*="Asking to be let in"]', '[aria-label^="someone lets you in" i]'],
   dialogs: '[role="dialog"], [role="alertdialog"]',
 } as const;
 
@@ -49,7 +55,10 @@ export const meetButtons = {
   deviceDialog: ['Continue without microphone and camera'],
   gotIt: ['Got it'],
   useWithoutAccount: ['Use without an account'],
-  /** The "this meeting is being recorded" notice is accepted with its own "Join now". */
+  /**
+   * The "this meeting is being recorded" notice is accepted with its own "Join now", and so is Gemini's
+   * "taking notes" notice (Vexa PR #1251: the notice offers "Join now", and Meet holds back the call until it).
+   */
   recordingNoticeAccept: ['Join now'],
   /** Leaving the lobby: "Leave call" is rendered there too; older builds show "Cancel". */
   leaveLobby: ['Leave call', 'Cancel'],
@@ -57,6 +66,11 @@ export const meetButtons = {
 
 export const meetTexts = {
   recordingNotice: withApostropheVariants(['this meeting is being recorded', 'this call is being recorded']),
+  /**
+   * Gemini's "Take notes for me" notice (peer-bots.md §6.1, Vexa #429/#454). Matched only inside a dialog: the
+   * call's own banner and toolbar say "taking notes" for the whole call (attendee PR #604).
+   */
+  geminiNotes: ['take notes for me', 'taking notes'],
   /**
    * A call at capacity: Meet's own wording (no peer bot in peer-bots.md §6.1 matches it). It may sit under
    * "You can't join this video call", so page-state reads it before `blocked`.

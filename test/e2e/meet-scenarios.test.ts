@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanVolume, probeDuration } from '../../providers/browser/test-support.js';
 import type { Quorum } from '../../src/main.js';
@@ -41,6 +42,31 @@ describe('Google Meet sessions end to end', () => {
     expect(inMeetingSeconds).toBeGreaterThan(10);
     expect(Math.abs((await probeDuration(audio.path)) - inMeetingSeconds)).toBeLessThan(2);
     expect(await meanVolume(audio.path)).toBeGreaterThan(-40);
+  });
+
+  // Meet's lobby can render the call's controls, and Gemini's notes notice can hold back the call's media: the bot
+  // must wait in the lobby until the host really admits it, then record what it hears.
+  it.each([
+    { name: 'a lobby that shows the call controls and People', script: { lobbyCallControls: true } },
+    { name: "Gemini's notes notice on admission", script: { geminiNotes: true } },
+  ])('waits through $name until admitted, then records', async ({ script }) => {
+    const { session, meetingId } = await recordSimulated(quorum, {
+      ...script,
+      lobby: { outcome: 'admit', afterMs: 2500 },
+      participants: [{ name: 'Ada' }],
+      endAfterMs: 6_000,
+    });
+    expect(await waitForEnd(quorum, session.id)).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
+    const timeline = await quorum.sessions.timeline(session.id);
+    expect(timeline.map((e) => e.to).filter(Boolean)).toEqual(['scheduled', 'dispatching', 'joining', 'waiting_room', 'recording', 'leaving', 'processing', 'done']);
+    const admittedAt = Date.parse(quorum.simulator?.getMeeting(meetingId)?.bot?.admittedAt ?? '');
+    const recordingAt = Date.parse(timeline.find((e) => e.to === 'recording')?.at ?? '');
+    expect(recordingAt).toBeGreaterThanOrEqual(admittedAt);
+    // The call's media reached the bot (a notice left open would have held it back), and it was recorded.
+    expect(quorum.simulator?.getMeeting(meetingId)?.events.map((e) => e.type)).toContain('audio_connected');
+    const [audio] = (await quorum.artifacts.list(session.id)).filter((a) => a.kind === 'audio');
+    if (!audio) throw new Error('no recording');
+    expect(statSync(audio.path).size).toBeGreaterThan(0);
   });
 
   const failures = [

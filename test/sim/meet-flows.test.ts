@@ -85,6 +85,30 @@ describe('Meet simulator, as a bot sees it', () => {
     expect(eventTypes(fixture.sim(), id)).toEqual(['bot_opened', 'join_requested', 'admitted', 'participant_joined', 'participant_joined']);
   });
 
+  it('renders call controls and People in the lobby when scripted, but no tiles or People count', async () => {
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', { lobbyCallControls: true, lobby: { outcome: 'hold', afterMs: 0 } });
+    await askToJoin(page, joinUrl);
+    await page.getByText('Asking to be let in...').waitFor();
+    const controls = page.locator('div[role="region"][aria-label="Call controls"]');
+    for (const label of ['Turn on captions', 'People', 'Leave call']) {
+      expect(await controls.locator(`button[aria-label="${label}"]`).isVisible(), label).toBe(true);
+    }
+    expect(await page.locator('[data-participant-id], button[aria-label^="People - "]').count()).toBe(0);
+    expect(fixture.sim().getMeeting(id)?.state).toBe('waiting');
+  });
+
+  it('holds the call behind Gemini\'s notes notice until "Join now"', async () => {
+    const { id, joinUrl } = await fixture.sim().createMeeting('meet', { access: 'open', geminiNotes: true, participants: [{ name: 'Ada' }] });
+    await askToJoin(page, joinUrl);
+    await page.locator('div[role="dialog"]', { hasText: 'Gemini is taking notes' }).waitFor();
+    expect(await page.locator('div[role="dialog"]', { hasText: 'Take notes for me' }).count()).toBe(1);
+    expect(await page.locator('[data-participant-id]').count()).toBe(2);
+    await page.waitForTimeout(1_000);
+    expect(eventTypes(fixture.sim(), id)).not.toContain('audio_connected');
+    await page.locator('//button[.//span[text()="Join now"]]').click();
+    await waitForEvent(fixture.sim(), id, 'audio_connected');
+  });
+
   it('denies the bot after the scripted delay', async () => {
     const { id, joinUrl } = await fixture.sim().createMeeting('meet', { lobby: { outcome: 'deny', afterMs: 300 } });
     await askToJoin(page, joinUrl);

@@ -125,6 +125,21 @@ export const meetClientJs = String.raw`'use strict';
     } }, []);
   }
 
+  // Some live builds render the call's control bar in the lobby (Meeting BaaS PR #281, #289): the same region
+  // and buttons as in the call, but nothing that needs the call (no tiles, no "People - N joined" count).
+  var lobbyCallControls = document.body.dataset.lobbyControls === 'call';
+  function lobbyBar() {
+    if (!lobbyCallControls) {
+      return h('div', { class: 'lobby-controls' }, [toggle('microphone'), toggle('camera'), leaveButton()]);
+    }
+    return h('div', { role: 'region', 'aria-label': 'Call controls' }, [
+      toggle('microphone'), toggle('camera'),
+      h('button', { type: 'button', 'aria-label': 'Turn on captions' }, []),
+      h('button', { type: 'button', 'aria-label': 'People' }, []),
+      leaveButton()
+    ]);
+  }
+
   function renderLobby() {
     app.replaceChildren(
       h('div', { id: 'lobby' }, [
@@ -132,7 +147,7 @@ export const meetClientJs = String.raw`'use strict';
         h('h2', {}, ['Asking to be let in...']),
         h('p', {}, [copyText("You'll join the call when someone lets you in")])
       ]),
-      h('div', { class: 'lobby-controls' }, [toggle('microphone'), toggle('camera'), leaveButton()])
+      lobbyBar()
     );
   }
 
@@ -171,6 +186,7 @@ export const meetClientJs = String.raw`'use strict';
 
   var dialogCopy = {
     recording_notice: ['This meeting is being recorded', 'By staying in the meeting, you consent to being recorded.', 'Join now'],
+    gemini_notes: ['Gemini is taking notes', 'The organizer turned on "Take notes for me" for this call.', 'Join now'],
     got_it: ['Others may see your meeting differently', 'Your view may look different to others in the call.', 'Got it']
   };
 

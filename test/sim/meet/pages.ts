@@ -29,7 +29,16 @@ export interface PrejoinAccount {
   signInHref: string;
 }
 
-export function prejoinPage(code: string, deviceDialog: boolean, joinButton: string, apostrophes: string, who?: PrejoinAccount): string {
+/** How this meeting's pages look: the scripted UI variants the pre-join page and the client script render. */
+export interface MeetLook {
+  deviceDialog: boolean;
+  joinButton: string;
+  apostrophes: string;
+  lobbyCallControls: boolean;
+}
+
+export function prejoinPage(code: string, look: MeetLook, who?: PrejoinAccount): string {
+  const { deviceDialog, joinButton, apostrophes } = look;
   const dialog = deviceDialog
     ? `<div class="overlay" id="device-dialog"><div role="dialog" aria-modal="true" aria-labelledby="dd-title">
 <h2 id="dd-title">Do you want people to hear you in the meeting?</h2>
@@ -57,7 +66,8 @@ ${panel}
 </div>
 </div>${dialog}`;
   const account: Record<string, string> = who?.signedIn ? { 'account-name': who.signedIn.name } : {};
-  return page('Meet', body, { 'meeting-code': code, apostrophes, ...account });
+  const lobby: Record<string, string> = look.lobbyCallControls ? { 'lobby-controls': 'call' } : {};
+  return page('Meet', body, { 'meeting-code': code, apostrophes, ...lobby, ...account });
 }
 
 export function notFoundPage(): string {

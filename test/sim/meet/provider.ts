@@ -59,7 +59,7 @@ function serveMeet(req: IncomingMessage, res: ServerResponse, url: URL, meetings
     html(res, notFoundPage());
     return;
   }
-  const { prejoin, apostrophes, guests } = meetScriptSchema.parse(meeting.script);
+  const { prejoin, apostrophes, guests, lobbyCallControls } = meetScriptSchema.parse(meeting.script);
   const account = googleAccountOf(req, accounts);
   const meetingUrl = `https://${host}/${code}`;
   if (account) {
@@ -71,7 +71,8 @@ function serveMeet(req: IncomingMessage, res: ServerResponse, url: URL, meetings
     return;
   }
   const signedIn = account ? { name: account.displayName, email: account.email } : undefined;
-  html(res, prejoinPage(code, prejoin.deviceDialog, prejoin.joinButton, apostrophes, { signedIn, signInHref: googleSignInUrl(meetingUrl) }));
+  const look = { ...prejoin, apostrophes, lobbyCallControls };
+  html(res, prejoinPage(code, look, { signedIn, signInHref: googleSignInUrl(meetingUrl) }));
 }
 
 function googleSignInUrl(continueUrl: string): string {

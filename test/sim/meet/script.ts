@@ -26,8 +26,19 @@ export const meetScriptSchema = z
       .object({ outcome: z.enum(['admit', 'deny', 'no_response', 'hold']), afterMs: ms })
       .strict()
       .default({ outcome: 'hold', afterMs: 0 }),
+    /**
+     * The lobby renders the call's control bar (mic, camera, captions, a plain "People" button, Leave call) as
+     * some live builds do (Meeting BaaS PR #281, #289); it still shows no participant tiles and no People count.
+     */
+    lobbyCallControls: z.boolean().default(false),
     gotItDialog: z.boolean().default(false),
     recordingNotice: z.boolean().default(false),
+    /**
+     * Gemini's "Take notes for me" is on: on admission Meet shows its "taking notes" notice over the call, with
+     * the tiles rendered behind it, and holds back the call's media until "Join now" (Vexa #429, PR #1251; a notice
+     * over rendered tiles with no media behind it: Vexa #1727).
+     */
+    geminiNotes: z.boolean().default(false),
     participants: z
       .array(
         z
@@ -48,11 +59,14 @@ export type MeetScript = z.input<typeof meetScriptSchema>;
 export type ParsedMeetScript = z.output<typeof meetScriptSchema>;
 
 /** Dialog names shared with the Meet client page. */
-export const meetDialogs = { gotIt: 'got_it', recording: 'recording_notice' } as const;
+export const meetDialogs = { gotIt: 'got_it', recording: 'recording_notice', geminiNotes: 'gemini_notes' } as const;
 
 export function meetPlan(script: ParsedMeetScript): RoomPlan {
   const dialogs: string[] = [];
-  if (script.recordingNotice) dialogs.push(meetDialogs.recording);
+  const blocking: string[] = [];
+  if (script.recordingNotice) blocking.push(meetDialogs.recording);
+  if (script.geminiNotes) blocking.push(meetDialogs.geminiNotes);
+  dialogs.push(...blocking);
   if (script.gotItDialog) dialogs.push(meetDialogs.gotIt);
   return {
     access: script.guests === 'blocked' ? 'blocked' : script.access,
@@ -63,7 +77,8 @@ export function meetPlan(script: ParsedMeetScript): RoomPlan {
     ...(script.endAfterMs === undefined ? {} : { endAfterMs: script.endAfterMs }),
     ...(script.removeBotAfterMs === undefined ? {} : { removeBotAfterMs: script.removeBotAfterMs }),
     admissionDialogs: dialogs,
-    // Meet keeps the call behind the recording notice until "Join now" is pressed (A click_this_meeting_is_being_recorded_join_now_button).
-    blockingDialogs: script.recordingNotice ? [meetDialogs.recording] : [],
+    // Meet keeps the call behind the recording notice until "Join now" is pressed (A click_this_meeting_is_being_recorded_join_now_button),
+    // and behind Gemini's notes notice likewise (Vexa PR #1251).
+    blockingDialogs: blocking,
   };
 }
