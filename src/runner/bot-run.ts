@@ -42,7 +42,7 @@ export interface RunnerDeps {
 }
 
 interface Attempt {
-  /** When this process took the join: the join latency runs from here (browser start and account wait included). */
+  /** When this process took the join: the join latency runs from here (browser start included). */
   startedAt: number;
   session: Session;
   log: Logger;
@@ -54,7 +54,7 @@ interface Attempt {
   evidence?: string[];
   /** The page when the bot left for a reason other than the meeting's normal course (removed, storage full). */
   inCallEvidence?: string[];
-  /** The bot account this attempt signs in with, leased until the attempt ends. */
+  /** The bot account this attempt signs in with (leased until the attempt ends), or why it goes as a guest. */
   account?: AccountUse;
 }
 
@@ -89,6 +89,10 @@ export async function runBot(deps: RunnerDeps, session: Session, signal: AbortSi
   let bot: BotBrowser | undefined;
   deps.metrics.activeBots.inc();
   try {
+    // Before `joining` and the browser slot: an attempt the account decision ends holds neither.
+    run.account = await deps.accounts?.forAttempt(session, signal, log);
+    const busy = run.account?.busy;
+    if (busy?.wall) throw new SessionError(busy.wall, 'account', busy.reason);
     await move(deps, session, 'joining', { code: 'bot_starting' });
     bot = await deps.pool.acquire({ prepare: (context) => prepareAudioCapture(context) });
     const endCode = await attend(deps, run, bot);
@@ -113,7 +117,6 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   const phase = (next: JoinPhase) => {
     phases = phases.then(() => reportPhase(deps, session, next, log));
   };
-  run.account = await deps.accounts?.forAttempt(session, signal, log);
   const providerSettings = await deps.settings.providerSettings?.(session);
   const rules = await leaveRules(deps, session);
   log.info({ url: match.ref.url }, 'joining meeting');
@@ -248,6 +251,8 @@ async function finishFailed(deps: RunnerDeps, run: Attempt, bot: BotBrowser | un
   if (endCode === 'consent_declined' && run.recording) return finishDeclined(deps, run, step);
   log.warn({ endCode, step, err: error }, `attempt ended: ${endCode}`);
   const details: Record<string, unknown> = { step, message: error instanceof Error ? error.message : String(error) };
+  // A guest because every bot account was busy: the requester's mail says so, next to the wall or denial it met.
+  if (run.account?.busy) details.reason = run.account.busy.reason;
   if (run.recording) {
     const partial = await keepPartial(deps, session, await run.recording.stop());
     if (partial) details.partialRecording = partial;

@@ -69,6 +69,19 @@ export interface AccountUse {
   /** Spread into the adapter's JoinContext. */
   join: { authenticated?: boolean; account?: BotAccount };
   release(): Promise<void>;
+  /** Every bot account was in other meetings, so this attempt goes as a guest (`join` is empty). */
+  busy?: AccountsBusy;
+}
+
+export interface AccountsBusy {
+  accounts: number;
+  /** In the requester's words, for the attempt's ending. */
+  reason: string;
+  /**
+   * The sign-in wall the previous attempt met: a guest would meet it again, so the attempt ends at once with this
+   * code instead of joining (as with the authenticated bot off).
+   */
+  wall?: EndCode;
 }
 
 export interface SignedInBotsOptions {
@@ -81,8 +94,9 @@ export interface SignedInBotsOptions {
 /**
  * Decides per attempt whether the bot joins signed in. With the company's authenticated bot enabled for the
  * provider every attempt joins signed in, except the one right after a signed-in attempt the account itself
- * failed (`accountFailures`), which joins anonymously. Holds the account's lease for the attempt and hands the
- * adapter its encrypted signed-in state. With the authenticated bot off every attempt is anonymous.
+ * failed (`accountFailures`), and one that finds every account in other meetings: both join anonymously. Holds
+ * the account's lease for the attempt and hands the adapter its encrypted signed-in state. With the authenticated
+ * bot off every attempt is anonymous.
  */
 export class SignedInBots {
   readonly leases: StoreLeases;
@@ -113,15 +127,12 @@ export class SignedInBots {
       log.warn({ after: previous }, 'the bot account could not sign in on the previous attempt; joining anonymously');
       return anonymous;
     }
-    const slots = accountSlots(session.provider, accounts, bot.meetingsPerAccount ?? 1);
-    const keys = slots.map((slot) => slot.key);
-    // A first look without waiting, so a wait is said once, with who holds the accounts.
-    let taken = await this.leases.acquireAny(keys, session.id, signal, new Date(0));
-    if (!taken) {
-      log.info({ accounts: accounts.length, meetingsPerAccount: bot.meetingsPerAccount ?? 1 }, 'waiting for a bot account: every one is in other meetings');
-      taken = await this.leases.acquireAny(keys, session.id, signal, new Date(session.endsAt));
-    }
-    if (!taken) throw new SessionError('account_busy', 'account', `every bot account (${accounts.length}) stayed in other meetings until this one's end`);
+    const meetingsPerAccount = bot.meetingsPerAccount ?? 1;
+    const slots = accountSlots(session.provider, accounts, meetingsPerAccount);
+    // No wait for an account: a wait held the session in `joining` with a browser slot until the meeting's end, and
+    // a meeting that admits guests was lost for it. A guest now is what the sign-in fallback does too.
+    const taken = await this.leases.acquireAny(slots.map((slot) => slot.key), session.id, signal, new Date(0));
+    if (!taken) return this.asGuest(session, { accounts: accounts.length, meetingsPerAccount, previous }, log);
     const { key, release } = taken;
     const account = slots.find((slot) => slot.key === key)?.account ?? (accounts[0] as BotAccount);
     log.info({ account: account.email }, 'joining signed in to a bot account');
@@ -130,6 +141,22 @@ export class SignedInBots {
       join: { authenticated: true, account: { ...account, signedInState: this.stateFile(`${session.companyId}:${session.provider}:${account.email.toLowerCase()}`) } },
       release,
     };
+  }
+
+  /**
+   * Every account is in other meetings: the attempt joins as a guest, said in the timeline. After the previous
+   * attempt met a sign-in wall it ends at once with that wall's code instead: a guest would meet it again.
+   */
+  private async asGuest(session: Session, busy: { accounts: number; meetingsPerAccount: number; previous: EndCode | undefined }, log: Logger): Promise<AccountUse> {
+    const { accounts, meetingsPerAccount, previous } = busy;
+    const wall = previous !== undefined && signInWalls.includes(previous) ? previous : undefined;
+    const reason = wall
+      ? `every bot account (${accounts}) was in other meetings, and a guest meets this meeting's sign-in wall (the previous attempt did)`
+      : `every bot account (${accounts}) was in other meetings, so the bot joined as a guest`;
+    log.info({ accounts, meetingsPerAccount, ...(wall ? { wall } : {}) }, wall ? `every bot account is in other meetings and a guest meets ${wall}` : 'every bot account is in other meetings; joining as a guest');
+    const fence = { attempt: session.attempt, workerId: session.workerId };
+    await this.options.sessions.note(session.id, 'bot_accounts_busy', { accounts, meetingsPerAccount, joinedAsGuest: !wall, ...(wall ? { wall } : {}), reason }, fence);
+    return { join: {}, release: () => Promise.resolve(), busy: { accounts, reason, ...(wall ? { wall } : {}) } };
   }
 
   /** End codes of this session's earlier attempts, oldest first. */
