@@ -45,8 +45,13 @@ export interface EligibilityFacts {
   hostAccount?: HostAccount;
 }
 
-/** The provider's answer about the meeting's host account; `unverified` when it could not be asked, and why. */
-export type HostAccount = { hosted: 'inside' } | { hosted: 'outside'; detail: string } | { hosted: 'unverified'; why: string };
+/**
+ * The provider's answer about the meeting's host account; `unverified` when it could not be asked, and why. Inside,
+ * `autoRecording` is the meeting's own setting for starting the cloud recording, as the provider names it (Zoom's
+ * `settings.auto_recording`: `cloud`, `local` or `none`), when the answer said; anything but `cloud` leaves it to
+ * the host.
+ */
+export type HostAccount = { hosted: 'inside'; autoRecording?: string } | { hosted: 'outside'; detail: string } | { hosted: 'unverified'; why: string };
 
 export interface MeetingFacts {
   organizerEmail?: string;

@@ -26,6 +26,25 @@ describe('the Zoom host-account rule (pure)', () => {
     expect(ruleOf(decision)?.skipped).toBeUndefined();
   });
 
+  it("inside, a meeting whose cloud recording does not start by itself is planned with a warning, not refused", () => {
+    for (const autoRecording of ['local', 'none']) {
+      const decision = checkEligibility(zoomCloud({ hosted: 'inside', autoRecording }));
+      expect(decision).toMatchObject({ eligible: true, plan: 'zoom_cloud', reasons: [] });
+      const check = ruleOf(decision);
+      expect(check).toMatchObject({ passed: true });
+      expect(check?.skipped).toBeUndefined();
+      expect(check?.warning).toContain('cloud recording is not set to start automatically for this meeting: the host must start Record to the cloud, or turn on automatic cloud recording in Zoom');
+      expect(check?.warning).toContain('the host must start Record to the cloud, or turn on automatic cloud recording in Zoom');
+      expect(check?.warning).toContain(`"${autoRecording}"`);
+      expect(check?.message).toContain(`Warning: ${check?.warning ?? ''}`);
+    }
+    for (const quiet of [{ hosted: 'inside', autoRecording: 'cloud' }, { hosted: 'inside' }] as const) {
+      const check = ruleOf(checkEligibility(zoomCloud(quiet)));
+      expect(check?.warning).toBeUndefined();
+      expect(check?.message).not.toContain('Warning');
+    }
+  });
+
   it('when Zoom could not be asked, or nobody asked, it passes as not verified with why', () => {
     const down = checkEligibility(zoomCloud({ hosted: 'unverified', why: "Zoom's API did not answer within 3 s" }));
     expect(down).toMatchObject({ eligible: true, plan: 'zoom_cloud' });

@@ -159,6 +159,12 @@ export interface Check {
   /** The rule's requirement (reasons.ts), the same for every check of the rule. */
   requirement?: string;
   skipped?: 'not_applicable' | 'not_evaluated' | 'not_verified';
+  /**
+   * A passed rule found something the requester must act on for the recording to exist, though it is no reason to
+   * refuse (e.g. a Zoom meeting whose cloud recording the host has to start). Also part of `message`; the reply
+   * e-mail lists it under the occurrence it concerns.
+   */
+  warning?: string;
 }
 
 /** What one rule contributes to a decision: its check, and a reason per thing to fix when it failed. */
@@ -173,6 +179,11 @@ function checkOf(rule: ReasonCode, passed: boolean, message: string): Check {
 
 export function pass(rule: ReasonCode, message: string): Evaluation {
   return { check: checkOf(rule, true, message), reasons: [] };
+}
+
+/** Passes, with a warning for whoever asked (Check.warning); the message says it too, for views that show only that. */
+export function passWithWarning(rule: ReasonCode, message: string, warning: string): Evaluation {
+  return { check: { ...checkOf(rule, true, `${message} Warning: ${warning}`), warning }, reasons: [] };
 }
 
 export function fail(rule: ReasonCode, message: string = rules[rule].message, setting?: string): Evaluation {

@@ -3,7 +3,7 @@ import { settingPath } from './paths.js';
 import { accountBoundPlans, plannerByProvider } from './plan.js';
 import { providerStatus } from './provider-status.js';
 import type { Evaluation } from './reasons.js';
-import { fail, pass, skip } from './reasons.js';
+import { fail, pass, passWithWarning, skip } from './reasons.js';
 
 const rule = 'zoom_meeting_outside_account';
 
@@ -25,13 +25,23 @@ export function hostAccountRule(ctx: Context): Evaluation {
   const later = 'The recording is planned anyway; a meeting hosted elsewhere would end cloud_recording_missing after it.';
   if (fact === undefined) return skip(rule, 'not_verified', `Not verified: nobody asked which account hosts the meeting. ${later}`);
   if (fact.hosted === 'unverified') return skip(rule, 'not_verified', `Not verified: ${fact.why}. ${later}`);
-  if (fact.hosted === 'inside') return pass(rule, `${company.name}'s Zoom account hosts the meeting, so its cloud recording can be fetched.`);
+  if (fact.hosted === 'inside') {
+    const inside = `${company.name}'s Zoom account hosts the meeting, so its cloud recording can be fetched.`;
+    // Not a refusal: the host may still press Record to the cloud; only without that does nothing arrive.
+    if (fact.autoRecording === undefined || fact.autoRecording === 'cloud') return pass(rule, inside);
+    return passWithWarning(rule, inside, notAutomatic(fact.autoRecording));
+  }
   const mode = settingPath('providers', join.provider, 'mode');
   return fail(
     rule,
     `The Zoom meeting ${join.url} is not hosted in ${company.name}'s Zoom account (${fact.detail}), and a cloud recording belongs to the host's account, so Quorum could never fetch it. Ask the host to invite Quorum to a meeting of ${company.name}'s Zoom account, or set ${mode} to "local" so a bot joins and asks the host for permission to record.`,
     mode,
   );
+}
+
+/** The warning for a meeting whose cloud recording does not start by itself (Zoom's `settings.auto_recording`). */
+export function notAutomatic(autoRecording: string): string {
+  return `cloud recording is not set to start automatically for this meeting: the host must start Record to the cloud, or turn on automatic cloud recording in Zoom (the meeting's auto_recording is "${autoRecording}"); otherwise no recording arrives and the session ends cloud_recording_missing after the meeting.`;
 }
 
 /** The provider is on and set up, so its account can be asked (and a refusal would not repeat another rule's). */

@@ -83,6 +83,16 @@ function reasonLines(decision: Decision | undefined): string[] {
   return decision.reasons.map((reason) => `    - ${reason.code}: ${reason.message}${reason.setting ? ` (setting: ${reason.setting})` : ''}`);
 }
 
+/**
+ * What the planned occurrences still need from someone (Check.warning), so "will be recorded" is not taken as
+ * certain; each warning once, though a series repeats it for every occurrence.
+ */
+function warningLines(occurrences: readonly OccurrenceOutcome[]): string[] {
+  const planned = occurrences.filter((occurrence) => occurrence.status === 'planned');
+  const warnings = new Set(planned.flatMap((occurrence) => (occurrence.decision?.checks ?? []).flatMap((check) => (check.warning ? [check.warning] : []))));
+  return [...warnings].map((warning) => `  Warning: ${warning}`);
+}
+
 function occurrenceLines(occurrence: OccurrenceOutcome): string[] {
   const provider = occurrence.provider ? ` (${occurrence.provider})` : '';
   switch (occurrence.change) {
@@ -116,6 +126,7 @@ function eventLines(event: EventOutcome): string[] {
   if (event.result === 'ignored_lower_sequence' || event.result === 'not_authorized') return lines;
   for (const occurrence of event.occurrences.slice(0, MAX_LISTED)) lines.push(...occurrenceLines(occurrence));
   if (event.occurrences.length > MAX_LISTED) lines.push(`  ... and ${event.occurrences.length - MAX_LISTED} more occurrences.`);
+  lines.push(...warningLines(event.occurrences));
   if (event.occurrences.length === 0 && event.result !== 'duplicate') lines.push('  - no occurrence in the planning horizon.');
   return lines;
 }

@@ -77,6 +77,12 @@ export interface ApiRecording {
   downloadAccessToken: string | undefined;
 }
 
+/** What Quorum reads of a meeting object (`GET /meetings/{meetingId}`). */
+export interface AccountMeeting {
+  /** `settings.auto_recording`: `cloud` starts the cloud recording by itself; `local` and `none` leave it to the host. */
+  autoRecording?: string;
+}
+
 /** The few Zoom REST calls Quorum makes, through @zoom/rivet's typed clients (receiver disabled: we own it). */
 export class ZoomApi {
   private readonly meetings: MeetingsS2SAuthClient;
@@ -112,17 +118,18 @@ export class ZoomApi {
   }
 
   /**
-   * Whether this account hosts the meeting: Zoom answers `GET /meetings/{meetingId}` with 200 for a meeting of the
-   * account (an account-level Server-to-Server app sees every user's) and 404 with code 3001 otherwise. Any other
-   * answer (a refused token, a missing scope, 5xx) throws: it says nothing about the meeting.
+   * The meeting, when this account hosts it: Zoom answers `GET /meetings/{meetingId}` with 200 for a meeting of the
+   * account (an account-level Server-to-Server app sees every user's) and 404 with code 3001 otherwise (undefined).
+   * Any other answer (a refused token, a missing scope, 5xx) throws: it says nothing about the meeting.
    */
-  async hostsMeeting(meetingId: string): Promise<boolean> {
+  async accountMeeting(meetingId: string): Promise<AccountMeeting | undefined> {
     try {
-      await this.meetings.endpoints.meetings.getMeeting({ path: { meetingId: Number(meetingId) } });
-      return true;
+      const response = await this.meetings.endpoints.meetings.getMeeting({ path: { meetingId: Number(meetingId) } });
+      const autoRecording: unknown = response.data?.settings?.auto_recording;
+      return typeof autoRecording === 'string' ? { autoRecording } : {};
     } catch (error) {
       const answer = zoomAnswerOf(error);
-      if (answer?.status === 404 && answer.code === 3001) return false;
+      if (answer?.status === 404 && answer.code === 3001) return undefined;
       throw error;
     }
   }

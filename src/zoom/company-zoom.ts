@@ -24,3 +24,25 @@ export function apiCredentials(zoom: ZoomSettings): ZoomApiCredentials | undefin
     ...(zoom.oauthBaseUrl ? { oauthBaseUrl: zoom.oauthBaseUrl } : {}),
   };
 }
+
+/** A company that receives Zoom webhooks: its webhook secret, and the Zoom account its events name. */
+export interface WebhookCompany {
+  companyId: string;
+  secret: string;
+  accountId?: string;
+}
+
+/**
+ * Every company with a Zoom webhook secret, for the shared webhook URL, which has to find the company from the event.
+ * Read afresh per request (no cache): a secret just saved must validate at once, and Zoom sends few requests.
+ */
+export async function webhookCompanies(companies: Pick<CompanyStore, 'list'>): Promise<WebhookCompany[]> {
+  const found: WebhookCompany[] = [];
+  for (const company of await companies.list()) {
+    const parsed = zoomSettingsSchema.safeParse(providerEntry(company.settings, 'zoom'));
+    const secret = parsed.success ? parsed.data.webhookSecretToken : undefined;
+    if (!parsed.success || !secret) continue;
+    found.push({ companyId: company.id, secret, ...(parsed.data.accountId ? { accountId: parsed.data.accountId } : {}) });
+  }
+  return found;
+}

@@ -28,8 +28,9 @@ const pruneAbove = 1_000;
 
 /**
  * Asks Zoom whether the company's own account hosts a meeting (Zoom cloud mode can only fetch those recordings),
- * with the company's Server-to-Server token (the same client and token as the recordings fallback). Answers are
- * cached per company, account and meeting number, so a recurring series of 50 occurrences asks once. Never throws:
+ * and whether the meeting starts its cloud recording by itself (`settings.auto_recording` of the same answer), with
+ * the company's Server-to-Server token (the same client and token as the recordings fallback). Answers are cached
+ * per company, account and meeting number, so a recurring series of 50 occurrences asks once. Never throws:
  * whatever keeps Zoom from answering (no credentials, a refused token, the network, 5xx, the deadline) is
  * `unverified` with why, logged as a warning, and the request goes ahead.
  */
@@ -71,9 +72,10 @@ export class ZoomMeetingAccounts {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
-      const hosted = await Promise.race([zoomApiFor(credentials).hostsMeeting(meetingId), deadline]);
-      if (hosted === 'timeout') return this.unverified(companyId, meetingId, `Zoom's API did not answer within ${timeoutMs / 1000} s`);
-      if (hosted) return { hosted: 'inside' };
+      const meeting = await Promise.race([zoomApiFor(credentials).accountMeeting(meetingId), deadline]);
+      if (meeting === 'timeout') return this.unverified(companyId, meetingId, `Zoom's API did not answer within ${timeoutMs / 1000} s`);
+      // The same answer tells whether Zoom starts the cloud recording by itself: no second call.
+      if (meeting) return meeting.autoRecording === undefined ? { hosted: 'inside' } : { hosted: 'inside', autoRecording: meeting.autoRecording };
       this.options.log.info({ companyId, meetingId }, 'Zoom meeting is not hosted in the company account; cloud mode cannot record it');
       return { hosted: 'outside', detail: `Zoom's API answered GET /meetings/${meetingId} with 404, code 3001: not a meeting of this account` };
     } catch (error) {

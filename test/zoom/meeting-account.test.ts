@@ -46,7 +46,7 @@ describe('ZoomMeetingAccounts: is the meeting in the company Zoom account?', () 
   it('answers inside for a meeting of the account and outside for one hosted elsewhere (404, code 3001)', async () => {
     const { accounts: subject, warnings } = accounts();
     const own = meetingNumber();
-    expect(await ask(subject, company('in'), own)).toEqual({ hosted: 'inside' });
+    expect(await ask(subject, company('in'), own)).toEqual({ hosted: 'inside', autoRecording: 'cloud' });
     const other = zoom.hostedElsewhere();
     const outside = await ask(subject, company('in'), other.meetingId);
     expect(outside).toMatchObject({ hosted: 'outside' });
@@ -54,6 +54,22 @@ describe('ZoomMeetingAccounts: is the meeting in the company Zoom account?', () 
     expect(lookupsOf(own)).toBe(1);
     expect(zoom.calls).toContain('POST /oauth/token');
     expect(warnings).toEqual([]);
+  });
+
+  it("reads the meeting's auto_recording from the same answer, and caches it with the answer", async () => {
+    const { accounts: subject } = accounts();
+    const manual = meetingNumber();
+    zoom.autoRecording(manual, 'local');
+    const none = meetingNumber();
+    zoom.autoRecording(none, 'none');
+    const settings = company('autorec');
+    expect(await ask(subject, settings, manual)).toEqual({ hosted: 'inside', autoRecording: 'local' });
+    expect(await ask(subject, settings, none)).toEqual({ hosted: 'inside', autoRecording: 'none' });
+    zoom.autoRecording(manual, 'cloud');
+    expect(await ask(subject, settings, manual)).toEqual({ hosted: 'inside', autoRecording: 'local' });
+    // One call per meeting: the host account and auto_recording come from one GET /meetings/{id}.
+    expect(zoom.calls.filter((call) => call.startsWith(`GET /v2/meetings/${manual}`))).toEqual([`GET /v2/meetings/${manual}`]);
+    expect(zoom.calls.filter((call) => call.startsWith(`GET /v2/meetings/${none}`))).toHaveLength(1);
   });
 
   it('asks once per company and meeting number: a series of 50 occurrences, some at once, is one call', async () => {

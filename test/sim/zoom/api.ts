@@ -28,7 +28,12 @@ export interface CloudScript {
   };
   /** The first N downloads of each file fail with 500 (transient); `always` fails every download. */
   failDownloads?: number | 'always';
+  /** The meeting's `settings.auto_recording` in GET /v2/meetings/:id (default `cloud`: Zoom starts the recording). */
+  autoRecording?: AutoRecording;
 }
+
+/** Zoom's `settings.auto_recording`: `cloud` records by itself; with `local` or `none` the host must press Record. */
+export type AutoRecording = 'cloud' | 'local' | 'none';
 
 export interface SimCredentials {
   accountId: string;
@@ -52,7 +57,8 @@ export interface WebhookResult {
 
 /**
  * Zoom's REST API and file server on loopback: the S2S OAuth token endpoint, GET /v2/meetings/:id (is the meeting
- * this account's?), GET /v2/meetings/:id/recordings (with download_access_token), the local-recording join token,
+ * this account's? does its cloud recording start by itself?), GET /v2/meetings/:id/recordings (with
+ * download_access_token), the local-recording join token,
  * OBF tokens, downloads, and signed webhooks sent to Quorum. Every download and API call is counted, so tests can see what Quorum asked for.
  */
 export class ZoomApiSim {
@@ -64,6 +70,8 @@ export class ZoomApiSim {
   private readonly joinTokens = new Map<string, { kind: string; expiresAt: number }>();
   /** Meeting numbers hosted in another Zoom account: GET /v2/meetings/:id answers them 404, code 3001. */
   private readonly elsewhere = new Set<string>();
+  /** `settings.auto_recording` of meetings a test set with autoRecording(); the others answer their script's or `cloud`. */
+  private readonly autoRecordings = new Map<string, AutoRecording>();
   readonly calls: string[] = [];
   /** Meeting SDK for Web builds the bots' pages loaded from the simulated CDN (source.zoom.us), by version. */
   readonly sdkLoads: string[] = [];
@@ -114,6 +122,11 @@ export class ZoomApiSim {
   hostedElsewhere(meetingId = String(randomInt(10_000_000_000, 99_999_999_999))): { meetingId: string; joinUrl: string } {
     this.elsewhere.add(meetingId);
     return { meetingId, joinUrl: `https://other.zoom.us/j/${meetingId}?pwd=Sim${meetingId.slice(-4)}` };
+  }
+
+  /** Sets what GET /v2/meetings/:id says of the meeting's `settings.auto_recording`, for any meeting number. */
+  autoRecording(meetingId: string, value: AutoRecording): void {
+    this.autoRecordings.set(meetingId, value);
   }
 
   /**
@@ -219,11 +232,23 @@ export class ZoomApiSim {
     });
   }
 
-  /** Get a meeting: 200 for a meeting of this account, 404 with code 3001 for one hosted elsewhere (as Zoom answers). */
+  /**
+   * Get a meeting: 200 for a meeting of this account, with its `settings.auto_recording`, and 404 with code 3001 for
+   * one hosted elsewhere (as Zoom answers).
+   */
   private meeting(res: ServerResponse, id: string): void {
     if (this.elsewhere.has(id)) return json(res, 404, { code: 3001, message: `Meeting does not exist: ${id}.` });
     const planned = this.meetings.get(id);
-    json(res, 200, { id: Number(id), uuid: planned?.uuid ?? `${randomBytes(16).toString('base64')}`, host_id: 'sim-host', topic: planned?.script.topic ?? 'Simulated meeting', type: 2, join_url: `https://acme.zoom.us/j/${id}` });
+    const autoRecording = this.autoRecordings.get(id) ?? planned?.script.autoRecording ?? 'cloud';
+    json(res, 200, {
+      id: Number(id),
+      uuid: planned?.uuid ?? `${randomBytes(16).toString('base64')}`,
+      host_id: 'sim-host',
+      topic: planned?.script.topic ?? 'Simulated meeting',
+      type: 2,
+      join_url: `https://acme.zoom.us/j/${id}`,
+      settings: { auto_recording: autoRecording },
+    });
   }
 
   /** `:id` is a meeting number or a UUID; UUIDs with `/` arrive double-encoded and are decoded twice. */
