@@ -72,9 +72,15 @@ export interface SignedInStateStore {
   save(state: string): Promise<void>;
 }
 
+/**
+ * How the provider ended the bot's presence: the end code, or the code with a sentence saying why when the code
+ * alone would mislead (the runner's `leaving` event carries it as `reason`).
+ */
+export type PresenceEnd = EndCode | { endCode: EndCode; reason: string };
+
 export interface InMeeting {
   /** Resolves when the provider ends the bot's presence: `meeting_ended`, `kicked`, ... */
-  ended: Promise<EndCode>;
+  ended: Promise<PresenceEnd>;
   /** Other people in the meeting, the bot excluded; undefined when the page does not say. */
   participantCount(): Promise<number | undefined>;
   /**

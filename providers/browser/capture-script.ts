@@ -24,7 +24,7 @@ export const captureScript = `(() => {
   if (window.top !== window || window[GLOBAL]) return;
   const Native = window.RTCPeerConnection;
   if (typeof Native !== 'function') return;
-  const state = { ctx: null, lastSoundAt: 0, levelDb: -Infinity, tracks: new Map(), recorders: new Map() };
+  const state = { ctx: null, lastSoundAt: 0, levelDb: -Infinity, tracks: new Map(), recorders: new Map(), halted: false };
 
   function measure() {
     state.analyser.getFloatTimeDomainData(state.samples);
@@ -90,8 +90,21 @@ export const captureScript = `(() => {
     });
   }
 
+  /** Stops one recorder; resolves once its last chunk went to the binding. Safe to call twice. */
+  function finish(entry) {
+    entry.done = entry.done || (entry.recorder.state === 'inactive'
+      ? entry.queue
+      : new Promise((resolve) => {
+        entry.recorder.addEventListener('stop', () => resolve(entry.queue), { once: true });
+        entry.recorder.stop();
+      }));
+    return entry.done;
+  }
+
   const controls = {
     start(id) {
+      // After halt() nothing is recorded in this page again: a recording started late stays empty.
+      if (state.halted) return;
       const g = graph();
       const recorder = new MediaRecorder(g.destination.stream, { mimeType: 'audio/webm;codecs=opus' });
       const entry = { recorder, queue: Promise.resolve() };
@@ -109,11 +122,17 @@ export const captureScript = `(() => {
       const entry = state.recorders.get(id);
       if (!entry) return Promise.resolve();
       state.recorders.delete(id);
-      if (entry.recorder.state === 'inactive') return entry.queue;
-      return new Promise((resolve) => {
-        entry.recorder.addEventListener('stop', () => resolve(entry.queue), { once: true });
-        entry.recorder.stop();
-      });
+      return finish(entry);
+    },
+    /*
+     * Stops every recorder of the page at once and for good, without waiting for Node to ask: called from the
+     * meeting page's own event handler when the permission to record is withdrawn (Zoom's host taking it back),
+     * so not even a poll's delay of audio after it reaches the file. Chunks recorded before still arrive, and
+     * stop(id) later resolves as usual.
+     */
+    halt() {
+      state.halted = true;
+      for (const entry of state.recorders.values()) finish(entry);
     },
     level() {
       if (!state.ctx) return null;

@@ -53,6 +53,8 @@ async function until(ctx: JoinContext, ms: number, done: (state: SdkState) => bo
       const verdict = closedVerdict(state.closed, 'meeting');
       throw new SessionError(verdict.endCode, 'permission', verdict.reason);
     }
+    // Given and taken back before the recording began: the page records nothing more, so this is the host's no.
+    if (state.withdrawnAt !== null) throw new SessionError('recording_permission_denied', 'permission', 'the host withdrew the permission to record before the recording started');
     if (done(state)) return state;
     if (Date.now() >= deadline) return undefined;
     await delay(pollMs, undefined, { signal: ctx.signal }).catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { captureGlobal } from '../browser/capture-script.js';
 import { botPageOrigin, captchaSelectors, sdkApi, sdkScriptUrl } from './selectors.js';
 
 /** What the bot page passes to the SDK's `client.join()`; built per join attempt (OBF tokens are single-use). */
@@ -28,6 +29,11 @@ export interface SdkState {
   privilege: PrivilegeState;
   /** Why the SDK could not ask for recording privilege (`privilege: 'error'`): its own error text. */
   privilegeError: string | null;
+  /**
+   * Epoch ms (the page's clock) when the host took back the privilege it had given; the page stopped its
+   * recorders in that same event. null: never withdrawn. A later grant does not clear it.
+   */
+  withdrawnAt: number | null;
   /** Lower-cased text of the SDK's UI, open shadow roots included (bot wall, CAPTCHA). */
   text: string;
   captcha: boolean;
@@ -37,12 +43,14 @@ const bootstrap = String.raw`'use strict';
 (function () {
   var API = __API__;
   var CAPTCHA = __CAPTCHA__;
+  var CAPTURE = __CAPTURE__;
   var root = document.getElementById('zmmtg-root');
   var client = null;
   var inited = false;
   var MC = API.mediaCapture;
-  var S = { phase: 'loading', error: null, closed: null, hold: false, attendees: [], privilege: 'none', privilegeError: null };
+  var S = { phase: 'loading', error: null, closed: null, hold: false, attendees: [], privilege: 'none', privilegeError: null, withdrawnAt: null };
   var listening = false;
+  var hadPrivilege = false;
 
   function deepText(node) {
     var out = '';
@@ -80,6 +88,17 @@ const bootstrap = String.raw`'use strict';
     var mtg = window[MC.global];
     return mtg && typeof mtg[MC.capture] === 'function' && typeof mtg[MC.request] === 'function' ? mtg : null;
   }
+  // Every answer and change of mind of the host goes through here. Permission taken back after it was given
+  // stops the page's recorders in this same event handler: nothing heard after it reaches the file, however
+  // long the adapter takes to notice and leave. Sticky: a grant after that does not restart anything.
+  function privilegeChanged(status) {
+    S.privilege = status;
+    if (status === 'granted') { hadPrivilege = true; return; }
+    if (!hadPrivilege || S.withdrawnAt !== null) return;
+    S.withdrawnAt = Date.now();
+    var capture = window[CAPTURE];
+    if (capture && typeof capture.halt === 'function') capture.halt();
+  }
   // Subscribed once the SDK is there: a join token's grant may arrive before the bot asks anyone.
   function listenDocumented() {
     var mtg = documented();
@@ -87,9 +106,9 @@ const bootstrap = String.raw`'use strict';
     listening = true;
     mtg[MC.listen](MC.event, function (p) {
       if (!p || typeof p.allow !== 'boolean') return;
-      S.privilege = p.allow ? 'granted' : 'denied';
+      privilegeChanged(p.allow ? 'granted' : 'denied');
       // As Attendee does: start the capture the host allowed, so Zoom shows the bot as recording.
-      if (p.allow) try { mtg[MC.capture](Object.assign({}, MC.captureArgs, { success: function () {}, error: function () {} })); } catch (e) { /* shown or not, the bot may record */ }
+      if (p.allow && S.withdrawnAt === null) try { mtg[MC.capture](Object.assign({}, MC.captureArgs, { success: function () {}, error: function () {} })); } catch (e) { /* shown or not, the bot may record */ }
     });
   }
   async function setup() {
@@ -100,7 +119,7 @@ const bootstrap = String.raw`'use strict';
       if (p.state === API.states.closed) S.closed = String(p.reason || 'closed');
       else if (p.state === API.states.failed) { S.phase = 'failed'; S.error = { code: p.errorCode, reason: String(p.reason || 'failed') }; }
     });
-    client.on(API.events.recordingPrivilege, function (p) { if (p && p.status) S.privilege = String(p.status); });
+    client.on(API.events.recordingPrivilege, function (p) { if (p && p.status) privilegeChanged(String(p.status)); });
     inited = true;
   }
   window.__quorumZoom = {
@@ -151,7 +170,7 @@ const bootstrap = String.raw`'use strict';
       }
       // Capture first: it succeeds when the bot may record already; its failure is the cue to ask the host.
       try {
-        mtg[MC.capture](Object.assign({}, MC.captureArgs, { success: function () { S.privilege = 'granted'; }, error: ask }));
+        mtg[MC.capture](Object.assign({}, MC.captureArgs, { success: function () { privilegeChanged('granted'); }, error: ask }));
       } catch (e) { ask(); }
     },
     leave: async function () { if (client && S.phase === 'joined') await client.leaveMeeting(); }
@@ -162,7 +181,8 @@ const bootstrap = String.raw`'use strict';
 export function botPageHtml(scriptUrl = sdkScriptUrl()): string {
   const script = bootstrap
     .replace('__API__', JSON.stringify(sdkApi))
-    .replace('__CAPTCHA__', JSON.stringify(captchaSelectors));
+    .replace('__CAPTCHA__', JSON.stringify(captchaSelectors))
+    .replace('__CAPTURE__', JSON.stringify(captureGlobal));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Zoom meeting</title>
 <script src="${scriptUrl}"></script></head>

@@ -1,3 +1,4 @@
+import type { PresenceEnd } from '../../providers/types.js';
 import type { EndCode } from '../sessions/end-codes.js';
 import { isEndCode } from '../sessions/end-codes.js';
 
@@ -18,8 +19,8 @@ export interface AutoLeaveRules {
 }
 
 export interface WatchInputs {
-  /** The provider's own end of the meeting (ended, removed). */
-  ended: Promise<EndCode>;
+  /** The provider's own end of the meeting (ended, removed), with its reason when it gives one. */
+  ended: Promise<PresenceEnd>;
   /** Resolves when the bot's page or browser crashed. */
   crashed: Promise<void>;
   signal: AbortSignal;
@@ -62,7 +63,7 @@ export function watchMeeting(inputs: WatchInputs): Promise<EndCode> {
     const onAbort = () => finish(abortCode(inputs.signal));
     if (inputs.signal.aborted) return onAbort();
     inputs.signal.addEventListener('abort', onAbort, { once: true });
-    inputs.ended.then((code) => finish(code), () => finish('internal_error'));
+    inputs.ended.then((end) => (typeof end === 'string' ? finish(end) : finish(end.endCode, end.reason)), () => finish('internal_error'));
     inputs.crashed.then(() => finish('browser_crashed'), () => undefined);
   });
 }

@@ -24,7 +24,7 @@ export const endCodes = {
   meeting_full: { kind: 'join', message: 'The meeting is full.' },
   ui_changed: { kind: 'join', message: 'An expected element of the provider page never appeared (the page may have changed).' },
   zoom_token_failed: { kind: 'join', message: "Zoom's API refused a token the bot needs to join (OBF or local-recording join token); check providers.zoom's Server-to-Server OAuth app and its scopes." },
-  recording_permission_denied: { kind: 'recording', message: 'The host denied the bot permission to record.' },
+  recording_permission_denied: { kind: 'recording', message: 'The host denied the bot permission to record, or withdrew it during the meeting (the bot then stopped recording at once and left; what it had recorded is kept).' },
   recording_permission_timeout: { kind: 'recording', message: 'The host did not answer the request for recording permission.' },
   recording_permission_unavailable: { kind: 'recording', message: "The meeting client could not ask the host for recording permission (the SDK's error is in the timeline); check the Meeting SDK version and that \"Record to computer files\" and \"Hosts can give participants the permission to record locally\" are on." },
   host_absent: { kind: 'recording', message: 'The host was not in the meeting to grant recording permission within the configured wait.' },

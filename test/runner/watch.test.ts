@@ -53,6 +53,23 @@ describe('auto-leave rules', () => {
     expect(await watch({ signal: stop.signal })).toBe('stopped_by_operator');
   });
 
+  it("passes on the provider's reason with its end code, for the leaving event", async () => {
+    const explained: Array<[EndCode, string]> = [];
+    const reason = 'the host withdrew the permission to record';
+    const code = await watchMeeting({
+      ended: Promise.resolve({ endCode: 'recording_permission_denied', reason }),
+      crashed: never,
+      signal: new AbortController().signal,
+      participantCount: () => Promise.resolve(2),
+      explain: (endCode, why) => explained.push([endCode, why]),
+      lastSoundAt: () => Date.now(),
+      admittedAt: Date.now(),
+      rules,
+    });
+    expect(code).toBe('recording_permission_denied');
+    expect(explained).toEqual([['recording_permission_denied', reason]]);
+  });
+
   it('does not leave while the participant count is unknown', async () => {
     expect(await watch({ counts: [undefined], rules: { maxDurationMs: 700 } })).toBe('max_duration');
   });

@@ -155,7 +155,20 @@ export class Room {
         this.personLeft(person, true);
         return;
       }
+      case 'revoke_permission':
+      case 'grant_permission':
+        this.hostPermission(action.type === 'grant_permission');
+        return;
     }
+  }
+
+  /** The host changes the bot's recording privilege; the provider's client tells the bot on its socket. */
+  private hostPermission(allow: boolean): void {
+    if (!this.plan.recordingPermission) throw new SimError(409, `meeting ${this.id} has no recording permission to change`);
+    const bot = this.bot;
+    if (!bot || bot.phase !== 'in_meeting') throw new SimError(409, `no bot is in meeting ${this.id}`);
+    send(bot.socket, { t: 'privilege', allow });
+    this.record(allow ? 'permission_granted' : 'permission_revoked', 'host');
   }
 
   close(): void {

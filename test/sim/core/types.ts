@@ -28,7 +28,9 @@ export type SimEventType =
   | 'permission_requested'
   /** Zoom: recording privilege granted (`name`: `host` or `join token`) or denied by the host. */
   | 'permission_granted'
-  | 'permission_denied';
+  | 'permission_denied'
+  /** Zoom: the host took back the recording privilege it had given (`revoke_permission`). */
+  | 'permission_revoked';
 
 export interface SimEvent {
   at: string;
@@ -47,7 +49,8 @@ export interface SimMeetingReport {
 }
 
 export const simActionSchema = z.object({
-  type: z.enum(['admit', 'deny', 'end', 'remove_bot', 'participant_leave']),
+  /** `revoke_permission` / `grant_permission`: the host takes back or gives the bot's recording privilege (Zoom). */
+  type: z.enum(['admit', 'deny', 'end', 'remove_bot', 'participant_leave', 'revoke_permission', 'grant_permission']),
   name: z.string().min(1).optional(),
 });
 export type SimAction = z.infer<typeof simActionSchema>;
@@ -81,6 +84,8 @@ export interface RoomPlan {
   admissionDialogs: string[];
   /** Dialogs that hold back the call's media until the bot dismisses them. */
   blockingDialogs: string[];
+  /** The host can give and take back the bot's recording privilege while it is in the meeting (Zoom). */
+  recordingPermission?: boolean;
 }
 
 /** The view the bot's page renders; each provider's client maps it onto its own copy. */

@@ -54,6 +54,7 @@ export function zoomPlan(script: ParsedZoomScript): RoomPlan {
     ...(script.removeBotAfterMs === undefined ? {} : { removeBotAfterMs: script.removeBotAfterMs }),
     admissionDialogs: [],
     blockingDialogs: [],
+    recordingPermission: true,
   };
 }
 

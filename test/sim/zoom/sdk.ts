@@ -2,10 +2,11 @@
  * A stand-in for Zoom's Meeting SDK for Web, component view (`ZoomMtgEmbedded`), served where the real one
  * lives (source.zoom.us). It implements the client calls Quorum's bot page makes: init, join (checked by the
  * simulated Zoom: signature, passcode, start, OBF, local-recording token, bot wall, CAPTCHA), on/off,
- * getCurrentUser, getAttendeeslist, leaveMeeting and the local-recording privilege request. Which permission API
- * it offers (the client's `requestLocalRecordingPrivilege`, the Web SDK's `ZoomMtg.mediaCapture*`, or none) is the
- * meeting's script, so it is set when Zoom answers the join. Media is real WebRTC from the room's participants,
- * answered like the other simulated web clients do.
+ * getCurrentUser, getAttendeeslist, leaveMeeting and the local-recording privilege request. It tells the bot when
+ * the host takes the privilege back or gives it again (the control API's `revoke_permission`, `grant_permission`).
+ * Which permission API it offers (the client's `requestLocalRecordingPrivilege`, the Web SDK's
+ * `ZoomMtg.mediaCapture*`, or none) is the meeting's script, so it is set when Zoom answers the join. Media is real
+ * WebRTC from the room's participants, answered like the other simulated web clients do.
  */
 export function sdkStandInJs(zoomOrigin: string): string {
   return String.raw`'use strict';
@@ -44,6 +45,13 @@ export function sdkStandInJs(zoomOrigin: string): string {
       }, function () { /* the meeting went away; no answer */ });
     }
     function later(fn) { setTimeout(fn, 50); }
+    // A grant (join token, or the host from the participants panel) or the host taking it back, announced on
+    // whichever permission API this SDK offers.
+    function privilegeChange(allow) {
+      privileged = allow;
+      if (recordingApi === 'localRecordingPrivilege') emit('local-recording-privilege-change', { status: allow ? 'granted' : 'denied' });
+      else if (recordingApi === 'mediaCapture') emitMtg('onMediaCapturePermissionChange', { allow: allow });
+    }
     // The Web SDK's client-view calls (callback style), as Attendee's bot page uses them.
     var mtg = {
       inMeetingServiceListener: function (name, fn) { (mtgHandlers[name] = mtgHandlers[name] || []).push(fn); },
@@ -121,12 +129,6 @@ export function sdkStandInJs(zoomOrigin: string): string {
           queue = queue.then(function () { return onMessage(msg); }).catch(function (e) { console.error('zoom sdk', String(e)); });
         };
         ws.onclose = function () { if (first) reject({ type: 'JOIN_MEETING_FAILED', reason: 'connection closed', errorCode: 1 }); else close('connection lost'); };
-        // A join token's privilege arrives on whichever permission API this SDK offers.
-        function grantedByToken() {
-          privileged = true;
-          if (recordingApi === 'localRecordingPrivilege') emit('local-recording-privilege-change', { status: 'granted' });
-          else if (recordingApi === 'mediaCapture') emitMtg('onMediaCapturePermissionChange', { allow: true });
-        }
         function onMessage(msg) {
           if (msg.t === 'view') {
             var view = msg.view;
@@ -142,7 +144,7 @@ export function sdkStandInJs(zoomOrigin: string): string {
               hold = false;
               if (msg.selfId) self = { id: msg.selfId, name: name };
               send({ t: 'media_ready' });
-              if (tokenGranted) setTimeout(function () { grantedByToken(); }, 200);
+              if (tokenGranted) setTimeout(function () { privilegeChange(true); }, 200);
             } else if (view === 'removed') close('kicked by host');
             else if (view === 'ended') close('ended by host');
             else if (view === 'denied') close('removed from waiting room by host');
@@ -150,6 +152,7 @@ export function sdkStandInJs(zoomOrigin: string): string {
             return;
           }
           if (msg.t === 'roster') { roster = msg.people; return; }
+          if (msg.t === 'privilege') return privilegeChange(msg.allow === true);
           if (msg.t === 'signal') return onSignal(msg.peer, msg.data);
           if (msg.t === 'peer_left') return dropPeer(msg.peer);
         }

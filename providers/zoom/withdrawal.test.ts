@@ -1,0 +1,115 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SimError, startSimulator, type Simulator, type ZoomScript } from '../../test/sim/index.js';
+import { simSdkApp } from '../../test/sim/zoom/provider.js';
+import { prepareAudioCapture, startRecording, type ActiveRecording } from '../browser/audio-capture.js';
+import { baseChromiumArgs } from '../browser/flags.js';
+import type { InMeeting, PresenceEnd } from '../types.js';
+import { zoomAdapter } from './index.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const log = pino({ level: 'silent' });
+
+/**
+ * The host taking back the recording permission, at the adapter's level with the runner's part played here:
+ * the test decides when the bot leaves, so it can stay in the meeting after the withdrawal (the participant still
+ * speaking) and show that nothing more reaches the file, however long the bot takes to go.
+ */
+describe('Zoom: the host withdraws the recording permission', () => {
+  let sim: Simulator;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'quorum-zoom-withdrawal-'));
+
+  beforeAll(async () => {
+    sim = await startSimulator({ chromiumPath });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...baseChromiumArgs, ...sim.chromiumArgs()] });
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.close();
+  });
+
+  /** Joins a new simulated meeting through the real adapter, in a context prepared for capture as the runner does. */
+  async function joinMeeting(script: ZoomScript): Promise<{ meetingId: string; inMeeting: InMeeting; record: (file: string) => Promise<ActiveRecording> }> {
+    const meeting = await sim.createMeeting('zoom', script);
+    const context = await browser.newContext();
+    contexts.push(context);
+    await prepareAudioCapture(context);
+    const page = await context.newPage();
+    const ref = zoomAdapter.matchUrl(new URL(meeting.joinUrl));
+    if (!ref) throw new Error(`not a Zoom link: ${meeting.joinUrl}`);
+    const inMeeting = await zoomAdapter.join({
+      page,
+      ref,
+      botName: 'Quorum Notes',
+      log,
+      signal: new AbortController().signal,
+      waitingRoomTimeoutMs: 20_000,
+      stepTimeoutMs: 20_000,
+      phase: () => undefined,
+      saveEvidence: async () => undefined,
+      providerSettings: { enabled: true, mode: 'local', sdkKey: simSdkApp.key, sdkSecret: simSdkApp.secret, permissionTimeoutSeconds: 15, hostAbsentWaitSeconds: 5 },
+    });
+    return { meetingId: meeting.id, inMeeting, record: (file) => startRecording(page, { file, log }) };
+  }
+
+  const events = (meetingId: string) => (sim.getMeeting(meetingId)?.events ?? []).map((e) => `${e.type}${e.name ? `:${e.name}` : ''}`);
+
+  it.each([
+    { api: 'mediaCapture' as const, regrant: false, name: "the Web SDK's onMediaCapturePermissionChange {allow: false}" },
+    { api: 'localRecordingPrivilege' as const, regrant: true, name: 'the fallback local-recording-privilege-change, granted again at once' },
+  ])('$name: the file ends at the withdrawal, the audio before is kept, the presence ends recording_permission_denied', async ({ api, regrant }) => {
+    const { meetingId, inMeeting, record } = await joinMeeting({ participants: [{ name: 'Hana' }], recordingApi: api, permission: { answer: 'granted', afterMs: 300 } });
+    const startedAfter = Date.now();
+    const recording = await record(join(dir, `${api}.webm`));
+    await delay(4_000);
+    sim.act(meetingId, { type: 'revoke_permission' });
+    const revokedBy = Date.now();
+    if (regrant) {
+      await delay(300);
+      sim.act(meetingId, { type: 'grant_permission' });
+    }
+    const end: PresenceEnd = await inMeeting.ended;
+    expect(end).toMatchObject({ endCode: 'recording_permission_denied', reason: expect.stringContaining('the host withdrew the permission to record at ') });
+    // Still in the meeting, Hana still speaking: the last chunk (recorded before the withdrawal) lands, then nothing.
+    await delay(1_000);
+    const settled = recording.bytes();
+    await delay(3_000);
+    expect(recording.bytes()).toBe(settled);
+    const result = await recording.stop();
+    await inMeeting.leave();
+    expect(result.durationMs).toBeGreaterThan(3_000);
+    expect(result.durationMs).toBeLessThanOrEqual(revokedBy - startedAfter + 500);
+    // What was recorded before holds Hana's speech (the file is kept as it was).
+    expect(recording.firstSoundAt()).toBeLessThan(revokedBy);
+    expect(events(meetingId)).toEqual(expect.arrayContaining(['permission_granted:host', 'permission_revoked:host']));
+    if (regrant) expect(events(meetingId).filter((e) => e === 'permission_granted:host')).toHaveLength(2);
+  });
+
+  it('a recording started after the withdrawal stays empty', async () => {
+    const { meetingId, inMeeting, record } = await joinMeeting({ participants: [{ name: 'Hana' }], recordingApi: 'mediaCapture', permission: { answer: 'granted', afterMs: 300 } });
+    sim.act(meetingId, { type: 'revoke_permission' });
+    expect(await inMeeting.ended).toMatchObject({ endCode: 'recording_permission_denied' });
+    const recording = await record(join(dir, 'late.webm'));
+    await delay(2_500);
+    expect(recording.bytes()).toBe(0);
+    expect((await recording.stop()).durationMs).toBe(0);
+    await inMeeting.leave();
+  });
+
+  it('the control refuses a meeting without the bot in it, and a provider without recording permission', async () => {
+    const zoom = await sim.createMeeting('zoom', {});
+    expect(() => sim.act(zoom.id, { type: 'revoke_permission' })).toThrow(SimError);
+    const meet = await sim.createMeeting('meet', {});
+    expect(() => sim.act(meet.id, { type: 'grant_permission' })).toThrow(/no recording permission/);
+  });
+});
