@@ -119,7 +119,7 @@ function intakeReport(f: IntakeFigures): string {
     "phase, in Quorum's main thread and in its other threads (the parse thread, V8's collector and compiler threads;",
     "the sending thread's own CPU time is measured and left out).",
     'One warm-up round is not counted. In each round the same invites also go to a second Quorum, alike but for its',
-    'parse thread, which starts every message it is handed at once (before and after that Quorum, in turns).',
+    'parse thread, which starts every message it is handed at once; the two take turns going first.',
     '',
     ...intakeTable(f),
     '',
