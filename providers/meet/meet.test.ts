@@ -1,37 +1,17 @@
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isSessionError } from '../../src/sessions/session-error.js';
-import { startSimulator } from '../../test/sim/index.js';
-import type { MeetScript, SimEventType, Simulator } from '../../test/sim/index.js';
-import { baseChromiumArgs } from '../browser/flags.js';
+import type { MeetScript, SimEventType } from '../../test/sim/index.js';
+import { simulatorBrowser } from '../browser/sim-fixture.js';
 import type { InMeeting, JoinContext, JoinPhase, MeetingRef } from '../types.js';
 import { meetAdapter } from './index.js';
 import { classify } from './page-state.js';
 import type { PageSnapshot } from './page-state.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const log = pino({ level: 'silent' });
 const botName = 'Quorum Notetaker';
 
-let sim: Simulator;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  sim = await startSimulator({ chromiumPath, httpsPort: 0, controlPort: 0 });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: [...baseChromiumArgs, ...sim.chromiumArgs()] });
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await sim?.close();
-});
+const fixture = simulatorBrowser();
 
 interface Attempt {
   id: string;
@@ -52,9 +32,8 @@ interface AttemptOptions {
 }
 
 async function attemptJoin(script: MeetScript, options: AttemptOptions = {}): Promise<Attempt> {
-  const meeting = await sim.createMeeting('meet', script);
-  const context = await browser.newContext();
-  contexts.push(context);
+  const meeting = await fixture.sim().createMeeting('meet', script);
+  const context = await fixture.newContext();
   const phases: JoinPhase[] = [];
   const evidence: string[] = [];
   const ref = options.ref ?? meetAdapter.matchUrl(new URL(meeting.joinUrl));
@@ -91,7 +70,7 @@ async function endCodeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 function events(id: string): SimEventType[] {
-  return sim.getMeeting(id)?.events.map((event) => event.type) ?? [];
+  return fixture.sim().getMeeting(id)?.events.map((event) => event.type) ?? [];
 }
 
 async function untilEvent(id: string, type: SimEventType): Promise<void> {
@@ -102,7 +81,7 @@ describe('meet join against the simulator', () => {
   it('joins an open meeting: device dialog dismissed, name typed, mic and camera off', async () => {
     const attempt = await attemptJoin({ access: 'open' });
     const meeting = await attempt.joined;
-    expect(sim.getMeeting(attempt.id)?.bot).toMatchObject({ name: botName, admittedAt: expect.any(String) });
+    expect(fixture.sim().getMeeting(attempt.id)?.bot).toMatchObject({ name: botName, admittedAt: expect.any(String) });
     expect(attempt.phases).toEqual([]);
     expect(await attempt.ctx.page.locator('[aria-label="Turn on microphone"]').count()).toBe(1);
     expect(await meeting.participantCount()).toBe(0);
@@ -114,7 +93,7 @@ describe('meet join against the simulator', () => {
     expect(await attempt.ctx.page.locator('button[aria-label="Leave call"]').isVisible()).toBe(true);
     await attempt.ctx.page.waitForTimeout(1_200);
     expect(attempt.settled()).toBe(false);
-    sim.act(attempt.id, { type: 'admit' });
+    fixture.sim().act(attempt.id, { type: 'admit' });
     await attempt.joined;
     expect(attempt.phases).toEqual(['waiting_room']);
     expect(events(attempt.id)).toContain('admitted');
@@ -128,7 +107,7 @@ describe('meet join against the simulator', () => {
     }
     await attempt.ctx.page.waitForTimeout(1_500);
     expect(attempt.settled()).toBe(false);
-    sim.act(attempt.id, { type: 'admit' });
+    fixture.sim().act(attempt.id, { type: 'admit' });
     const meeting = await attempt.joined;
     expect(attempt.phases).toEqual(['waiting_room']);
     expect(events(attempt.id)).toContain('admitted');

@@ -1,15 +1,10 @@
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll } from 'vitest';
 import { isSessionError } from '../../src/sessions/session-error.js';
-import { startSimulator } from '../../test/sim/index.js';
-import type { MeetScript, SimEventType, SimProviderId, Simulator, TeamsScript } from '../../test/sim/index.js';
-import { baseChromiumArgs } from '../browser/flags.js';
+import type { MeetScript, SimEventType, SimProviderId, TeamsScript } from '../../test/sim/index.js';
+import { simulatorBrowser } from '../browser/sim-fixture.js';
 import type { BotAccount, InMeeting, JoinAdapter, JoinContext, JoinPhase } from '../types.js';
 
 /** Test support for the Teams, Webex and Meet sign-in adapter tests: one simulator and bot browser per file. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface AdapterAttempt {
   id: string;
@@ -42,31 +37,13 @@ export function memoryStateStore(): NonNullable<BotAccount['signedInState']> & {
 type FixtureScript<P extends 'teams' | 'webex' | 'meet'> = P extends 'meet' ? MeetScript : TeamsScript;
 
 export function adapterFixture<P extends 'teams' | 'webex' | 'meet'>(adapter: JoinAdapter, provider: P) {
-  let sim: Simulator | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
-    sim = await startSimulator({ chromiumPath });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...baseChromiumArgs, ...sim.chromiumArgs()] });
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await sim?.close();
-  });
-  const need = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('fixture not started');
-    return value;
-  };
+  const { sim, newContext } = simulatorBrowser();
 
   async function attempt(script: FixtureScript<P>, options: AttemptOptions = {}, url?: string): Promise<AdapterAttempt> {
     // One call for every provider: the simulator checks the script against the provider's own schema.
-    const create = need(sim).createMeeting as (provider: SimProviderId, script: unknown) => Promise<{ id: string; joinUrl: string }>;
+    const create = sim().createMeeting as (provider: SimProviderId, script: unknown) => Promise<{ id: string; joinUrl: string }>;
     const meeting = await create(provider, script);
-    const context = await need(browser).newContext();
-    contexts.push(context);
+    const context = await newContext();
     const ref = adapter.matchUrl(new URL(url ?? meeting.joinUrl));
     if (!ref) throw new Error(`link not recognized: ${meeting.joinUrl}`);
     const phases: JoinPhase[] = [];
@@ -92,9 +69,9 @@ export function adapterFixture<P extends 'teams' | 'webex' | 'meet'>(adapter: Jo
   }
 
   return {
-    sim: () => need(sim),
+    sim,
     attempt,
-    events: (id: string): SimEventType[] => need(sim).getMeeting(id)?.events.map((e) => e.type) ?? [],
+    events: (id: string): SimEventType[] => sim().getMeeting(id)?.events.map((e) => e.type) ?? [],
   };
 }
 

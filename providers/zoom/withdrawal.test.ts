@@ -2,17 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SimError, startSimulator, type Simulator, type ZoomScript } from '../../test/sim/index.js';
+import { describe, expect, it } from 'vitest';
+import { SimError, type ZoomScript } from '../../test/sim/index.js';
 import { simSdkApp } from '../../test/sim/zoom/provider.js';
 import { prepareAudioCapture, startRecording, type ActiveRecording } from '../browser/audio-capture.js';
-import { baseChromiumArgs } from '../browser/flags.js';
+import { simulatorBrowser } from '../browser/sim-fixture.js';
 import type { InMeeting, PresenceEnd } from '../types.js';
 import { zoomAdapter } from './index.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const log = pino({ level: 'silent' });
 
 /**
@@ -21,28 +19,13 @@ const log = pino({ level: 'silent' });
  * speaking) and show that nothing more reaches the file, however long the bot takes to go.
  */
 describe('Zoom: the host withdraws the recording permission', () => {
-  let sim: Simulator;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const fixture = simulatorBrowser();
   const dir = mkdtempSync(join(tmpdir(), 'quorum-zoom-withdrawal-'));
-
-  beforeAll(async () => {
-    sim = await startSimulator({ chromiumPath });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...baseChromiumArgs, ...sim.chromiumArgs()] });
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await sim?.close();
-  });
 
   /** Joins a new simulated meeting through the real adapter, in a context prepared for capture as the runner does. */
   async function joinMeeting(script: ZoomScript): Promise<{ meetingId: string; inMeeting: InMeeting; record: (file: string) => Promise<ActiveRecording> }> {
-    const meeting = await sim.createMeeting('zoom', script);
-    const context = await browser.newContext();
-    contexts.push(context);
+    const meeting = await fixture.sim().createMeeting('zoom', script);
+    const context = await fixture.newContext();
     await prepareAudioCapture(context);
     const page = await context.newPage();
     const ref = zoomAdapter.matchUrl(new URL(meeting.joinUrl));
@@ -62,7 +45,7 @@ describe('Zoom: the host withdraws the recording permission', () => {
     return { meetingId: meeting.id, inMeeting, record: (file) => startRecording(page, { file, log }) };
   }
 
-  const events = (meetingId: string) => (sim.getMeeting(meetingId)?.events ?? []).map((e) => `${e.type}${e.name ? `:${e.name}` : ''}`);
+  const events = (meetingId: string) => (fixture.sim().getMeeting(meetingId)?.events ?? []).map((e) => `${e.type}${e.name ? `:${e.name}` : ''}`);
 
   it.each([
     { api: 'mediaCapture' as const, regrant: false, name: "the Web SDK's onMediaCapturePermissionChange {allow: false}" },
@@ -72,11 +55,11 @@ describe('Zoom: the host withdraws the recording permission', () => {
     const startedAfter = Date.now();
     const recording = await record(join(dir, `${api}.webm`));
     await delay(4_000);
-    sim.act(meetingId, { type: 'revoke_permission' });
+    fixture.sim().act(meetingId, { type: 'revoke_permission' });
     const revokedBy = Date.now();
     if (regrant) {
       await delay(300);
-      sim.act(meetingId, { type: 'grant_permission' });
+      fixture.sim().act(meetingId, { type: 'grant_permission' });
     }
     const end: PresenceEnd = await inMeeting.ended;
     expect(end).toMatchObject({ endCode: 'recording_permission_denied', reason: expect.stringContaining('the host withdrew the permission to record at ') });
@@ -97,7 +80,7 @@ describe('Zoom: the host withdraws the recording permission', () => {
 
   it('a recording started after the withdrawal stays empty', async () => {
     const { meetingId, inMeeting, record } = await joinMeeting({ participants: [{ name: 'Hana' }], recordingApi: 'mediaCapture', permission: { answer: 'granted', afterMs: 300 } });
-    sim.act(meetingId, { type: 'revoke_permission' });
+    fixture.sim().act(meetingId, { type: 'revoke_permission' });
     expect(await inMeeting.ended).toMatchObject({ endCode: 'recording_permission_denied' });
     const recording = await record(join(dir, 'late.webm'));
     await delay(2_500);
@@ -107,9 +90,9 @@ describe('Zoom: the host withdraws the recording permission', () => {
   });
 
   it('the control refuses a meeting without the bot in it, and a provider without recording permission', async () => {
-    const zoom = await sim.createMeeting('zoom', {});
-    expect(() => sim.act(zoom.id, { type: 'revoke_permission' })).toThrow(SimError);
-    const meet = await sim.createMeeting('meet', {});
-    expect(() => sim.act(meet.id, { type: 'grant_permission' })).toThrow(/no recording permission/);
+    const zoom = await fixture.sim().createMeeting('zoom', {});
+    expect(() => fixture.sim().act(zoom.id, { type: 'revoke_permission' })).toThrow(SimError);
+    const meet = await fixture.sim().createMeeting('meet', {});
+    expect(() => fixture.sim().act(meet.id, { type: 'grant_permission' })).toThrow(/no recording permission/);
   });
 });

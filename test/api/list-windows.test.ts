@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetingKeyOf, type CountedChoice } from '../../src/consent/service.js';
 import type { Quorum } from '../../src/main.js';
 import type { Attempt, Session } from '../../src/sessions/session.js';
-import { retried, seedChoices } from '../helpers/long-lists.js';
+import { plannedAhead, retried, seedChoices } from '../helpers/long-lists.js';
 import { api, startTestQuorum } from '../helpers/quorum.js';
 import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
-import { inAnHour, twoTenants } from './tenancy-fixtures.js';
+import { twoTenants } from './tenancy-fixtures.js';
 
 interface Detail {
   session: Session;
@@ -83,11 +83,7 @@ describe('GET /v1/sessions/:id?attempts=N&choices=N, …/attempts and …/consen
   beforeAll(async () => {
     quorum = await startTestQuorum();
     ({ alphaToken, bravoToken } = await twoTenants(quorum));
-    const plan = (companyId: string, code: string) => {
-      const { startsAt, endsAt } = inAnHour();
-      const starts = new Date(startsAt);
-      return quorum.sessions.create({ companyId, provider: 'meet', plan: 'bot', meetingUrl: `https://meet.google.com/${code}`, startsAt: starts, endsAt: new Date(endsAt), joinAt: new Date(starts.getTime() + 86_400_000) });
-    };
+    const plan = (companyId: string, code: string) => plannedAhead(quorum, { companyId, code });
     retriedOften = await plan('alpha', 'ret-rrrr-ied');
     bigMeeting = await plan('alpha', 'big-mmmm-eet');
     other = await plan('bravo', 'oth-eeee-rrr');

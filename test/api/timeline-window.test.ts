@@ -4,7 +4,8 @@ import type { Quorum } from '../../src/main.js';
 import type { Session, TimelineEvent } from '../../src/sessions/session.js';
 import { api, startTestQuorum } from '../helpers/quorum.js';
 import { dialects, newSessionInput, openTestStore, type TestStore } from '../helpers/store.js';
-import { inAnHour, twoTenants } from './tenancy-fixtures.js';
+import { plannedAhead } from '../helpers/long-lists.js';
+import { twoTenants } from './tenancy-fixtures.js';
 
 interface Detail {
   session: Session;
@@ -95,11 +96,7 @@ describe('GET /v1/sessions/:id?events=N and GET /v1/sessions/:id/timeline', () =
   beforeAll(async () => {
     quorum = await startTestQuorum();
     ({ alphaToken, bravoToken } = await twoTenants(quorum));
-    const plan = (companyId: string, code: string) => {
-      const { startsAt, endsAt } = inAnHour();
-      const starts = new Date(startsAt);
-      return quorum.sessions.create({ companyId, provider: 'meet', plan: 'bot', meetingUrl: `https://meet.google.com/${code}`, startsAt: starts, endsAt: new Date(endsAt), joinAt: new Date(starts.getTime() + 86_400_000) });
-    };
+    const plan = (companyId: string, code: string) => plannedAhead(quorum, { companyId, code });
     chatty = await plan('alpha', 'cha-tttt-yyy');
     other = await plan('bravo', 'oth-eeee-rrr');
     short = await plan('alpha', 'sho-rrrr-ttt');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CountedChoice } from '../../src/consent/service.js';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
-import { retried, seedChoices } from '../helpers/long-lists.js';
+import { plannedAhead, retried, seedChoices } from '../helpers/long-lists.js';
 import { adminToken, startTestQuorum } from '../helpers/quorum.js';
 import { consoleBrowser } from './fixtures.js';
 
@@ -40,18 +40,7 @@ describe('ops console: attempts and consent choices windowed by the server', () 
 
   beforeAll(async () => {
     quorum = await startTestQuorum();
-    const now = Date.now();
-    session = await quorum.sessions.create({
-      companyId: 'default',
-      provider: 'meet',
-      plan: 'bot',
-      meetingUrl: 'https://meet.google.com/ret-ried-oft',
-      title: 'Retried often',
-      startsAt: new Date(now + 86_400_000),
-      endsAt: new Date(now + 90_000_000),
-      // Planned far ahead: a page for the console, never dispatched.
-      joinAt: new Date(now + 30 * 86_400_000),
-    });
+    session = await plannedAhead(quorum, { code: 'ret-ried-oft', title: 'Retried often' });
     await retried(quorum.sessions, session.id, retries);
     await seedChoices(quorum, session, participants, 2);
     ({ browser, page } = await consoleBrowser());

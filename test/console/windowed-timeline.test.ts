@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quorum } from '../../src/main.js';
 import type { Session } from '../../src/sessions/session.js';
 import { adminToken, api, startTestQuorum } from '../helpers/quorum.js';
+import { plannedAhead } from '../helpers/long-lists.js';
 import { consoleBrowser } from './fixtures.js';
 
 const wait = { timeout: 30_000 };
@@ -31,18 +32,7 @@ describe('ops console: the timeline windowed by the server', () => {
 
   beforeAll(async () => {
     quorum = await startTestQuorum();
-    const now = Date.now();
-    session = await quorum.sessions.create({
-      companyId: 'default',
-      provider: 'meet',
-      plan: 'bot',
-      meetingUrl: 'https://meet.google.com/lon-gmee-tng',
-      title: 'A long meeting',
-      startsAt: new Date(now + 86_400_000),
-      endsAt: new Date(now + 90_000_000),
-      // Planned far ahead: a page for the console, never dispatched.
-      joinAt: new Date(now + 30 * 86_400_000),
-    });
+    session = await plannedAhead(quorum, { code: 'lon-gmee-tng', title: 'A long meeting' });
     for (let i = 0; i < notes; i += 1) await quorum.sessions.note(session.id, 'participant_joined', { participant: `p-${i}` });
     ({ browser, page } = await consoleBrowser());
     await page.context().addInitScript((token) => sessionStorage.setItem('quorum.token', token), adminToken);

@@ -45,3 +45,18 @@ export async function seedChoices(quorum: Quorum, session: Session, count: numbe
     });
   }
 }
+
+/** A Meet session planned for tomorrow and joined in a month: a page to read and fill, never dispatched. */
+export function plannedAhead(quorum: Quorum, meeting: { code: string; companyId?: string; title?: string }): Promise<Session> {
+  const now = Date.now();
+  return quorum.sessions.create({
+    companyId: meeting.companyId ?? 'default',
+    provider: 'meet',
+    plan: 'bot',
+    meetingUrl: `https://meet.google.com/${meeting.code}`,
+    ...(meeting.title ? { title: meeting.title } : {}),
+    startsAt: new Date(now + 86_400_000),
+    endsAt: new Date(now + 90_000_000),
+    joinAt: new Date(now + 30 * 86_400_000),
+  });
+}
