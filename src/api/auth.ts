@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { tenantView } from '../logging/tenant-view.js';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -72,6 +73,11 @@ export function principalOf(request: FastifyRequest): Principal {
   const principal = principals.get(request);
   if (!principal) throw new Error(`no principal for ${request.method} ${request.url.split('?')[0]}: the route is outside the token check`);
   return principal;
+}
+
+/** What the caller reads of stored lines, timelines and files: the admin token as stored, a company token without stacks or server paths. */
+export function viewFor(request: FastifyRequest): <T>(value: T) => T {
+  return principalOf(request).kind === 'admin' ? (value) => value : tenantView;
 }
 
 /** The company a company token is limited to; undefined for the admin token (the console's CompanyScope). */

@@ -1,10 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { topics } from '../../bus.js';
 import { levelNumbers, readSessionLog, type LevelName, type LogLine } from '../../logging/session-log.js';
-import { tenantView } from '../../logging/tenant-view.js';
-import { principalOf } from '../auth.js';
+import { viewFor } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
 
@@ -23,11 +22,6 @@ const countQuery = z.object({ level, before: z.coerce.number().int().min(1).opti
 const backlogPage = 1000;
 /** Past this much unsent data on the socket, the backlog waits for the client to catch up. */
 const highWaterBytes = 4 * 1024 * 1024;
-
-/** The admin token reads lines as stored; a company token reads them without stacks or server paths. */
-function viewFor(request: FastifyRequest): <T>(value: T) => T {
-  return principalOf(request).kind === 'admin' ? (value) => value : tenantView;
-}
 
 export function logRoutes(app: FastifyInstance, deps: ApiDeps): void {
   // One page of stored lines. `more` says whether lines follow the page: the next page is `?after=<nextAfter>`.

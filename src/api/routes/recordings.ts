@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { tenantView } from '../../logging/tenant-view.js';
 import { deleteSessionArtifacts, SessionActiveError, SessionNotFoundError } from '../../recording/deletion.js';
-import { principalOf } from '../auth.js';
+import { principalOf, viewFor } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
 
@@ -23,7 +22,7 @@ export function recordingRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { reason } = parse(deleteBody, request.body ?? {});
     try {
       const result = await deleteSessionArtifacts({ sessions: deps.sessions, artifacts: deps.artifacts, log }, id, { reason, by: await callerName(request, deps) });
-      return principalOf(request).kind === 'admin' ? result : tenantView(result);
+      return viewFor(request)(result);
     } catch (error) {
       if (error instanceof SessionNotFoundError) return reply.code(404).send({ error: 'not_found', message: error.message });
       if (error instanceof SessionActiveError) return reply.code(409).send({ error: 'conflict', message: error.message, state: error.state });

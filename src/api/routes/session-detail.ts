@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { choiceCursor, choicePage, choiceWindow, type ChoiceWindow } from '../../consent/choice-window.js';
 import type { Consent } from '../../consent/index.js';
 import type { CountedChoice } from '../../consent/service.js';
-import { tenantView } from '../../logging/tenant-view.js';
 import type { Session } from '../../sessions/session.js';
-import { principalOf } from '../auth.js';
+import { viewFor } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../validation.js';
 
@@ -30,9 +29,6 @@ const idParams = z.object({ id: z.string().min(1) });
 
 type Deps = ApiDeps & { consent?: Consent };
 
-/** What a company token reads: no stacks or server paths (the admin token reads all). */
-const viewFor = <T>(request: FastifyRequest, value: T): T => (principalOf(request).kind === 'admin' ? value : tenantView(value));
-
 export function sessionDetailRoutes(app: FastifyInstance, deps: Deps): void {
   const counted = (session: Session): Promise<CountedChoice[]> => (deps.consent ? deps.consent.service.countedFor(session) : Promise.resolve([]));
   const notFound = (id: string) => ({ error: 'not_found', message: `session ${id} not found` });
@@ -51,7 +47,7 @@ export function sessionDetailRoutes(app: FastifyInstance, deps: Deps): void {
       deps.artifacts.list(id),
     ]);
     // A company token reads the timeline's details and the artifacts without stacks or server paths (the admin all).
-    const [attempts, timeline, artifacts] = viewFor(request, stored);
+    const [attempts, timeline, artifacts] = viewFor(request)(stored);
     // The consent page choices that counted for this meeting occurrence (first per participant).
     const choices = await counted(session);
     const choicesWindow = query.choices === undefined ? undefined : choiceWindow(choices, firstChoices, query.choices);
@@ -78,7 +74,7 @@ export function sessionDetailRoutes(app: FastifyInstance, deps: Deps): void {
     const query = parse(numberPageQuery, request.query);
     if (!(await deps.sessions.get(id))) return reply.code(404).send(notFound(id));
     const page = await deps.sessions.timelinePage(id, query);
-    return { events: viewFor(request, page.events), more: page.more, nextBefore: page.more ? (page.events[0]?.id ?? null) : null };
+    return { events: viewFor(request)(page.events), more: page.more, nextBefore: page.more ? (page.events[0]?.id ?? null) : null };
   });
 
   // The attempts `?attempts=N` hides, the same way: `before` and `after` are attempt numbers.
@@ -87,7 +83,7 @@ export function sessionDetailRoutes(app: FastifyInstance, deps: Deps): void {
     const query = parse(numberPageQuery, request.query);
     if (!(await deps.sessions.get(id))) return reply.code(404).send(notFound(id));
     const page = await deps.sessions.attemptPage(id, query);
-    return { attempts: viewFor(request, page.attempts), more: page.more, nextBefore: page.more ? (page.attempts[0]?.number ?? null) : null };
+    return { attempts: viewFor(request)(page.attempts), more: page.more, nextBefore: page.more ? (page.attempts[0]?.number ?? null) : null };
   });
 
   // The consent choices `?choices=N` hides: `before` and `after` are choice cursors (`<at>|<id>`, consent/choice-window.ts).
