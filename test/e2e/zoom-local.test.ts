@@ -17,7 +17,7 @@ describe('Zoom local-recording bot end to end', () => {
   beforeAll(async () => {
     quorum = await startTestQuorum({ ...zoomBotSettings, QUORUM_WAITING_ROOM_TIMEOUT_SECONDS: 25 });
     const sim = simulatorOf(quorum);
-    await createZoomCompany(quorum, 'zask', { mode: 'local', permissionTimeoutSeconds: 3, hostAbsentWaitSeconds: 2 }, sim.zoomApi);
+    await createZoomCompany(quorum, 'zask', { mode: 'local', permissionTimeoutSeconds: 8, hostAbsentWaitSeconds: 2 }, sim.zoomApi);
     await createZoomCompany(quorum, 'zauto', { mode: 'local', automaticRecordingPermission: true, authorizingUserId: 'authorizer@zauto.example', sdkVersion: '6.9.1' }, sim.zoomApi);
   }, 60_000);
   afterAll(async () => {
