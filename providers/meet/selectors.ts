@@ -140,4 +140,10 @@ export const meetSignIn = {
     'Enter a valid email or phone number',
     "This browser or app may not be secure",
   ]),
+  /**
+   * Google's challenges after the right password (2-Step Verification prompts and codes, "Verify it's you"): a bot
+   * cannot answer them. Attendee avoids them with a SAML SSO profile of its own (providers.md §6).
+   */
+  secondStep: withApostropheVariants(['2-Step Verification', "Verify it's you"]),
+  secondStepAdvice: 'use a dedicated Google Workspace account with 2-Step Verification off, then retry',
 } as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { secondStepAccounts } from '../../test/sim/core/accounts.js';
 import { simAccounts } from '../../test/sim/index.js';
-import { adapterFixture, endCodeOf, memoryStateStore } from '../web-client/test-support.js';
+import { adapterFixture, endCodeOf, failureOf, memoryStateStore } from '../web-client/test-support.js';
 import type { BotAccount } from '../types.js';
 import { meetAdapter } from './index.js';
 
@@ -49,6 +50,14 @@ describe('meet signed in to a Google account', () => {
     expect(await endCodeOf(wrong.joined)).toBe('sign_in_failed');
     expect(await endCodeOf(unknown.joined)).toBe('sign_in_failed');
     expect(await endCodeOf(missing.joined)).toBe('credentials_missing');
+  });
+
+  it('ends sign_in_failed saying why when Google asks for 2-Step Verification after the right password', async () => {
+    const bot = secondStepAccounts.meet;
+    const a = await fixture.attempt({ guests: 'sign_in_required' }, signedIn({ email: bot.email, password: bot.password }));
+    const failure = await failureOf(a.joined);
+    expect(failure).toMatchObject({ endCode: 'sign_in_failed', reason: expect.stringMatching(/^Google asked the bot account for a second sign-in step.*2-Step Verification off/) });
+    expect(sim().signIns('meet', bot.email)).toBe(0);
   });
 
   it('anonymous: the sign-in wall is sign_in_required, an org-only call blocked_by_platform, open calls still join', async () => {

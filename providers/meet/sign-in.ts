@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { SessionError } from '../../src/sessions/session-error.js';
 import { openMeetingPage } from '../browser/open-page.js';
 import type { JoinContext } from '../types.js';
-import { accountOf, restoreSignIn } from '../web-client/sign-in.js';
+import { accountOf, restoreSignIn, secondStepReason } from '../web-client/sign-in.js';
 import type { PageSnapshot } from './page-state.js';
 import { meetSignIn, meetTexts } from './selectors.js';
 
@@ -13,7 +13,8 @@ const maxSignInTrips = 2;
 /** One read of Google's sign-in page: which step it shows. */
 export interface LoginState {
   kind: 'login';
-  step: 'email' | 'password' | 'refused' | 'other';
+  /** `second_step`: a 2-Step Verification or "Verify it's you" challenge after the password. */
+  step: 'email' | 'password' | 'refused' | 'second_step' | 'other';
   /** Index into the selector list that matched the visible field. */
   field: number;
 }
@@ -41,10 +42,11 @@ export function onGoogleSignIn(snapshot: PageSnapshot): boolean {
 }
 
 /** Runs in the page: keep it self-contained. */
-function loginInPage(query: { email: readonly string[]; password: readonly string[]; refused: readonly string[] }): Omit<LoginState, 'kind'> {
+function loginInPage(query: { email: readonly string[]; password: readonly string[]; refused: readonly string[]; secondStep: readonly string[] }): Omit<LoginState, 'kind'> {
   const visible = (selector: string): boolean => Array.from(document.querySelectorAll(selector)).some((el) => el.checkVisibility());
   const text = (document.body?.innerText ?? '').toLowerCase();
   if (query.refused.some((t) => text.includes(t.toLowerCase()))) return { step: 'refused', field: -1 };
+  if (query.secondStep.some((t) => text.includes(t.toLowerCase()))) return { step: 'second_step', field: -1 };
   const password = query.password.findIndex(visible);
   if (password >= 0) return { step: 'password', field: password };
   const email = query.email.findIndex(visible);
@@ -52,7 +54,7 @@ function loginInPage(query: { email: readonly string[]; password: readonly strin
 }
 
 export async function readLogin(page: Page): Promise<LoginState | undefined> {
-  const query = { email: meetSignIn.emailInputs, password: meetSignIn.passwordInputs, refused: meetSignIn.refused };
+  const query = { email: meetSignIn.emailInputs, password: meetSignIn.passwordInputs, refused: meetSignIn.refused, secondStep: meetSignIn.secondStep };
   try {
     return { kind: 'login', ...(await page.evaluate(loginInPage, query)) };
   } catch (error) {
@@ -63,10 +65,16 @@ export async function readLogin(page: Page): Promise<LoginState | undefined> {
 
 /**
  * One step of Google's password sign-in. The password only goes into its field, never into a log line or an
- * error. Returns whether it acted; a refusal ("Wrong password", unknown account) ends the join `sign_in_failed`.
+ * error. Returns whether it acted; a refusal ("Wrong password", unknown account) or a second step after the
+ * password ends the join `sign_in_failed`, each with its own reason.
  */
 export async function loginStep(ctx: JoinContext, flow: SignInFlow, state: LoginState): Promise<boolean> {
   if (state.step === 'refused') throw new SessionError('sign_in_failed', 'sign_in', 'Google refused the bot account\'s sign-in');
+  if (state.step === 'second_step') {
+    const reason = secondStepReason('Google', meetSignIn.secondStepAdvice);
+    ctx.log.warn({ endCode: 'sign_in_failed', step: 'sign_in' }, `meet join failed: ${reason}`);
+    throw new SessionError('sign_in_failed', 'sign_in', reason);
+  }
   if (state.step === 'other') return false;
   const account = accountOf(ctx);
   const count = (flow.filled.get(state.step) ?? 0) + 1;

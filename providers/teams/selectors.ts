@@ -83,5 +83,30 @@ export const teamsUi: WebClientUi = {
     staySignedIn: { texts: ['Stay signed in?'], yes: '#idSIButton9' },
     wrongPassword: v(['Your account or password is incorrect']),
     unknownAccount: v(['This username may be incorrect', "We couldn't find an account with that username"]),
+    // Microsoft's MFA pages after the password: Authenticator approval, a texted or app code, the method picker,
+    // and the registration that security defaults or a new MFA policy send an account to.
+    secondStep: {
+      texts: v([
+        'Approve sign in request',
+        'Approve sign-in request',
+        'Enter code',
+        'Verify your identity',
+        'More information required',
+        "Let's keep your account secure",
+        'Your organization needs more information to keep your account secure',
+      ]),
+      identityProvider: 'Microsoft',
+      advice: 'use a dedicated Microsoft 365 account that signs in with its password alone (MFA off for it: security defaults off in its tenant and no Conditional Access policy requiring MFA of it), then retry',
+    },
+  },
+  passcode: {
+    // Only the short `/meet/<id>?p=<passcode>` form carries one (providers.md §4.4); meetup-join links need none.
+    // No peer bot publishes this prompt: the label and error follow Teams' own words; check them on a live page.
+    fromLink: (url) => url.searchParams.get('p') || undefined,
+    prompt: v(['Enter meeting passcode']),
+    inputs: ['input[aria-label="Meeting passcode"]', 'input[placeholder="Meeting passcode"]', 'input[aria-label*="passcode" i]', 'input[placeholder*="passcode" i]'],
+    submitButtons: ['button:has-text("Join meeting")', 'button[aria-label="Join meeting"]'],
+    rejected: v(['passcode is incorrect', 'incorrect passcode', "passcode isn't right"]),
+    missing: 'the meeting link has no passcode (the `?p=` of a teams.microsoft.com/meet/<id> link); ask the organizer for the full join link',
   },
 };

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
+import { secondStepAccounts } from '../../test/sim/core/accounts.js';
 import { simAccounts } from '../../test/sim/index.js';
 import type { TeamsEventScript } from '../../test/sim/teams/script.js';
 import { watchWebClient } from '../web-client/in-meeting.js';
@@ -7,7 +8,7 @@ import { teamsAdapter } from './index.js';
 import { classify } from '../web-client/page-state.js';
 import type { PageSnapshot } from '../web-client/page-state.js';
 import { teamsUi } from './selectors.js';
-import { adapterFixture, endCodeOf, memoryStateStore } from '../web-client/test-support.js';
+import { adapterFixture, endCodeOf, failureOf, memoryStateStore } from '../web-client/test-support.js';
 
 const fx = adapterFixture(teamsAdapter, 'teams');
 const account = { email: simAccounts.teams.email, password: simAccounts.teams.password };
@@ -117,12 +118,56 @@ describe('teams join against the simulator', () => {
     await vi.waitFor(async () => expect(await meeting.participantNames?.()).toEqual(['Ana', 'Otter.ai']), { timeout: 10_000, interval: 200 });
   });
 
+  it('ends sign_in_failed saying why when Microsoft asks for a second step after the right password', async () => {
+    const steps = [secondStepAccounts.teams, secondStepAccounts.teamsCode, secondStepAccounts.teamsRegistration];
+    const attempts = await Promise.all(
+      steps.map((bot) => fx.attempt({ access: 'open' }, { authenticated: true, account: { email: bot.email, password: bot.password } })),
+    );
+    for (const a of attempts) {
+      const failure = await failureOf(a.joined);
+      expect(failure.endCode).toBe('sign_in_failed');
+      expect(failure.reason).toMatch(/second sign-in step/);
+      expect(failure.reason).toMatch(/MFA off for it/);
+    }
+    expect(steps.map((bot) => fx.sim().signIns('teams', bot.email))).toEqual([0, 0, 0]);
+  });
+
   it('leaves through the hang-up button', async () => {
     const a = await fx.attempt({ access: 'open' });
     const meeting = await a.joined;
     await meeting.leave();
     await vi.waitFor(() => expect(fx.events(a.id)).toContain('bot_left'), { timeout: 5_000, interval: 100 });
     expect(await meeting.ended).toBe('meeting_ended');
+  });
+});
+
+describe('teams meeting passcode', () => {
+  const withoutPasscode = (url: string): string => url.replace(/\?p=.*$/, '');
+  const wrongPasscode = (url: string): string => url.replace(/\?p=.*$/, '?p=Wrong1');
+
+  it('joins when the link carries the right passcode, and types it in when the page asks anyway', async () => {
+    const carried: TeamsEventScript = { access: 'open', passcode: 'link' };
+    const asked: TeamsEventScript = { access: 'open', passcode: 'prompt' };
+    const [a, b] = await Promise.all([fx.attempt(carried), fx.attempt(asked)]);
+    await a.joined;
+    await b.joined;
+    expect(fx.events(b.id)).toContain('admitted');
+  });
+
+  it('ends password_incorrect when the link has no passcode or a wrong one', async () => {
+    const script: TeamsEventScript = { access: 'open', passcode: 'link' };
+    const [missing, wrong] = await Promise.all([fx.attempt(script, {}, withoutPasscode), fx.attempt(script, {}, wrongPasscode)]);
+    const [m, w] = await Promise.all([failureOf(missing.joined), failureOf(wrong.joined)]);
+    expect(m).toMatchObject({ endCode: 'password_incorrect', reason: expect.stringMatching(/has no passcode/) });
+    expect(w).toMatchObject({ endCode: 'password_incorrect', reason: expect.stringMatching(/rejected the meeting passcode/) });
+    expect(fx.events(missing.id)).not.toContain('join_requested');
+  });
+
+  it('signed in, enters the passcode the sign-in round trip dropped from the page', async () => {
+    const script: TeamsEventScript = { gate: 'sign_in_required', access: 'open', passcode: 'link' };
+    const a = await fx.attempt(script, { authenticated: true, account });
+    await a.joined;
+    expect(fx.sim().getMeeting(a.id)?.bot?.name).toBe(simAccounts.teams.displayName);
   });
 });
 
@@ -133,6 +178,7 @@ describe('teams page classification', () => {
     launcher: -1, nameInput: -1, nameValue: '', emailInput: -1, mediaOn: -1, noMedia: -1, join: -1, joinEnabled: false,
     signInLink: -1, signedIn: false, admissionSignals: 0,
     login: { email: -1, password: -1, submit: -1, staySignedIn: false },
+    passcode: { input: -1, submit: -1 },
   };
 
   it.each([
@@ -149,6 +195,19 @@ describe('teams page classification', () => {
     const text = 'external participants are not permitted to join before the event begins.\n\nplease join after the event has started.';
     expect(classify(teamsUi, { ...base, text })).toEqual({ kind: 'waiting', reason: 'not_started' });
     expect(classify(teamsUi, { ...base, text })).not.toMatchObject({ endCode: 'sign_in_required' });
+  });
+
+  it('reads sign-in copy on Microsoft\'s pages only: a second step there is sign_in_failed with its own reason', () => {
+    const login = { ...base, url: 'https://login.microsoftonline.com/common/login' };
+    expect(classify(teamsUi, { ...login, text: 'approve sign in request\nopen your authenticator app' })).toMatchObject({ endCode: 'sign_in_failed', reason: expect.stringMatching(/second sign-in step/) });
+    expect(classify(teamsUi, { ...login, text: 'more information required' })).toMatchObject({ endCode: 'sign_in_failed' });
+    expect(classify(teamsUi, { ...login, text: 'your account or password is incorrect.' })).toMatchObject({ endCode: 'sign_in_failed', reason: 'the identity provider rejected the bot account' });
+    expect(classify(teamsUi, { ...base, text: 'enter code' })).not.toMatchObject({ endCode: 'sign_in_failed' });
+  });
+
+  it('reads the passcode prompt before the pre-join form, and its error as a rejection', () => {
+    expect(classify(teamsUi, { ...base, text: 'enter meeting passcode', passcode: { input: 0, submit: 0 }, join: 0 })).toEqual({ kind: 'passcode', rejected: false });
+    expect(classify(teamsUi, { ...base, text: 'enter meeting passcode\nthis passcode is incorrect.' })).toEqual({ kind: 'passcode', rejected: true });
   });
 
   it('needs three in-call controls: a lobby with hang-up and one control is still the lobby', () => {

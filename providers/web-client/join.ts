@@ -6,6 +6,8 @@ import type { InMeeting, JoinContext } from '../types.js';
 import { watchWebClient } from './in-meeting.js';
 import { classify, readSnapshot } from './page-state.js';
 import type { PageSnapshot, WebClientState } from './page-state.js';
+import { passcodeStep } from './passcode.js';
+import type { PasscodeTries } from './passcode.js';
 import { accountOf, keepSignIn, loginStep, restoreSignIn } from './sign-in.js';
 import type { WebClientUi } from './ui.js';
 import { openMeetingPage } from '../browser/open-page.js';
@@ -30,6 +32,7 @@ interface Flow {
   loginSeen: boolean;
   /** When the bot last (re)opened the link while the meeting had not started; undefined before it was seen. */
   reopenedAt: number | undefined;
+  passcode: PasscodeTries;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function joinWebClient(ctx: JoinContext, ui: WebClientUi): Promise<
   }
   await openMeetingPage(ctx);
   const now = Date.now();
-  const flow: Flow = { startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, actions: new Map(), passwordSubmitted: false, signInStarted: 0, signInClickedAt: 0, loginSeen: false, reopenedAt: undefined };
+  const flow: Flow = { startedAt: now, progressAt: now, lastKind: 'open', waitingSince: undefined, actions: new Map(), passwordSubmitted: false, signInStarted: 0, signInClickedAt: 0, loginSeen: false, reopenedAt: undefined, passcode: { submits: 0, lastAt: 0 } };
   for (;;) {
     if (ctx.signal.aborted) return abortJoin(ctx, ui, flow);
     const snapshot = await snapshotOrFail(ctx, ui);
@@ -92,6 +95,8 @@ async function act(ctx: JoinContext, ui: WebClientUi, flow: Flow, state: WebClie
       return startSignIn(ctx, ui, flow, s);
     case 'login':
       return loginPage(ctx, ui, flow, s);
+    case 'passcode':
+      return passcodeStep(ctx, ui, flow.passcode, state.rejected, s);
     case 'no_media_prompt':
       return once(ctx, flow, 'no media', () => ctx.page.locator(ui.noMediaButtons[s.noMedia] ?? '').first().click({ timeout: clickTimeoutMs }));
     case 'launcher':

@@ -12,6 +12,7 @@ const blank: Omit<PageSnapshot, 'url'> = {
   launcher: -1, nameInput: -1, nameValue: '', emailInput: -1, mediaOn: -1, noMedia: -1, join: -1, joinEnabled: false,
   signInLink: -1, signedIn: false, admissionSignals: 0,
   login: { email: -1, password: -1, submit: -1, staySignedIn: false },
+  passcode: { input: -1, submit: -1 },
 };
 
 /** The view's text as the page snapshot holds it: tags dropped, lower-cased. */

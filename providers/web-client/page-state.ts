@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import type { WebClientUi } from './ui.js';
 import { includesAny } from '../browser/presence.js';
+import { secondStepReason } from './sign-in.js';
 
 /** What one read of the page shows; the join loop decides on nothing else. */
 export interface PageSnapshot {
@@ -21,6 +22,7 @@ export interface PageSnapshot {
   signedIn: boolean;
   admissionSignals: number;
   login: { email: number; password: number; submit: number; staySignedIn: boolean };
+  passcode: { input: number; submit: number };
 }
 
 export type WebClientState =
@@ -28,6 +30,8 @@ export type WebClientState =
   /** A sign-in wall or CAPTCHA an authenticated bot can get past by signing in. */
   | { kind: 'wall'; endCode: 'blocked_by_captcha' | 'sign_in_required'; reason: string }
   | { kind: 'login' }
+  /** The meeting asks for its passcode; `rejected`: the page says the one given (typed, or the link's) is wrong. */
+  | { kind: 'passcode'; rejected: boolean }
   | { kind: 'admitted' }
   | { kind: 'no_media_prompt' }
   /** `not_started`: the meeting refuses the bot until it starts (the page must be opened again). */
@@ -37,7 +41,7 @@ export type WebClientState =
   | { kind: 'unknown' };
 
 interface SnapshotQuery {
-  lists: Record<'launcher' | 'nameInput' | 'emailInput' | 'mediaOn' | 'noMedia' | 'join' | 'signInLink' | 'signedIn' | 'loginEmail' | 'loginPassword' | 'loginSubmit', readonly string[]>;
+  lists: Record<'launcher' | 'nameInput' | 'emailInput' | 'mediaOn' | 'noMedia' | 'join' | 'signInLink' | 'signedIn' | 'loginEmail' | 'loginPassword' | 'loginSubmit' | 'passcodeInput' | 'passcodeSubmit', readonly string[]>;
   admissionSignals: readonly string[];
   staySignedIn: readonly string[];
 }
@@ -56,6 +60,8 @@ export function snapshotQuery(ui: WebClientUi): SnapshotQuery {
       loginEmail: ui.login.emailInputs,
       loginPassword: ui.login.passwordInputs,
       loginSubmit: ui.login.submitButtons,
+      passcodeInput: ui.passcode.inputs,
+      passcodeSubmit: ui.passcode.submitButtons,
     },
     admissionSignals: ui.admissionSignals,
     staySignedIn: ui.login.staySignedIn.texts,
@@ -116,11 +122,26 @@ function snapshotInPage(query: SnapshotQuery): PageSnapshot {
       submit: first(l.loginSubmit),
       staySignedIn: query.staySignedIn.some((t) => text.includes(t.toLowerCase())),
     },
+    passcode: { input: first(l.passcodeInput), submit: first(l.passcodeSubmit) },
   };
 }
 
 function failed(endCode: EndCode, step: string, reason: string): WebClientState {
   return { kind: 'failed', endCode, step, reason };
+}
+
+/** The identity provider's answers to the bot account's sign-in, read on its own pages only. */
+function signInRefusal(ui: WebClientUi, s: PageSnapshot): WebClientState | undefined {
+  const login = ui.login;
+  if (!login.hosts.includes(safeHost(s.url))) return undefined;
+  if (includesAny(s.text, login.wrongPassword) || includesAny(s.text, login.unknownAccount)) {
+    return failed('sign_in_failed', 'sign_in', 'the identity provider rejected the bot account');
+  }
+  // After the right password: not the password's fault, and nothing the bot can answer.
+  if (includesAny(s.text, login.secondStep.texts)) {
+    return failed('sign_in_failed', 'sign_in', secondStepReason(login.secondStep.identityProvider, login.secondStep.advice));
+  }
+  return undefined;
 }
 
 /** Pages that end the join, most specific first. In-call signals outrank copy (a chat line is not an end). */
@@ -129,9 +150,8 @@ function terminalState(ui: WebClientUi, s: PageSnapshot): WebClientState | undef
   if (s.admissionSignals >= ui.admissionQuorum) return undefined;
   if (includesAny(s.text, t.captcha)) return { kind: 'wall', endCode: 'blocked_by_captcha', reason: `${ui.name} asked for a CAPTCHA` };
   if (includesAny(s.text, t.signInRequired)) return { kind: 'wall', endCode: 'sign_in_required', reason: `${ui.name} only admits signed-in users` };
-  if (includesAny(s.text, ui.login.wrongPassword) || includesAny(s.text, ui.login.unknownAccount)) {
-    return failed('sign_in_failed', 'sign_in', 'the identity provider rejected the bot account');
-  }
+  const refusal = signInRefusal(ui, s);
+  if (refusal !== undefined) return refusal;
   if (includesAny(s.text, t.notFound)) return failed('meeting_not_found', 'open', 'meeting link rejected');
   // Before `blocked`: a capacity page may also say the bot cannot join, and its own answer is the more specific one.
   if (includesAny(s.text, t.full)) return failed('meeting_full', 'join', `the ${ui.name} meeting is full`);
@@ -154,6 +174,9 @@ export function classify(ui: WebClientUi, s: PageSnapshot): WebClientState {
   // Lobby copy wins over call controls: the lobby renders hang-up and mic toggles too.
   if (includesAny(s.text, ui.texts.approvalLobby)) return { kind: 'waiting', reason: 'approval' };
   if (includesAny(s.text, ui.texts.lobby)) return { kind: 'waiting', reason: 'lobby' };
+  // Before the pre-join form: the prompt stands in front of it, and its button may read like a join button.
+  const rejected = includesAny(s.text, ui.passcode.rejected);
+  if (rejected || s.passcode.input >= 0 || includesAny(s.text, ui.passcode.prompt)) return { kind: 'passcode', rejected };
   if (s.launcher >= 0) return { kind: 'launcher' };
   if (s.join >= 0 || s.nameInput >= 0) return { kind: 'prejoin' };
   return { kind: 'unknown' };

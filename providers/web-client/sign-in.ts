@@ -10,6 +10,16 @@ interface StoredState {
   cookies: Parameters<BrowserContext['addCookies']>[0];
 }
 
+/**
+ * Why a signed-in join ends when the identity provider asks the bot account for a second step after its password
+ * (an authenticator prompt, a one-time code, MFA registration). The password was right, so the reason says what is
+ * wrong instead: bot accounts sign in with a password alone (providers.md §4.2: a dedicated account with security
+ * defaults and 2FA off).
+ */
+export function secondStepReason(identityProvider: string, advice: string): string {
+  return `${identityProvider} asked the bot account for a second sign-in step (two-step verification or MFA) after its password, which a bot cannot answer: ${advice}`;
+}
+
 /** The account an authenticated join uses; `credentials_missing` when the settings enable it without one. */
 export function accountOf(ctx: JoinContext): NonNullable<JoinContext['account']> {
   if (!ctx.account || ctx.account.email === '' || ctx.account.password === '') {

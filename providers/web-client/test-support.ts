@@ -39,13 +39,15 @@ type FixtureScript<P extends 'teams' | 'webex' | 'meet'> = P extends 'meet' ? Me
 export function adapterFixture<P extends 'teams' | 'webex' | 'meet'>(adapter: JoinAdapter, provider: P) {
   const { sim, newContext } = simulatorBrowser();
 
-  async function attempt(script: FixtureScript<P>, options: AttemptOptions = {}, url?: string): Promise<AdapterAttempt> {
+  /** `url`: the link the bot opens instead of the meeting's own, or a function of the meeting's own (a passcode changed). */
+  async function attempt(script: FixtureScript<P>, options: AttemptOptions = {}, url?: string | ((joinUrl: string) => string)): Promise<AdapterAttempt> {
     // One call for every provider: the simulator checks the script against the provider's own schema.
     const create = sim().createMeeting as (provider: SimProviderId, script: unknown) => Promise<{ id: string; joinUrl: string }>;
     const meeting = await create(provider, script);
     const context = await newContext();
-    const ref = adapter.matchUrl(new URL(url ?? meeting.joinUrl));
-    if (!ref) throw new Error(`link not recognized: ${meeting.joinUrl}`);
+    const link = typeof url === 'function' ? url(meeting.joinUrl) : (url ?? meeting.joinUrl);
+    const ref = adapter.matchUrl(new URL(link));
+    if (!ref) throw new Error(`link not recognized: ${link}`);
     const phases: JoinPhase[] = [];
     const ctx: JoinContext = {
       page: await context.newPage(),
@@ -73,6 +75,17 @@ export function adapterFixture<P extends 'teams' | 'webex' | 'meet'>(adapter: Jo
     attempt,
     events: (id: string): SimEventType[] => sim().getMeeting(id)?.events.map((e) => e.type) ?? [],
   };
+}
+
+/** The end code and the reason a join failed with (the message the timeline keeps); throws if it joined. */
+export async function failureOf(promise: Promise<unknown>): Promise<{ endCode: string; reason: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isSessionError(error)) return { endCode: error.endCode, reason: error.message };
+    throw error;
+  }
+  throw new Error('joined, but a failure was expected');
 }
 
 export async function endCodeOf(promise: Promise<unknown>): Promise<string> {

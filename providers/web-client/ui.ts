@@ -56,6 +56,24 @@ export interface WebClientUi {
     left: readonly string[];
   };
   login: LoginUi;
+  passcode: PasscodeUi;
+}
+
+/**
+ * The meeting's own passcode prompt (Teams "Enter meeting passcode", Webex "Enter the meeting password"), asked
+ * when the link does not carry the passcode or carries a wrong one.
+ */
+export interface PasscodeUi {
+  /** The passcode the meeting link carries, where the provider puts one; undefined when it has none. */
+  fromLink(url: URL): string | undefined;
+  /** The prompt's heading copy, for a prompt whose field the selectors miss. */
+  prompt: readonly string[];
+  inputs: readonly string[];
+  submitButtons: readonly string[];
+  /** The page says the passcode given (typed, or the link's) is wrong. */
+  rejected: readonly string[];
+  /** For the requester when the meeting asks and Quorum has no passcode: where it would come from. */
+  missing: string;
 }
 
 /** The identity provider's password sign-in pages. */
@@ -69,5 +87,10 @@ export interface LoginUi {
   staySignedIn: { texts: readonly string[]; yes: string };
   wrongPassword: readonly string[];
   unknownAccount: readonly string[];
+  /**
+   * A second sign-in step after the right password (an authenticator prompt, a one-time code, MFA registration):
+   * a bot cannot answer it, so the account must be one that signs in with a password alone.
+   */
+  secondStep: { texts: readonly string[]; identityProvider: string; advice: string };
 }
 

@@ -51,5 +51,20 @@ export const webexUi: WebClientUi = {
     staySignedIn: { texts: [], yes: 'button:has-text("Yes")' },
     wrongPassword: v(['Incorrect password']),
     unknownAccount: v(['Enter a valid email address']),
+    secondStep: {
+      texts: v(['Enter verification code', 'Enter the verification code', 'Two-step verification', 'Multi-factor authentication']),
+      identityProvider: 'Webex',
+      advice: 'use a dedicated Webex account that signs in with its password alone (no multi-factor authentication for it), then retry',
+    },
+  },
+  passcode: {
+    // Webex links (`j.php?MTID=`, Personal Rooms) carry no password (providers.md §5); invites state it as text
+    // ("Meeting password:"), which intake does not keep. So a password prompt always ends the join.
+    fromLink: () => undefined,
+    prompt: v(['Enter the meeting password', 'Enter meeting password']),
+    inputs: ['input[data-test="meeting-password"]', 'input[aria-label="Meeting password"]', 'input[placeholder*="meeting password" i]'],
+    submitButtons: ['button[data-test="meeting-password-submit"]'],
+    rejected: v(['meeting password is incorrect', 'incorrect meeting password']),
+    missing: "Webex links do not carry the meeting password and Quorum does not read it from the invite; ask the host to turn off the meeting's password, then retry",
   },
 };

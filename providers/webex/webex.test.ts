@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { secondStepAccounts } from '../../test/sim/core/accounts.js';
 import { simAccounts } from '../../test/sim/index.js';
-import { adapterFixture, endCodeOf, memoryStateStore } from '../web-client/test-support.js';
+import type { WebexPasswordScript } from '../../test/sim/webex/script.js';
+import { adapterFixture, endCodeOf, failureOf, memoryStateStore } from '../web-client/test-support.js';
 import { webexAdapter } from './index.js';
 
 const fx = adapterFixture(webexAdapter, 'webex');
@@ -56,6 +58,21 @@ describe('webex join against the simulator', () => {
   it('ends sign_in_failed on a wrong password', async () => {
     const a = await fx.attempt({ access: 'open' }, { authenticated: true, account: { ...account, password: 'nope' } });
     expect(await endCodeOf(a.joined)).toBe('sign_in_failed');
+  });
+
+  it('ends sign_in_failed saying why when Webex asks for a verification code after the right password', async () => {
+    const bot = secondStepAccounts.webex;
+    const a = await fx.attempt({ access: 'open' }, { authenticated: true, account: { email: bot.email, password: bot.password } });
+    const failure = await failureOf(a.joined);
+    expect(failure).toMatchObject({ endCode: 'sign_in_failed', reason: expect.stringMatching(/second sign-in step.*no multi-factor authentication/) });
+    expect(fx.sim().signIns('webex', bot.email)).toBe(0);
+  });
+
+  it('ends password_incorrect when the meeting asks for its password: Webex links never carry it', async () => {
+    const script: WebexPasswordScript = { access: 'open', password: true };
+    const a = await fx.attempt(script);
+    expect(await failureOf(a.joined)).toMatchObject({ endCode: 'password_incorrect', reason: expect.stringMatching(/do not carry the meeting password/) });
+    expect(fx.events(a.id)).not.toContain('join_requested');
   });
 
   it('resolves kicked on removal', async () => {

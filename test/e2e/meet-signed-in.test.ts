@@ -8,13 +8,15 @@ import type { Session } from '../../src/sessions/session.js';
 import { outcomeMail } from '../../src/notify/outcome-mail.js';
 import { api, requestForCompany, scenarioSettings, simulatorOf, testConfig } from '../helpers/quorum.js';
 import { waitForEnd, waitForState } from '../helpers/sessions.js';
+import { secondStepAccounts } from '../sim/core/accounts.js';
 import { simAccounts, type MeetScript } from '../sim/index.js';
 
 /**
  * Meet's authenticated bot end to end: real Chromium bots sign in to the simulator's Google account from the
  * first attempt and join org-only meetings as a recognized member; anonymous bots (and a guest while the account is
  * in another meeting) meet the walls. Companies:
- * the authenticated bot on, off, and on under Meet's former key `signedInBot` with an account Google refuses.
+ * the authenticated bot on, off, on under Meet's former key `signedInBot` with an account Google refuses, and on with
+ * an account Google asks for 2-Step Verification.
  */
 const google = simAccounts.meet;
 let quorum: Quorum;
@@ -40,6 +42,8 @@ beforeAll(async () => {
   await company('gsigned', { authenticatedBot: { enabled: true, account: { email: google.email, password: google.password } } });
   await company('ganon', {});
   await company('glegacy', { signedInBot: { enabled: true, account: { email: 'nobody@quorum-sim.example', password: 'not-known' } } });
+  const mfa = secondStepAccounts.meet;
+  await company('g2step', { authenticatedBot: { enabled: true, account: { email: mfa.email, password: mfa.password } } });
 });
 afterAll(async () => {
   await quorum?.close();
@@ -100,5 +104,14 @@ describe('meet with the authenticated bot, end to end', () => {
     const report = quorum.simulator?.getMeeting(meetingId);
     expect(report?.bot?.name).not.toBe(google.displayName);
     expect(report?.events.map((e) => e.type)).not.toContain('bot_signed_in');
+  });
+
+  it.concurrent('an account Google asks for 2-Step Verification: sign_in_failed saying so, then the retry joins anonymously and records', async () => {
+    const { session, meetingId } = await record('g2step', { access: 'open', participants: [{ name: 'Ada' }], endAfterMs: 4_000 });
+    expect(await waitForEnd(quorum, session.id, 120_000, 2_500)).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });
+    expect((await quorum.sessions.attempts(session.id)).map((a) => a.endCode)).toEqual(['sign_in_failed', 'meeting_ended']);
+    const ending = (await quorum.sessions.timeline(session.id)).find((e) => e.attempt === 1 && e.code === 'sign_in_failed' && e.to !== null);
+    expect(ending?.details?.message).toMatch(/^Google asked the bot account for a second sign-in step .*2-Step Verification off, then retry$/);
+    expect(quorum.simulator?.getMeeting(meetingId)?.bot?.name).not.toBe(secondStepAccounts.meet.displayName);
   });
 });

@@ -2,15 +2,36 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { SimProviderId } from './types.js';
 
+/**
+ * A second sign-in step the identity provider asks for after the right password, which a bot cannot answer:
+ * `approve` a push to an authenticator app, `code` a one-time code, `register` the MFA registration an
+ * account is sent to when its organization starts requiring MFA.
+ */
+export type SecondStep = 'approve' | 'code' | 'register';
+
 /** A user the simulated identity provider knows; the bot's authenticated account in tests. */
 export interface SimAccount {
   provider: SimProviderId;
   email: string;
   password: string;
   displayName: string;
+  /** The account has two-step verification (MFA) on: the right password leads to this step, never to a session. */
+  secondStep?: SecondStep;
 }
 
-export type SignInCheck = 'ok' | 'unknown_account' | 'wrong_password';
+export type SignInCheck = 'ok' | 'second_step' | 'unknown_account' | 'wrong_password';
+
+/**
+ * Accounts with two-step verification on, which every simulated identity provider knows beside the accounts a
+ * test passes: a test or a company's settings name one to show a bot account that cannot sign in by password.
+ */
+export const secondStepAccounts = {
+  teams: { provider: 'teams', email: 'mfa-notetaker@quorum-sim.onmicrosoft.com', password: 'Sim-Teams-Mfa-Pa55!', displayName: 'Quorum MFA Bot (Teams)', secondStep: 'approve' },
+  teamsCode: { provider: 'teams', email: 'otc-notetaker@quorum-sim.onmicrosoft.com', password: 'Sim-Teams-Otc-Pa55!', displayName: 'Quorum OTC Bot (Teams)', secondStep: 'code' },
+  teamsRegistration: { provider: 'teams', email: 'new-notetaker@quorum-sim.onmicrosoft.com', password: 'Sim-Teams-New-Pa55!', displayName: 'Quorum New Bot (Teams)', secondStep: 'register' },
+  webex: { provider: 'webex', email: 'mfa-notetaker@quorum-sim.example', password: 'Sim-Webex-Mfa-Pa55!', displayName: 'Quorum MFA Bot (Webex)', secondStep: 'code' },
+  meet: { provider: 'meet', email: 'mfa-notetaker@quorum-sim.example', password: 'Sim-Google-Mfa-Pa55!', displayName: 'Quorum MFA Bot (Meet)', secondStep: 'code' },
+} as const satisfies Record<string, SimAccount>;
 
 interface Ticket {
   account: SimAccount;
@@ -24,11 +45,15 @@ interface Ticket {
 export class SimAccounts {
   private readonly tickets = new Map<string, Ticket>();
   private readonly signInCounts = new Map<string, number>();
+  private readonly accounts: readonly SimAccount[];
 
   constructor(
-    private readonly accounts: readonly SimAccount[],
+    accounts: readonly SimAccount[],
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    const known = (a: SimAccount) => accounts.some((b) => b.provider === a.provider && b.email.toLowerCase() === a.email.toLowerCase());
+    this.accounts = [...accounts, ...Object.values(secondStepAccounts).filter((a) => !known(a))];
+  }
 
   find(provider: SimProviderId, email: string): SimAccount | undefined {
     const key = email.trim().toLowerCase();
@@ -38,7 +63,13 @@ export class SimAccounts {
   verify(provider: SimProviderId, email: string, password: string): SignInCheck {
     const account = this.find(provider, email);
     if (!account) return 'unknown_account';
-    return account.password === password ? 'ok' : 'wrong_password';
+    if (account.password !== password) return 'wrong_password';
+    return account.secondStep === undefined ? 'ok' : 'second_step';
+  }
+
+  /** The second step the account's sign-in asks for after its password, if any. */
+  secondStepOf(provider: SimProviderId, email: string): SecondStep | undefined {
+    return this.find(provider, email)?.secondStep;
   }
 
   /** A completed password sign-in: counted, and answered with a session token and its lifetime. */

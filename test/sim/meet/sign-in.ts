@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimAccounts } from '../core/accounts.js';
+import type { SecondStep, SimAccounts } from '../core/accounts.js';
 import { readCookie, readForm } from '../core/accounts.js';
 import { escapeHtml } from './pages.js';
 
@@ -40,6 +40,25 @@ ${error ? `<div class="error" aria-live="assertive">${error}</div>` : ''}
 <div id="passwordNext"><button type="submit"><span>Next</span></button></div></form>`);
 }
 
+/**
+ * Google's pages after the right password of an account with 2-Step Verification on (a prompt on the phone, a code
+ * from an authenticator app), or "Verify it's you" for a sign-in Google wants confirmed. None ever completes here.
+ */
+function secondStepPage(step: SecondStep, email: string): string {
+  const who = `<div>${escapeHtml(email)}</div>`;
+  if (step === 'register') {
+    return page('Sign in - Google Accounts', `<h1>Verify it's you</h1>${who}
+<div>This device isn't recognized. For your security, Google wants to make sure it's really you.</div>`);
+  }
+  const challenge = step === 'approve'
+    ? `<div>Check your phone</div><div>Google sent a notification to your phone. Tap <b>Yes</b> on the notification to verify it's you.</div>`
+    : `<div>Enter a verification code</div><div>Get a verification code from the Google Authenticator app</div>
+<input type="tel" id="totpPin" name="totpPin" aria-label="Enter code">
+<div id="totpNext"><button type="button"><span>Next</span></button></div>`;
+  return page('Sign in - Google Accounts', `<h1>2-Step Verification</h1>${who}
+<div>To help keep your account safe, Google wants to make sure it's really you trying to sign in</div>${challenge}`);
+}
+
 function html(res: ServerResponse, body: string): void {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
 }
@@ -66,7 +85,9 @@ export async function serveGoogleSignIn(req: IncomingMessage, res: ServerRespons
     if (accounts.find('meet', email) === undefined) return html(res, emailStep(next, "Couldn't find your Google Account"));
     return html(res, passwordStep(next, email));
   }
-  if (accounts.verify('meet', email, password) !== 'ok') {
+  const check = accounts.verify('meet', email, password);
+  if (check === 'second_step') return html(res, secondStepPage(accounts.secondStepOf('meet', email) ?? 'code', email));
+  if (check !== 'ok') {
     return html(res, passwordStep(next, email, 'Wrong password. Try again or click Forgot password to reset it.'));
   }
   const { token, maxAgeSeconds } = accounts.issue('meet', email);

@@ -2,6 +2,9 @@ import type { PrejoinOptions } from '../core/web-provider.js';
 import { escapeHtml, webAppPage } from '../core/web-app.js';
 import type { WebAppCopy } from '../core/web-app.js';
 import type { ParsedWebMeetingScript } from '../core/web-script.js';
+import { passcodeGate } from './passcode-gate.js';
+import { teamsPasscode } from './script.js';
+import type { ParsedTeamsScript } from './script.js';
 
 /** Teams' pages. Copy and data-tid hooks follow reference/peer-bots.md §6.2 and providers.md §4.3. */
 
@@ -18,9 +21,10 @@ button:disabled { opacity: 0.4; cursor: default; }
 const page = (body: string, extra: Partial<Parameters<typeof webAppPage>[0]> = {}): string =>
   webAppPage({ title: 'Microsoft Teams', style, body, ...extra });
 
+/** "Continue on this browser" keeps the link's query, the passcode `p` with it, as Teams' client-side routing does. */
 export function launcherPage(prejoinHref: string): string {
   return page(`<h1>How do you want to join your Teams meeting?</h1>
-<button type="button" data-tid="joinOnWeb" onclick="location.href='${escapeHtml(prejoinHref)}'">Continue on this browser</button>
+<button type="button" data-tid="joinOnWeb" onclick="location.href='${escapeHtml(prejoinHref)}' + location.search">Continue on this browser</button>
 <button type="button" data-tid="joinInApp">Join on the Teams app</button>`);
 }
 
@@ -58,7 +62,16 @@ export function eventNotStartedPage(): string {
 <p>Please join after the event has started.</p>`);
 }
 
-export function prejoinPage(options: PrejoinOptions, script: ParsedWebMeetingScript): string {
+/**
+ * Teams asks for the meeting passcode when the link does not carry it (`/meet/<id>` without `p`, providers.md §4.4).
+ * No peer bot publishes the prompt's markup; the field's label and the error follow Teams' own words.
+ */
+const passcodePrompt = `<h2>Enter meeting passcode</h2>
+<p data-sim-passcode-error role="alert" hidden>This passcode is incorrect. Check the passcode and try again.</p>
+<input type="text" data-sim-passcode aria-label="Meeting passcode" placeholder="Meeting passcode" autocomplete="off">
+<button type="button" data-sim-passcode-submit>Join meeting</button>`;
+
+export function prejoinPage(options: PrejoinOptions, script: ParsedTeamsScript): string {
   const who = options.account
     ? `<p data-tid="prejoin-account">Signed in as ${escapeHtml(options.account)}</p>`
     : `<input type="text" data-tid="prejoin-display-name-input" data-sim-name placeholder="Type your name" maxlength="100" autocomplete="off">
@@ -72,9 +85,12 @@ export function prejoinPage(options: PrejoinOptions, script: ParsedWebMeetingScr
 <div role="switch" tabindex="0" data-tid="toggle-video" data-sim-action="toggle" aria-checked="true" aria-label="Turn camera off" data-label-on="Turn camera off" data-label-off="Turn camera on"></div>
 <div role="switch" tabindex="0" data-tid="toggle-mute" data-sim-action="toggle" aria-checked="true" aria-label="Mute microphone" data-label-on="Mute microphone" data-label-off="Unmute microphone"></div>
 <button type="button" data-tid="prejoin-join-button" data-sim-action="join" disabled>Join now</button></div>${prompt}`;
+  const gated = script.passcode === 'off'
+    ? body
+    : passcodeGate({ expected: teamsPasscode(options.code), prompt: passcodePrompt, ...(script.passcode === 'link' ? { linkParam: 'p' } : {}) }, body);
   const dataset: Record<string, string> = { 'meeting-code': options.code };
   if (options.account) dataset['account'] = options.account;
-  return page(body, { copy: teamsCopy(script), dataset });
+  return page(gated, { copy: teamsCopy(script), dataset });
 }
 
 const hangup = `<button type="button" id="hangup-button" data-tid="hangup-main-btn" aria-label="Leave" data-sim-action="leave">Leave</button>`;

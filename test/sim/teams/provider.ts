@@ -5,7 +5,7 @@ import { webProvider } from '../core/web-provider.js';
 import type { PrejoinOptions } from '../core/web-provider.js';
 import { captchaPage, eventNotStartedPage, launcherPage, notFoundPage, prejoinPage, signInWallPage } from './pages.js';
 import { webMeetingPlan } from '../core/web-script.js';
-import { teamsScriptSchema } from './script.js';
+import { teamsPasscode, teamsScriptSchema } from './script.js';
 import type { ParsedTeamsScript } from './script.js';
 import { serveMicrosoftSignIn } from './sign-in.js';
 
@@ -37,7 +37,7 @@ export function teamsProvider(accounts: SimAccounts): SimProvider {
           return code;
         }
       },
-      joinUrl: (code) => `https://${meetingHosts[0]}/meet/${code}?p=Sim${code.slice(-4)}`,
+      joinUrl: (code) => `https://${meetingHosts[0]}/meet/${code}?p=${teamsPasscode(code)}`,
       codeOf: (url) => shortLink.exec(url.pathname)?.[1],
       signInUrl: (returnUrl) => `https://${teamsSignInHost}/common/login?return=${encodeURIComponent(returnUrl)}`,
       pages: {

@@ -9,16 +9,19 @@ import { startQuorum } from '../../../src/main.js';
 import { outcomeMail } from '../../../src/notify/outcome-mail.js';
 import { adminToken, api, requestForCompany, scenarioSettings, simulatorOf, testConfig } from '../../helpers/quorum.js';
 import { waitForEnd, waitForState } from '../../helpers/sessions.js';
+import { secondStepAccounts } from '../core/accounts.js';
 import { simAccounts, type TeamsScript } from '../index.js';
 import { webexSite } from '../webex/provider.js';
+import type { WebexPasswordScript } from '../webex/script.js';
+import type { TeamsEventScript } from './script.js';
 
 type WebProvider = 'teams' | 'webex';
 
 /**
  * Quorum end to end against a simulated Teams or Webex: real Chromium bots, real WebRTC audio, the real
  * scheduler, store and retry policy. Companies: anonymous only, with the authenticated bot (every attempt signs
- * in), with a wrong password (falls back to anonymous), and enabled without credentials. Scenarios run side by
- * side in one Quorum.
+ * in), with a wrong password (falls back to anonymous), with an account that asks for a second sign-in step (MFA),
+ * and enabled without credentials. Scenarios run side by side in one Quorum.
  */
 export function webProviderScenarios(provider: WebProvider): void {
   const account = simAccounts[provider];
@@ -33,11 +36,18 @@ export function webProviderScenarios(provider: WebProvider): void {
     await quorum.companies.put({ id, name: id, assistantAddress: `assistant@${id}.example`, settings: { ...settings, providers } });
   }
 
-  async function record(companyId: string, script: TeamsScript): Promise<{ session: Session; meetingId: string }> {
+  /** `link`: the link the requester sends, made from the meeting's own (e.g. its passcode dropped). */
+  async function record(companyId: string, script: TeamsScript, link: (url: string) => string = (url) => url): Promise<{ session: Session; meetingId: string }> {
     const sim = quorum.simulator;
     if (!sim) throw new Error('start Quorum with QUORUM_SIMULATE');
     const meeting = await sim.createMeeting(provider, script);
-    return { session: await requestForCompany(quorum, companyId, meeting.joinUrl), meetingId: meeting.id };
+    return { session: await requestForCompany(quorum, companyId, link(meeting.joinUrl)), meetingId: meeting.id };
+  }
+
+  /** The reason the attempt's ending carries in the timeline (the adapter's words), for the operator and the API. */
+  async function endingReason(sessionId: string, endCode: string, attempt = 1): Promise<unknown> {
+    const ending = (await quorum.sessions.timeline(sessionId)).find((e) => e.attempt === attempt && e.code === endCode && e.to !== null);
+    return ending?.details?.message;
   }
 
   beforeAll(async () => {
@@ -47,6 +57,8 @@ export function webProviderScenarios(provider: WebProvider): void {
     await company('anon', { enabled: false });
     await company('signed', { enabled: true, account: { email: account.email, password: account.password } });
     await company('wrongpw', { enabled: true, account: { email: account.email, password: 'not-the-password' } });
+    const mfa = secondStepAccounts[provider];
+    await company('twostep', { enabled: true, account: { email: mfa.email, password: mfa.password } });
     await company('nocreds', { enabled: true });
   });
   afterAll(async () => {
@@ -96,6 +108,37 @@ export function webProviderScenarios(provider: WebProvider): void {
     it.concurrent.each(endings)('$name → $endCode', async ({ company: companyId, script, state, endCode, attempt }) => {
       const { session } = await record(companyId, structuredClone(script) as TeamsScript);
       expect(await waitForEnd(quorum, session.id, 120_000, 2_500)).toMatchObject({ state, endCode, attempt });
+    });
+
+    // Its own account (and lease): it may run beside the others.
+    it.concurrent('an account that asks for a second sign-in step: sign_in_failed saying so, then the retry joins anonymously and records', async () => {
+      const { session, meetingId } = await record('twostep', { access: 'open', participants: [{ name: 'Ada' }], endAfterMs: 4_000 });
+      expect(await waitForEnd(quorum, session.id, 120_000, 2_500)).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 2 });
+      expect((await quorum.sessions.attempts(session.id)).map((a) => a.endCode)).toEqual(['sign_in_failed', 'meeting_ended']);
+      expect(await endingReason(session.id, 'sign_in_failed')).toMatch(/asked the bot account for a second sign-in step .* then retry$/);
+      expect(quorum.simulator?.getMeeting(meetingId)?.bot?.name).not.toBe(secondStepAccounts[provider].displayName);
+      expect(simulatorOf(quorum).signIns(provider, secondStepAccounts[provider].email)).toBe(0);
+    });
+
+    const passcodes: ReadonlyArray<{ name: string; script: TeamsEventScript | WebexPasswordScript; link?: (url: string) => string; reason: RegExp }> = provider === 'teams'
+      ? [
+        { name: 'link without its passcode', script: { access: 'open', passcode: 'link' }, link: (url) => url.replace(/\?p=.*$/, ''), reason: /has no passcode/ },
+        { name: 'link with a wrong passcode', script: { access: 'open', passcode: 'link' }, link: (url) => url.replace(/\?p=.*$/, '?p=Wrong1'), reason: /rejected the meeting passcode/ },
+      ]
+      : [{ name: 'meeting with a password', script: { access: 'open', password: true }, reason: /do not carry the meeting password/ }];
+
+    it.concurrent.each(passcodes)('$name → password_incorrect, saying why', async ({ script, link, reason }) => {
+      const { session } = await record('anon', structuredClone(script), link);
+      expect(await waitForEnd(quorum, session.id, 120_000, 2_500)).toMatchObject({ state: 'failed', endCode: 'password_incorrect', attempt: 1 });
+      expect(await endingReason(session.id, 'password_incorrect')).toMatch(reason);
+    });
+
+    // Teams only: a Webex link never carries the password.
+    if (provider === 'teams') it.concurrent('a link with the right passcode: joins and records', async () => {
+      const script: TeamsEventScript = { access: 'open', passcode: 'link', participants: [{ name: 'Ada' }], endAfterMs: 4_000 };
+      const { session } = await record('anon', script);
+      expect(await waitForEnd(quorum, session.id, 120_000)).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
+      expect((await quorum.artifacts.list(session.id)).filter((a) => a.kind === 'audio')).toHaveLength(1);
     });
 
     it.concurrent('an authenticated bot enabled without credentials is refused up front, naming the setting', async () => {

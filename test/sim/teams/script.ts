@@ -11,9 +11,21 @@ export const teamsScriptSchema = webMeetingScriptSchema
      * `microsoft_teams_event_not_started_for_external`, §6.2) until this many ms after the meeting was created.
      */
     eventOpensAfterMs: z.number().int().nonnegative().optional(),
+    /**
+     * The meeting's passcode check; the passcode is `teamsPasscode(code)`, the `p` of its join link (providers.md
+     * §4.4). `off`: none. `link`: the link's `p` lets the visitor through; without one the page asks "Enter
+     * meeting passcode", and with a wrong one it asks again saying the passcode is incorrect. `prompt`: the page
+     * always asks with an empty field, as when the passcode does not carry over from the link.
+     */
+    passcode: z.enum(['off', 'link', 'prompt']).default('off'),
   })
   .strict();
 
 export type ParsedTeamsScript = z.output<typeof teamsScriptSchema>;
 /** A Teams script with the Teams-only options; `createMeeting('teams', …)` accepts it. */
-export type TeamsEventScript = TeamsScript & { eventOpensAfterMs?: number };
+export type TeamsEventScript = TeamsScript & { eventOpensAfterMs?: number; passcode?: 'off' | 'link' | 'prompt' };
+
+/** A meeting's passcode: what its join link carries as `p`. */
+export function teamsPasscode(code: string): string {
+  return `Sim${code.slice(-4)}`;
+}

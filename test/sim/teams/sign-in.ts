@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimAccounts } from '../core/accounts.js';
+import type { SecondStep, SimAccounts } from '../core/accounts.js';
 import { readForm } from '../core/accounts.js';
 import { escapeHtml, webAppPage } from '../core/web-app.js';
 import { handOffUrl, html } from '../core/web-provider.js';
@@ -38,6 +38,29 @@ function staySignedIn(next: (persist: boolean) => string): string {
 <input type="submit" id="idSIButton9" value="Yes" onclick="location.href='${escapeHtml(next(true))}'">`);
 }
 
+/**
+ * What Microsoft shows after the right password of an account with MFA on (Authenticator number match, a texted
+ * code, or the "More information required" registration under security defaults). None of them ever completes
+ * here: the simulated phone never answers.
+ */
+function secondStepPage(step: SecondStep, email: string): string {
+  const who = `<div>${escapeHtml(email)}</div>`;
+  if (step === 'approve') {
+    return page(`${who}<div role="heading" aria-level="1">Approve sign in request</div>
+<p>Open your Authenticator app, and enter the number shown to sign in.</p><div id="idRichContext_DisplaySign">42</div>
+<a href="#" id="signInAnotherWay">I can't use my Microsoft Authenticator app right now</a>`);
+  }
+  if (step === 'code') {
+    return page(`${who}<div role="heading" aria-level="1">Enter code</div>
+<p>We texted your phone +X XXXXXXXX12. Please enter the code to sign in.</p>
+<input type="tel" name="otc" id="idTxtBx_SAOTCC_OTC" aria-label="Code" placeholder="Code">
+<input type="submit" id="idSubmit_SAOTCC_Continue" value="Verify">`);
+  }
+  return page(`${who}<div role="heading" aria-level="1">More information required</div>
+<p>Your organization needs more information to keep your account secure</p>
+<input type="button" id="idSubmit_ProofUp_Redirect" value="Next">`);
+}
+
 export async function serveMicrosoftSignIn(req: IncomingMessage, res: ServerResponse, url: URL, accounts: SimAccounts): Promise<void> {
   if (url.pathname !== '/common/login') return void res.writeHead(404).end();
   if (req.method === 'GET') return html(res, emailStep(url.searchParams.get('return') ?? ''));
@@ -52,7 +75,9 @@ export async function serveMicrosoftSignIn(req: IncomingMessage, res: ServerResp
     }
     return html(res, passwordStep(back, email));
   }
-  if (accounts.verify('teams', email, password) !== 'ok') {
+  const check = accounts.verify('teams', email, password);
+  if (check === 'second_step') return html(res, secondStepPage(accounts.secondStepOf('teams', email) ?? 'approve', email));
+  if (check !== 'ok') {
     return html(res, passwordStep(back, email, "Your account or password is incorrect. If you don't remember your password, reset it now."));
   }
   const { token, maxAgeSeconds } = accounts.issue('teams', email);

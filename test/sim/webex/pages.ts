@@ -2,6 +2,9 @@ import type { PrejoinOptions } from '../core/web-provider.js';
 import { escapeHtml, webAppPage } from '../core/web-app.js';
 import type { WebAppCopy } from '../core/web-app.js';
 import type { ParsedWebMeetingScript } from '../core/web-script.js';
+import { passcodeGate } from '../teams/passcode-gate.js';
+import { webexPassword } from './script.js';
+import type { ParsedWebexScript } from './script.js';
 
 /**
  * Webex's pages. providers.md §5 documents the flow (Join from browser, guest name and e-mail, lobby,
@@ -43,7 +46,13 @@ export function signInWallPage(signInHref: string): string {
 <a class="button" href="${escapeHtml(signInHref)}" data-test="sign-in-button">Sign in</a>`);
 }
 
-export function prejoinPage(options: PrejoinOptions, script: ParsedWebMeetingScript): string {
+/** The meeting password prompt of a password-protected meeting; the error is the simulator's own words too. */
+const passwordPrompt = `<h2>Enter the meeting password</h2>
+<p data-sim-passcode-error role="alert" hidden>The meeting password is incorrect. Try again.</p>
+<input type="password" data-sim-passcode data-test="meeting-password" aria-label="Meeting password" placeholder="Meeting password">
+<button type="button" data-sim-passcode-submit data-test="meeting-password-submit">OK</button>`;
+
+export function prejoinPage(options: PrejoinOptions, script: ParsedWebexScript): string {
   const who = options.account
     ? `<p data-test="signed-in-user">Signed in as ${escapeHtml(options.account)}</p>`
     : `<input type="text" id="guest-name" data-sim-name aria-label="Your name" placeholder="Your name">
@@ -59,7 +68,8 @@ export function prejoinPage(options: PrejoinOptions, script: ParsedWebMeetingScr
 <button type="button" data-test="join-button" data-sim-action="join" disabled>Join meeting</button></div>${prompt}`;
   const dataset: Record<string, string> = { 'meeting-code': options.code };
   if (options.account) dataset['account'] = options.account;
-  return page(body, { copy: webexCopy(script), dataset });
+  const gated = script.password ? passcodeGate({ expected: webexPassword(options.code), prompt: passwordPrompt }, body) : body;
+  return page(gated, { copy: webexCopy(script), dataset });
 }
 
 const leave = `<button type="button" data-test="leave-button" aria-label="Leave meeting" data-sim-action="leave">Leave</button>`;

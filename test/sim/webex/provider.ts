@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { SimAccounts } from '../core/accounts.js';
 import type { SimProvider } from '../core/types.js';
 import { webProvider } from '../core/web-provider.js';
-import { webMeetingPlan, webMeetingScriptSchema } from '../core/web-script.js';
-import type { ParsedWebMeetingScript } from '../core/web-script.js';
+import { webMeetingPlan } from '../core/web-script.js';
 import { captchaPage, launcherPage, notFoundPage, prejoinPage, signInWallPage } from './pages.js';
+import { webexScriptSchema } from './script.js';
+import type { ParsedWebexScript } from './script.js';
 import { serveWebexSignIn } from './sign-in.js';
 
 /** The simulated Webex site; real sites are `<site>.webex.com` and the adapter accepts any of them. */
@@ -14,13 +15,13 @@ const siteHost = `${webexSite}.webex.com`;
 
 /** Webex: scheduled meetings at `https://<site>.webex.com/<site>/j.php?MTID=m<hex>`. */
 export function webexProvider(accounts: SimAccounts): SimProvider {
-  return webProvider<ParsedWebMeetingScript>(
+  return webProvider<ParsedWebexScript>(
     {
       id: 'webex',
       meetingHosts: [siteHost],
       signInHost: webexSignInHost,
       cookieName: 'sim_webex_auth',
-      parseScript: (raw) => webMeetingScriptSchema.parse(raw),
+      parseScript: (raw) => webexScriptSchema.parse(raw),
       plan: webMeetingPlan,
       newCode(taken) {
         for (;;) {

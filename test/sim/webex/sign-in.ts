@@ -25,6 +25,17 @@ function passwordStep(back: string, email: string, error = ''): string {
 <button type="submit" id="Button1">Sign In</button></form>`);
 }
 
+/**
+ * The broker's step after the right password of an account with multi-factor authentication on. Cisco publishes
+ * no copy for it: this is the simulator's own, and the adapter's selectors.ts names the same words.
+ */
+function verificationStep(email: string): string {
+  return page(`<h1>Enter verification code</h1><p>${escapeHtml(email)}</p>
+<p>Enter the verification code from your authenticator app to finish signing in.</p>
+<form onsubmit="return false"><input type="text" id="otp" name="otp" inputmode="numeric" aria-label="Verification code">
+<button type="submit" id="verify-button">Verify</button></form>`);
+}
+
 export async function serveWebexSignIn(req: IncomingMessage, res: ServerResponse, url: URL, accounts: SimAccounts): Promise<void> {
   if (url.pathname !== '/idb/UI/Login') return void res.writeHead(404).end();
   if (req.method === 'GET') return html(res, emailStep(url.searchParams.get('return') ?? ''));
@@ -37,7 +48,10 @@ export async function serveWebexSignIn(req: IncomingMessage, res: ServerResponse
     if (accounts.find('webex', email) === undefined) return html(res, emailStep(back, 'Enter a valid email address.'));
     return html(res, passwordStep(back, email));
   }
-  if (accounts.verify('webex', email, password) !== 'ok') {
+  const check = accounts.verify('webex', email, password);
+  // Every second step looks the same here: the broker asks for a code whichever factor the account uses.
+  if (check === 'second_step') return html(res, verificationStep(email));
+  if (check !== 'ok') {
     return html(res, passwordStep(back, email, 'Incorrect password. Try again.'));
   }
   const { token, maxAgeSeconds } = accounts.issue('webex', email);
