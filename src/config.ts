@@ -70,9 +70,14 @@ export const configSchema = z.object({
   QUORUM_MAIL_FROM: z.email().default('quorum@localhost.localdomain'),
   /** With a relay: tell whoever asked for a recording how it ended (recorded, or not and why). */
   QUORUM_NOTIFY_REQUESTERS: flag.default(true),
-  /** Recurring invites are expanded into one planned session per occurrence this many days ahead. */
+  /**
+   * Companies' webhook endpoints may be on loopback or private addresses (an integration on this machine or its
+   * network). Off by default: a company token sets its own endpoints and must not reach the operator's network.
+   */
+  QUORUM_WEBHOOK_INTERNAL_TARGETS: flag.default(false),
   /** How long DNS answers for SPF, DKIM and DMARC are kept; 0 asks every time. */
   QUORUM_DNS_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Recurring invites are expanded into one planned session per occurrence this many days ahead. */
   QUORUM_RECURRENCE_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(30),
   /** Retired generic assistant addresses (comma-separated): still accepted, answered with the company's own address. */
   QUORUM_RETIRED_ASSISTANT_ADDRESSES: z

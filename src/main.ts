@@ -33,6 +33,7 @@ import { SessionStore } from './sessions/session-store.js';
 import type { Store } from './store/database.js';
 import { ZoomCloud, ZoomMeetingAccounts, type ZoomCloudOptions } from './zoom/index.js';
 import { providerEntry } from './companies/provider-entry.js';
+import { startWebhooks, type WebhookTimings, type Webhooks } from './webhooks/index.js';
 
 export interface Quorum {
   url: string;
@@ -74,6 +75,8 @@ export interface StartOptions {
   dnsResolver?: DnsResolver;
   /** How many messages a parse thread reads at once (ReadQueue); the benchmark sets it to compare. */
   parseReadWidth?: number;
+  /** Outbound webhook pacing (backoff, poll, timeouts); tests shorten it. Unset: src/webhooks/timings.ts. */
+  webhooks?: Partial<WebhookTimings>;
 }
 
 /** The composition root: one place that wires the stores, queue, browser pool, scheduler and API. */
@@ -131,8 +134,10 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
   const intakeDeps = { db: store.db, sessions, scheduler, companies, logger, bus, planner: tenancy.planner, metrics: metrics.intake, consentBases, ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}), ...(options.parseReadWidth ? { parseReadWidth: options.parseReadWidth } : {}) };
   let intake: Intake | undefined;
   let app: FastifyInstance | undefined;
+  let webhooks: Webhooks | undefined;
   const close = async () => {
     await app?.close();
+    await webhooks?.close();
     await intake?.close();
     await scheduler.close(config.QUORUM_SHUTDOWN_GRACE_SECONDS * 1000);
     await zoomCloud.close();
@@ -153,6 +158,8 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     consentOrigins.listen(options.api === false ? '' : url, config.QUORUM_HTTP_HOST);
     await scheduler.start();
     await zoomCloud.start();
+    // Every process, API or worker: a lease per endpoint keeps one sender at a time (src/webhooks/).
+    webhooks = startWebhooks({ db: store.db, bus, companies, sessions, artifacts, log: logger.child({ component: 'webhooks' }), internalTargets: config.QUORUM_WEBHOOK_INTERNAL_TARGETS, ...(options.webhooks ? { timings: options.webhooks } : {}) });
     if (adminTokenCreated) saveAdminToken(dataDir, adminToken);
   } catch (error) {
     // What was opened is closed, so a caller that goes on (a test, an embedding program) holds nothing.

@@ -18,6 +18,7 @@ import { recordingRequestRoutes } from './routes/recording-requests.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { ValidationError } from './validation.js';
 import { registerZoomWebhook, type ZoomCloud } from '../zoom/index.js';
 
@@ -59,6 +60,7 @@ export async function buildApp(deps: ApiDeps & { inbound?: InboundMail; inboundM
       tokenRoutes(v1, { ...deps, tenancy });
       explainRoutes(v1, { ...deps, tenancy });
       recordingRequestRoutes(v1, { ...deps, tenancy });
+      webhookRoutes(v1, { ...deps, tenancy });
     }
     if (deps.consent) registerConsentApi(v1, deps.consent);
     if (deps.inbound) await v1.register(inboundRoutes(deps.inbound, deps.inboundMaxBytes ?? 10 * 1024 * 1024));

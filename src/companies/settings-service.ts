@@ -61,9 +61,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Puts stored secrets back where a client sent the mask it was shown. */
 export function restoreSecrets(incoming: unknown, stored: unknown): unknown {
   if (incoming === secretMask) return stored;
-  if (incoming === null || typeof incoming !== 'object' || Array.isArray(incoming)) return incoming;
+  if (Array.isArray(incoming)) return incoming.map((item, index) => restoreSecrets(item, storedItem(item, index, stored)));
+  if (incoming === null || typeof incoming !== 'object') return incoming;
   const before = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
   return Object.fromEntries(Object.entries(incoming as Record<string, unknown>).map(([key, value]) => [key, restoreSecrets(value, before[key])]));
+}
+
+/**
+ * The stored entry a list item was shown as: the one with the same `url` (webhook endpoints) or `email` (bot
+ * accounts), so a list sent back reordered or shortened keeps each entry's own secret; else the same position.
+ */
+function storedItem(item: unknown, index: number, stored: unknown): unknown {
+  const list: unknown[] = Array.isArray(stored) ? stored : [];
+  for (const key of ['url', 'email']) {
+    const id = isPlainObject(item) ? item[key] : undefined;
+    if (typeof id === 'string') return list.find((entry) => isPlainObject(entry) && entry[key] === id);
+  }
+  return list[index];
 }
 
 function documentOf(company: Company): SettingsDocument {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderId } from '../../providers/types.js';
+import { webhooksSettingsSchema } from '../webhooks/endpoint-settings.js';
 
 /**
  * A company's settings as stored (JSON) and edited through `PUT /v1/companies/:id`. Eligibility reads
@@ -184,6 +185,8 @@ const companyObjectSchema = z.object({
   /** Keyed by e-mail address in lower case; lookups ignore case. */
   users: z.record(z.string().min(1), userSettingsSchema).default({}),
   retention: retentionSettingsSchema.optional(),
+  /** Where session status changes are pushed (docs/webhooks.md); eligibility does not read it. */
+  webhooks: webhooksSettingsSchema.optional(),
   automaticRecording: automaticRecordingSchema.default({
     calendarAccess: false,
     exclusions: { privateMeetings: true, blockedDomains: [], keywords: [], participants: [] },

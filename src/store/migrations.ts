@@ -314,6 +314,30 @@ const artifactsByAge: Migration = {
   },
 };
 
+/** Outbound webhooks: each endpoint's cursor in the timeline and how its deliveries went (schema.ts `WebhookEndpointTable`). */
+const webhookEndpoints: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('webhook_endpoints')
+      .addColumn('company_id', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('cursor_event_id', 'bigint', (c) => c.notNull())
+      .addColumn('cursor_part', 'integer', (c) => c.notNull())
+      .addColumn('last_success_at', 'text')
+      .addColumn('last_delivered_event_id', 'text')
+      .addColumn('last_failure_at', 'text')
+      .addColumn('last_failure_status', 'integer')
+      .addColumn('last_failure_error', 'text')
+      .addColumn('last_failure_event_id', 'text')
+      .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('webhook_endpoints_pk', ['company_id', 'url'])
+      .execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting, '0013_artifacts_by_age': artifactsByAge };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting, '0013_artifacts_by_age': artifactsByAge, '0014_webhook_endpoints': webhookEndpoints };
 }

@@ -23,6 +23,29 @@ export interface Database {
   zoom_deliveries: ZoomDeliveryTable;
   zoom_signatures: ZoomSignatureTable;
   zoom_files: ZoomFileTable;
+  webhook_endpoints: WebhookEndpointTable;
+}
+
+/**
+ * Where one outbound webhook endpoint of a company stands (src/webhooks/): its cursor in the timeline (events up to
+ * `cursor_event_id`, and of that event the webhook events up to `cursor_part`, are handled) and its last deliveries.
+ */
+export interface WebhookEndpointTable {
+  company_id: string;
+  url: string;
+  cursor_event_id: number;
+  cursor_part: number;
+  last_success_at: string | null;
+  last_delivered_event_id: string | null;
+  last_failure_at: string | null;
+  last_failure_status: number | null;
+  last_failure_error: string | null;
+  last_failure_event_id: string | null;
+  consecutive_failures: number;
+  /** While failing: the time of the next try (ISO). */
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 /** A verified Zoom webhook delivery; `key` is derived from its content so Zoom's retries collide. */
