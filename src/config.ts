@@ -122,6 +122,11 @@ export const configSchema = z.object({
   /** A bot that heard nothing in a meeting at least this long ends `no_audio` (failed), not with the meeting's code. */
   QUORUM_NO_AUDIO_SECONDS: seconds.default(60),
   /**
+   * A bot that others are with but that receives no audio track with media for this long (joined but deaf) leaves
+   * and rejoins at once, once per session; 0: it stays and ends `no_audio`.
+   */
+  QUORUM_DEAF_REJOIN_SECONDS: z.coerce.number().int().min(0).default(60),
+  /**
    * Other notetaker bots, as comma-separated case-insensitive substrings of display names: participants whose name
    * contains one do not keep the bot in a meeting (the alone and nobody-joined rules); empty: everyone counts.
    */

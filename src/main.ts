@@ -246,6 +246,7 @@ function botSettings(config: Config, companies: CompanyStore) {
     waitingRoomTimeoutMs: config.QUORUM_WAITING_ROOM_TIMEOUT_SECONDS * 1000,
     stepTimeoutMs: config.QUORUM_STEP_TIMEOUT_SECONDS * 1000,
     noAudioAfterMs: config.QUORUM_NO_AUDIO_SECONDS * 1000,
+    deafRejoinMs: config.QUORUM_DEAF_REJOIN_SECONDS * 1000,
     autoLeave: {
       nobodyJoinedMs: config.QUORUM_NOBODY_JOINED_TIMEOUT_SECONDS * 1000,
       aloneMs: config.QUORUM_ALONE_TIMEOUT_SECONDS * 1000,

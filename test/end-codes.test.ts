@@ -33,4 +33,19 @@ describe('end codes', () => {
     expect(nextAttemptAt({ endCode: 'worker_lost', attempt: 1, endsAt: new Date(now.getTime() + 4000), now, backoffSeconds: 5 })).toBeUndefined();
     expect(nextAttemptAt({ endCode: 'worker_lost', attempt: 1, endsAt: new Date(now.getTime() + 6000), now, backoffSeconds: 5 })?.getTime()).toBe(now.getTime() + 5000);
   });
+
+  it('rejoins a deaf bot at once, and never retries no_audio given at the end of a meeting', () => {
+    const now = new Date('2026-01-01T10:00:00Z');
+    const endsAt = new Date('2026-01-01T11:00:00Z');
+    const at = (input: { endCode: EndCode; rejoin?: 'deaf'; attempt?: number; endsAt?: Date }) =>
+      nextAttemptAt({ attempt: 1, endsAt, now, backoffSeconds: 5, ...input })?.getTime();
+    expect(at({ endCode: 'no_audio', rejoin: 'deaf' })).toBe(now.getTime());
+    // The runner leaves for deafness once per session; the attempt number does not limit it.
+    expect(at({ endCode: 'no_audio', rejoin: 'deaf', attempt: 3 })).toBe(now.getTime());
+    // Labelled at the end of the meeting (the bot stayed): the meeting is over, nothing follows.
+    expect(at({ endCode: 'no_audio' })).toBeUndefined();
+    expect(at({ endCode: 'no_audio', rejoin: 'deaf', endsAt: now })).toBeUndefined();
+    // The hint belongs to no_audio alone: another end keeps its own rule.
+    expect(at({ endCode: 'storage_full', rejoin: 'deaf' })).toBe(now.getTime() + 5000);
+  });
 });

@@ -4,12 +4,48 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioShortfall, prepareAudioCapture, startRecording } from './audio-capture.js';
+import type { Page } from 'playwright-core';
 import { BrowserPool, type BotBrowser } from './pool.js';
 import { connectTone, meanVolume, probeDuration, servePage, type ServedPage } from './test-support.js';
 
 const log = pino({ level: 'silent' });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const gathered = `await new Promise((resolve) => {
+  if (pc.iceGatheringState === 'complete') return resolve();
+  pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+});`;
+
+/** Sets up an audio call from `sender` to `receiver` in which the sender never sends a packet (no track). */
+async function connectNothing(sender: Page, receiver: Page): Promise<void> {
+  const offer = (await sender.evaluate(`(async () => {
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver('audio', { direction: 'sendonly' });
+    window.__silentCall = pc;
+    await pc.setLocalDescription(await pc.createOffer());
+    ${gathered}
+    return JSON.stringify(pc.localDescription);
+  })()`)) as string;
+  const answer = (await receiver.evaluate(`(async () => {
+    const pc = new RTCPeerConnection();
+    await pc.setRemoteDescription(${offer});
+    await pc.setLocalDescription(await pc.createAnswer());
+    ${gathered}
+    return JSON.stringify(pc.localDescription);
+  })()`)) as string;
+  await sender.evaluate(`window.__silentCall.setRemoteDescription(${answer})`);
+}
+
+/** Polls `read` until `done` holds (10 s at most), returning the last value read. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(100);
+  }
+}
 
 describe('audio capture of incoming WebRTC audio', () => {
   let pool: BrowserPool;
@@ -87,6 +123,20 @@ describe('audio capture of incoming WebRTC audio', () => {
     await sleep(1_200);
     await recording.discard();
     await expect(stat(file)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('counts the remote audio tracks that reach the page, and which of them receive media', async () => {
+    const [talker, listener] = [await pool.acquire(), await pool.acquire({ prepare: prepareAudioCapture })];
+    await Promise.all([talker.page.goto(served.url), listener.page.goto(served.url)]);
+    const recording = await startRecording(listener.page, { file: join(dir, 'reception.webm'), log });
+    expect(await recording.reception()).toEqual({ tracks: 0, unmuted: 0 });
+    // A call whose audio never comes (a deaf bot): the track is there, muted, since no RTP ever arrived for it.
+    await connectNothing(sender.page, listener.page);
+    expect(await until(() => recording.reception(), (r) => r?.tracks === 1)).toEqual({ tracks: 1, unmuted: 0 });
+    await connectTone(talker.page, listener.page);
+    expect(await until(() => recording.reception(), (r) => r?.unmuted === 1)).toEqual({ tracks: 2, unmuted: 1 });
+    await recording.discard();
+    await Promise.all([talker.release(), listener.release()]);
   });
 
   it('refuses a page whose context was not prepared', async () => {

@@ -14,9 +14,17 @@ export interface RecordingResult {
   writeError?: string;
 }
 
+/** The remote audio tracks the page holds (still live), and how many of them receive media (not muted). */
+export interface Reception {
+  tracks: number;
+  unmuted: number;
+}
+
 export interface ActiveRecording {
   /** Current RMS level of the incoming mix in dBFS (-Infinity for digital silence); undefined if the page is gone. */
   levelDb(): Promise<number | undefined>;
+  /** What reaches the page now (one cheap page call); undefined if the page is gone or does not answer. */
+  reception(): Promise<Reception | undefined>;
   /** Epoch ms when the mix was last above about -50 dBFS; the recording's start until then. */
   lastSoundAt(): number;
   /** Epoch ms when the mix was first above that level; undefined while the bot has heard nothing (a deaf bot). */
@@ -125,6 +133,12 @@ export class ChunkFile {
   }
 }
 
+/** What the page's `level()` answers (capture-script.ts). */
+interface PageLevel extends Reception {
+  db: number;
+  lastSoundAt: number;
+}
+
 /** One recording of one page; chunks arrive through the context's binding while it runs. */
 class PageRecording implements ActiveRecording {
   private readonly id = randomUUID();
@@ -155,13 +169,19 @@ class PageRecording implements ActiveRecording {
   }
 
   async levelDb(): Promise<number | undefined> {
-    const level = (await this.call(`window.${captureGlobal} ? window.${captureGlobal}.level() : null`).catch(() => null)) as {
-      db: number;
-      lastSoundAt: number;
-    } | null;
-    if (!level) return undefined;
-    this.heard(level.lastSoundAt);
-    return level.db;
+    return (await this.level())?.db;
+  }
+
+  async reception(): Promise<Reception | undefined> {
+    const level = await this.level();
+    return level ? { tracks: level.tracks, unmuted: level.unmuted } : undefined;
+  }
+
+  /** The page's capture state in one call; null when the page is gone, stuck or has no capture yet. */
+  private async level(): Promise<PageLevel | null> {
+    const level = (await this.call(`window.${captureGlobal} ? window.${captureGlobal}.level() : null`).catch(() => null)) as PageLevel | null;
+    if (level) this.heard(level.lastSoundAt);
+    return level;
   }
 
   lastSoundAt(): number {

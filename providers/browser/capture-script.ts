@@ -61,7 +61,7 @@ export const captureScript = `(() => {
     holder.play().catch(() => {});
     const source = g.ctx.createMediaStreamSource(stream);
     source.connect(g.mixer);
-    state.tracks.set(track.id, { holder, source });
+    state.tracks.set(track.id, { track, holder, source });
     track.addEventListener('ended', () => {
       source.disconnect();
       holder.srcObject = null;
@@ -80,6 +80,23 @@ export const captureScript = `(() => {
   // The audio graph takes a moment to start (longer on a busy machine): build it while the bot is still
   // joining, so the recorder records from the instant it is started.
   setTimeout(graph, 0);
+
+  /*
+   * What reaches the page: remote audio tracks still live, and how many of them receive media. A remote track is
+   * muted until its first RTP packet arrives (a deaf bot: the call is set up, the audio never comes), unlike a
+   * track that carries the silence of a participant who says nothing. Chromium 156 does not mute it again when
+   * packets stop later. Counted on each call: a handful of tracks.
+   */
+  function reception() {
+    let tracks = 0;
+    let unmuted = 0;
+    for (const { track } of state.tracks.values()) {
+      if (track.readyState !== 'live') continue;
+      tracks += 1;
+      if (!track.muted) unmuted += 1;
+    }
+    return { tracks, unmuted };
+  }
 
   function toBase64(blob) {
     return new Promise((resolve, reject) => {
@@ -137,7 +154,7 @@ export const captureScript = `(() => {
     level() {
       if (!state.ctx) return null;
       measure();
-      return { db: state.levelDb, lastSoundAt: state.lastSoundAt };
+      return { db: state.levelDb, lastSoundAt: state.lastSoundAt, ...reception() };
     },
   };
   Object.defineProperty(window, GLOBAL, { value: controls, enumerable: false });

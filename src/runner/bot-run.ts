@@ -15,7 +15,9 @@ import type { SessionState } from '../sessions/states.js';
 import type { AccountUse, SignedInBots } from '../scheduler/account-lease.js';
 import { recordingPath } from './salvage.js';
 import { withStoreRetry } from '../sessions/store-retry.js';
-import { abortCode, watchMeeting, type AutoLeaveRules } from './watch.js';
+import type { AttemptEnd } from '../sessions/retry-policy.js';
+import { deafReason, deafWatch, type Deafness } from './deaf.js';
+import { abortCode, watchMeeting, type AutoLeaveRules, type WatchInputs } from './watch.js';
 
 export interface BotSettings {
   botName: (session: Session) => Promise<string>;
@@ -24,6 +26,11 @@ export interface BotSettings {
   autoLeave: AutoLeaveRules;
   /** A bot that heard nothing for this long in a meeting ends `no_audio` rather than with the meeting's code. */
   noAudioAfterMs: number;
+  /**
+   * A bot that others are with but that receives no audio for this long leaves and rejoins at once, once per
+   * session (deaf.ts); 0 or absent: it stays, and is labelled `no_audio` when it leaves.
+   */
+  deafRejoinMs?: number;
   /** The company's own other-bot names, counted with `autoLeave.otherBotNames`; absent: only those. */
   otherBotNames?: (session: Session) => Promise<readonly string[]>;
   /** The company's `providers.<provider>` settings for the adapter (JoinContext.providerSettings); absent: none. */
@@ -56,6 +63,8 @@ interface Attempt {
   inCallEvidence?: string[];
   /** The bot account this attempt signs in with (leased until the attempt ends), or why it goes as a guest. */
   account?: AccountUse;
+  /** Why the bot left a meeting that goes on to rejoin it, when it was deaf there (deaf.ts). */
+  deafReason?: string;
 }
 
 /**
@@ -83,7 +92,7 @@ async function leaveRules(deps: RunnerDeps, session: Session): Promise<AutoLeave
  * One attempt of one bot: join through the provider's adapter, record, leave, store the recording.
  * Every outcome ends the session with an end code; the caller applies the retry policy afterwards.
  */
-export async function runBot(deps: RunnerDeps, session: Session, signal: AbortSignal): Promise<Session> {
+export async function runBot(deps: RunnerDeps, session: Session, signal: AbortSignal): Promise<Session & AttemptEnd> {
   const log = sessionLogger(deps.logger, { ...session, sessionId: session.id });
   const run: Attempt = { session, log, signal, dir: deps.artifacts.dirFor(session.id), startedAt: Date.now() };
   let bot: BotBrowser | undefined;
@@ -160,6 +169,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     participantNames: () => inMeeting.participantNames?.() ?? Promise.resolve(undefined),
     explain: (_code, why) => (reason = why),
     lastSoundAt: () => run.recording?.lastSoundAt() ?? 0,
+    ...watchForDeafness(deps, run, recording),
     admittedAt: run.admittedAt,
     rules,
   });
@@ -192,7 +202,7 @@ async function reportPhase(deps: RunnerDeps, session: Session, phase: JoinPhase,
   await move(deps, session, phase, { code: phase });
 }
 
-async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCode): Promise<Session> {
+async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCode): Promise<Session & AttemptEnd> {
   const { session, log } = run;
   await move(deps, session, 'processing', { code: 'finalizing_recording' });
   const recording = run.recording;
@@ -210,7 +220,9 @@ async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCod
   const endCode: EndCode = writeError ? 'storage_full' : !heard && inMeetingMs >= deps.settings.noAudioAfterMs ? 'no_audio' : meetingEnd;
   const state = endCodes[endCode].kind === 'normal' ? 'done' : 'failed';
   if (state === 'failed') deps.metrics.failures.inc({ end_code: endCode });
-  return move(deps, session, state, {
+  // Left deaf to rejoin: the end says so, and the bot run's result tells the retry decision (retry-policy.ts `Rejoin`).
+  const rejoin = run.deafReason !== undefined && endCode === 'no_audio';
+  const ended = await move(deps, session, state, {
     code: state === 'done' ? 'recorded' : endCode,
     endCode,
     details: {
@@ -219,8 +231,39 @@ async function finishRecorded(deps: RunnerDeps, run: Attempt, meetingEnd: EndCod
       meetingEnd,
       ...(writeError ? { writeError } : {}),
       ...(run.inCallEvidence ? { evidence: run.inCallEvidence } : {}),
+      ...(rejoin ? { reason: run.deafReason, rejoin: 'deaf' } : {}),
     },
   });
+  return rejoin ? { ...ended, rejoin: 'deaf' } : ended;
+}
+
+/** The timeline event of a bot that found itself deaf; one with `rejoin: true` is the session's one deaf rejoin. */
+const deafEvent = 'joined_deaf';
+
+/** The deaf rule for this attempt's watch, when on (deaf.ts). */
+function watchForDeafness(deps: RunnerDeps, run: Attempt, recording: ActiveRecording): Pick<WatchInputs, 'deaf'> {
+  const afterMs = deps.settings.deafRejoinMs ?? 0;
+  if (afterMs <= 0) return {};
+  const { session, log } = run;
+  const note = (seen: Deafness, rejoin: boolean) => {
+    const details = { participants: seen.participants, tracks: seen.tracks, unmuted: seen.unmuted, forSeconds: Math.round(seen.forMs / 1000), rejoin };
+    return deps.sessions.note(session.id, deafEvent, details, fenceOf(session));
+  };
+  const deaf = deafWatch({
+    afterMs,
+    recording,
+    mayRejoin: async () => !(await deps.sessions.timeline(session.id)).some((e) => e.code === deafEvent && e.details?.['rejoin'] === true),
+    leaving: async (seen) => {
+      run.deafReason = deafReason(seen);
+      log.warn({ ...seen }, run.deafReason);
+      await note(seen, true);
+    },
+    staying: async (seen) => {
+      log.warn({ ...seen }, 'joined but deaf again after rejoining once: staying, to be labelled when the bot leaves');
+      await note(seen, false);
+    },
+  });
+  return { deaf };
 }
 
 /**

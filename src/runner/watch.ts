@@ -31,6 +31,11 @@ export interface WatchInputs {
   explain?(code: EndCode, reason: string): void;
   /** Epoch ms when audio was last heard; 0 when never. */
   lastSoundAt(): number;
+  /**
+   * The deaf rule (deaf.ts), when on: asked each poll with the time and the people present; a reason it gives ends
+   * the presence `no_audio`. It never rejects. Absent: off.
+   */
+  deaf?(at: number, people: number | undefined): Promise<string | undefined>;
   admittedAt: number;
   rules: AutoLeaveRules;
   now?: () => number;
@@ -119,6 +124,8 @@ function createRuleState(inputs: WatchInputs, now: () => number) {
         if (seenOthers && t - lastNotAlone >= rules.aloneMs) return ['left_alone', others ?? 'everyone else left'];
         if (!seenOthers && t - admittedAt >= rules.nobodyJoinedMs) return ['left_alone', others ?? 'nobody else joined'];
       }
+      const deaf = await inputs.deaf?.(t, people);
+      if (deaf) return ['no_audio', deaf];
       const quietSince = Math.max(inputs.lastSoundAt(), admittedAt);
       if (t - admittedAt >= rules.silenceAfterMs && t - quietSince >= rules.silenceMs) return ['silence_timeout', 'nobody spoke'];
       return undefined;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { topics, type LiveBus } from '../bus.js';
 import type { JobQueue, JoinJob } from '../queue/job-queue.js';
 import type { EndCode } from '../sessions/end-codes.js';
-import { nextAttemptAt } from '../sessions/retry-policy.js';
+import { nextAttemptAt, type AttemptEnd } from '../sessions/retry-policy.js';
 import type { Session } from '../sessions/session.js';
 import { isStaleAttempt, lostWorker, type SessionStore } from '../sessions/session-store.js';
 import { withStoreRetry } from '../sessions/store-retry.js';
@@ -13,7 +13,8 @@ import { isLocalWorkerGone } from './worker-id.js';
 export interface SchedulerOptions {
   sessions: SessionStore;
   queue: JobQueue;
-  runBot: (session: Session, signal: AbortSignal) => Promise<Session>;
+  /** Runs one attempt; its result may say why the bot left a meeting that goes on (retry-policy.ts `Rejoin`). */
+  runBot: (session: Session, signal: AbortSignal) => Promise<Session & AttemptEnd>;
   workerId: string;
   log: Logger;
   concurrency: number;
@@ -259,7 +260,7 @@ export class Scheduler {
     }
   }
 
-  private async applyRetry(session: Session): Promise<void> {
+  private async applyRetry(session: Session & AttemptEnd): Promise<void> {
     if (session.state !== 'failed' || !session.endCode) return;
     const at = nextAttemptAt({
       endCode: session.endCode,
@@ -268,6 +269,7 @@ export class Scheduler {
       endsAt: session.plan === 'zoom_cloud' ? new Date(8.64e15) : new Date(session.endsAt),
       now: new Date(),
       backoffSeconds: this.options.backoffSeconds,
+      rejoin: session.rejoin,
     });
     if (!at) return;
     const { sessions } = this.options;

@@ -23,7 +23,23 @@ export const retryPolicy: Partial<Record<EndCode, { maxAttempts: number }>> = {
   recording_permission_unavailable: { maxAttempts: 2 },
 };
 
-export interface RetryInput {
+/**
+ * Why a bot left a meeting that goes on, to be back in it at once. `deaf`: it heard nothing while others were
+ * present (src/runner/deaf.ts), and its attempt ended `no_audio`.
+ *
+ * Not an end code, and not in the table above: `no_audio` is also the label of a bot that stayed to the end of a
+ * meeting and heard nothing, and retrying that would join a meeting that is over. Only the runner knows which of
+ * the two it was, so the bot run's result says so (`AttemptEnd`) and the scheduler passes it on here; detection
+ * stays in the runner, the decision here. The runner leaves for deafness once per session, so this cannot loop.
+ */
+export type Rejoin = 'deaf';
+
+/** What a bot run tells the retry decision beyond its end code. */
+export interface AttemptEnd {
+  rejoin?: Rejoin | undefined;
+}
+
+export interface RetryInput extends AttemptEnd {
   endCode: EndCode;
   attempt: number;
   endsAt: Date;
@@ -33,9 +49,11 @@ export interface RetryInput {
 
 /**
  * The time of the next automatic attempt, or undefined when the session should stay ended: out of attempts, or
- * the backoff would end after the meeting (a bot would join a meeting that is over).
+ * the backoff would end after the meeting (a bot would join a meeting that is over). A deaf bot's rejoin is now.
  */
 export function nextAttemptAt(input: RetryInput): Date | undefined {
+  // No backoff: the meeting goes on without a recording meanwhile, and nothing failed that waiting would mend.
+  if (input.rejoin === 'deaf' && input.endCode === 'no_audio') return input.now < input.endsAt ? input.now : undefined;
   const rule = retryPolicy[input.endCode];
   if (!rule || input.attempt >= rule.maxAttempts) return undefined;
   const delayMs = input.backoffSeconds * 1000 * 2 ** (input.attempt - 1);

@@ -12,9 +12,11 @@ import { join } from 'node:path';
  * An ended attempt the retry policy will try again is not the end yet: the scheduler applies the policy
  * once the bot's page is closed, which on a loaded machine can take longer than any fixed settle time.
  */
-function awaitsRetry(session: Session): boolean {
+async function awaitsRetry(quorum: Quorum, session: Session): Promise<boolean> {
   if (session.state !== 'failed' || !session.endCode) return false;
-  return nextAttemptAt({ endCode: session.endCode, attempt: session.attempt, endsAt: new Date(session.endsAt), now: new Date(), backoffSeconds: 0 }) !== undefined;
+  // A bot that left deaf to rejoin says so on its attempt's timeline (src/runner/deaf.ts); the scheduler passes it on.
+  const rejoin = session.endCode === 'no_audio' && (await quorum.sessions.timeline(session.id)).some((e) => e.code === 'joined_deaf' && e.attempt === session.attempt && e.details?.['rejoin'] === true) ? 'deaf' : undefined;
+  return nextAttemptAt({ endCode: session.endCode, attempt: session.attempt, endsAt: new Date(session.endsAt), now: new Date(), backoffSeconds: 0, rejoin }) !== undefined;
 }
 
 /** Polls until the session has ended for good (no automatic retry follows) and stayed so for `settleMs`. */
@@ -24,7 +26,7 @@ export async function waitForEnd(quorum: Quorum, id: string, timeoutMs = 90_000,
   for (;;) {
     const session = await quorum.sessions.get(id);
     if (!session) throw new Error(`session ${id} vanished`);
-    if (isEnded(session.state) && !awaitsRetry(session)) {
+    if (isEnded(session.state) && !(await awaitsRetry(quorum, session))) {
       endedSince ??= Date.now();
       if (Date.now() - endedSince >= settleMs) return session;
     } else {

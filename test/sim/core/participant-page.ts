@@ -48,8 +48,11 @@ export const participantJs = String.raw`'use strict';
       cursor += burst + 0.15 + rand() * 0.3;
     }
   }
-  schedule();
-  setInterval(schedule, 500);
+  // An open microphone nobody speaks into: the call and its packets are there, carrying silence.
+  if (params.get('silent') !== '1') {
+    schedule();
+    setInterval(schedule, 500);
+  }
   void ctx.resume();
 
   var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -13,8 +13,8 @@ export interface ParticipantBrowserOptions {
 }
 
 /**
- * The simulator's own headless Chromium: one page per speaking participant, each sending generated speech
- * to the bot over WebRTC. Launched on first use, since most meetings never admit a bot.
+ * The simulator's own headless Chromium: one page per speaking participant (or open microphone), each sending
+ * generated speech (or silence) to the bot over WebRTC. Launched on first use, since most meetings never admit a bot.
  */
 export class ParticipantBrowser implements ParticipantPages {
   private browser: Promise<Browser> | undefined;
@@ -23,13 +23,14 @@ export class ParticipantBrowser implements ParticipantPages {
 
   constructor(private readonly options: ParticipantBrowserOptions) {}
 
-  open(room: Room, name: string): void {
+  open(room: Room, name: string, options?: { silent: boolean }): void {
     const key = `${room.id}\n${name}`;
     if (this.pages.has(key) || this.closed) return;
     // The participant joins on the meeting's own host: the socket finds the room by host and code.
     const url = new URL('/_sim/participant', room.joinUrl);
     url.searchParams.set('meeting', room.code);
     url.searchParams.set('name', name);
+    if (options?.silent) url.searchParams.set('silent', '1');
     this.pages.set(key, this.openPage(url.href, name));
   }
 

@@ -13,14 +13,16 @@ import { SimError } from './types.js';
 
 /** Opens and closes the participants' own browser pages; the room only decides when. */
 export interface ParticipantPages {
-  open(room: Room, name: string): void;
+  /** `silent`: the participant's page sends silence rather than speech. */
+  open(room: Room, name: string, options?: { silent: boolean }): void;
   close(room: Room, name: string): void;
 }
 
 interface Person {
   id: string;
   name: string;
-  speaks: boolean;
+  /** Whether the participant's page sends the bot audio (speech, or an open microphone's silence). */
+  sends: boolean;
   socket?: WebSocket;
 }
 
@@ -32,6 +34,8 @@ interface BotSession {
   phase: BotPhase;
   selfId: string;
   mediaReady: boolean;
+  /** The participants' audio is kept from this bot session (`deafFirstJoin`). */
+  deaf: boolean;
   timers: NodeJS.Timeout[];
 }
 
@@ -45,6 +49,7 @@ export class Room {
   private people: Person[] = [];
   private ended = false;
   private deviceSeq = 0;
+  private admissions = 0;
 
   constructor(
     readonly id: string,
@@ -84,7 +89,7 @@ export class Room {
   /** A bot page pressed the join button: it connected its socket. */
   botConnected(socket: WebSocket, name: string, recognized = false): void {
     if (this.bot && this.bot.phase !== 'gone') this.botGone('bot_left');
-    const bot: BotSession = { socket, name, phase: 'lobby', selfId: this.nextDeviceId(), mediaReady: false, timers: [] };
+    const bot: BotSession = { socket, name, phase: 'lobby', selfId: this.nextDeviceId(), mediaReady: false, deaf: false, timers: [] };
     this.bot = bot;
     const requestedAt = new Date().toISOString();
     this.botInfo = { name, requestedAt };
@@ -203,12 +208,16 @@ export class Room {
     const admittedAt = new Date().toISOString();
     if (this.botInfo) this.botInfo.admittedAt = admittedAt;
     this.record('admitted', bot.name);
-    this.people = this.plan.participants.map((p) => ({ id: this.nextDeviceId(), name: p.name, speaks: p.speaks }));
+    this.admissions += 1;
+    bot.deaf = this.plan.deafFirstJoin === true && this.admissions === 1;
+    if (bot.deaf) this.record('audio_withheld', bot.name);
+    const sends = (p: RoomPlan['participants'][number]) => p.speaks || p.openMic === true;
+    this.people = this.plan.participants.map((p) => ({ id: this.nextDeviceId(), name: p.name, sends: sends(p) }));
     for (const person of this.people) this.record('participant_joined', person.name);
     this.showBot(bot, 'in_meeting');
     this.sendRoster();
     for (const spec of this.plan.participants) {
-      if (spec.speaks) this.pages.open(this, spec.name);
+      if (sends(spec)) this.pages.open(this, spec.name, { silent: !spec.speaks });
       if (spec.leaveAfterMs !== undefined) {
         this.later(bot, spec.leaveAfterMs, () => {
           const person = this.people.find((p) => p.name === spec.name);
@@ -268,7 +277,8 @@ export class Room {
   private callIfReady(person: Person): void {
     const bot = this.bot;
     const mediaReady = bot?.phase === 'in_meeting' && (bot.mediaReady || this.plan.blockingDialogs.length === 0);
-    if (mediaReady && person.socket && person.speaks) send(person.socket, { t: 'call' });
+    // A deaf bot session: the participants are in the call, but their audio is never connected to it.
+    if (mediaReady && !bot.deaf && person.socket && person.sends) send(person.socket, { t: 'call' });
   }
 
   private showBot(bot: BotSession, view: BotView): void {

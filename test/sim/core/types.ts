@@ -18,6 +18,8 @@ export type SimEventType =
   | 'participant_joined'
   | 'participant_left'
   | 'audio_connected'
+  /** The participants' audio was kept from this admission of the bot (`deafFirstJoin`); `name` is the bot. */
+  | 'audio_withheld'
   /** The provider showed the bot a CAPTCHA instead of the pre-join page. */
   | 'captcha'
   /** The provider demanded a signed-in user. */
@@ -77,7 +79,13 @@ export interface RoomPlan {
   /** The meeting is at capacity: the bot is turned away with the provider's full-meeting page when it asks to join. */
   full?: boolean;
   lobby: { outcome: 'admit' | 'deny' | 'no_response' | 'hold'; afterMs: number };
-  participants: Array<{ name: string; speaks: boolean; leaveAfterMs?: number }>;
+  /** `openMic`: a participant who does not speak still sends audio (silence), like an open microphone in a quiet room. */
+  participants: Array<{ name: string; speaks: boolean; openMic?: boolean; leaveAfterMs?: number }>;
+  /**
+   * The bot's first admission is deaf: the participants' audio is never connected to it (peer-bots.md §4 item 7),
+   * though they are in the roster; later admissions of the bot hear them.
+   */
+  deafFirstJoin?: boolean;
   endAfterMs?: number;
   removeBotAfterMs?: number;
   /** Provider-specific dialog names the bot page shows on admission. */

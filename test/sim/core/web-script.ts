@@ -4,7 +4,13 @@ import type { RoomPlan } from './types.js';
 const ms = z.number().int().nonnegative();
 
 const participantSchema = z
-  .object({ name: z.string().min(1).max(100), speaks: z.boolean().default(true), leaveAfterMs: ms.optional() })
+  .object({
+    name: z.string().min(1).max(100),
+    speaks: z.boolean().default(true),
+    /** Not speaking, but sending audio (silence): an open microphone in a quiet room. */
+    openMic: z.boolean().default(false),
+    leaveAfterMs: ms.optional(),
+  })
   .strict();
 
 /** What a Teams or Webex meeting does; both simulated web apps share the shape. */
@@ -28,6 +34,8 @@ export const webMeetingScriptSchema = z
     participants: z.array(participantSchema).max(20).default([]),
     endAfterMs: ms.optional(),
     removeBotAfterMs: ms.optional(),
+    /** The bot's first admission hears nothing: the participants' audio is never connected to it; a rejoin hears. */
+    deafFirstJoin: z.boolean().default(false),
   })
   .strict();
 
@@ -41,6 +49,7 @@ export function webMeetingPlan(script: ParsedWebMeetingScript): RoomPlan {
     full: script.full,
     lobby: script.lobby,
     participants: script.participants,
+    deafFirstJoin: script.deafFirstJoin,
     ...(script.endAfterMs === undefined ? {} : { endAfterMs: script.endAfterMs }),
     ...(script.removeBotAfterMs === undefined ? {} : { removeBotAfterMs: script.removeBotAfterMs }),
     admissionDialogs: [],

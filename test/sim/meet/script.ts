@@ -42,7 +42,13 @@ export const meetScriptSchema = z
     participants: z
       .array(
         z
-          .object({ name: z.string().min(1).max(100), speaks: z.boolean().default(true), leaveAfterMs: ms.optional() })
+          .object({
+            name: z.string().min(1).max(100),
+            speaks: z.boolean().default(true),
+            /** Not speaking, but sending audio (silence): an open microphone in a quiet room. */
+            openMic: z.boolean().default(false),
+            leaveAfterMs: ms.optional(),
+          })
           .strict(),
       )
       .max(20)
@@ -51,6 +57,8 @@ export const meetScriptSchema = z
     apostrophes: z.enum(['straight', 'typographic']).default('straight'),
     endAfterMs: ms.optional(),
     removeBotAfterMs: ms.optional(),
+    /** The bot's first admission hears nothing: the participants' audio is never connected to it; a rejoin hears. */
+    deafFirstJoin: z.boolean().default(false),
   })
   .strict();
 
@@ -74,6 +82,7 @@ export function meetPlan(script: ParsedMeetScript): RoomPlan {
     full: script.full,
     lobby: script.lobby,
     participants: script.participants,
+    deafFirstJoin: script.deafFirstJoin,
     ...(script.endAfterMs === undefined ? {} : { endAfterMs: script.endAfterMs }),
     ...(script.removeBotAfterMs === undefined ? {} : { removeBotAfterMs: script.removeBotAfterMs }),
     admissionDialogs: dialogs,

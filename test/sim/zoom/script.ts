@@ -35,9 +35,15 @@ export const zoomScriptSchema = z
     recordingApi: z.enum(['localRecordingPrivilege', 'mediaCapture', 'none']).default('localRecordingPrivilege'),
     /** The SDK's request for recording permission fails with this error (the host is never asked). */
     recordingApiError: z.string().min(1).max(200).optional(),
-    participants: z.array(z.object({ name: z.string().min(1).max(100), speaks: z.boolean().default(true), leaveAfterMs: ms.optional() }).strict()).max(20).default([]),
+    /** `openMic`: not speaking, but sending audio (silence), like an open microphone in a quiet room. */
+    participants: z
+      .array(z.object({ name: z.string().min(1).max(100), speaks: z.boolean().default(true), openMic: z.boolean().default(false), leaveAfterMs: ms.optional() }).strict())
+      .max(20)
+      .default([]),
     endAfterMs: ms.optional(),
     removeBotAfterMs: ms.optional(),
+    /** The bot's first admission hears nothing: the participants' audio is never connected to it; a rejoin hears. */
+    deafFirstJoin: z.boolean().default(false),
   })
   .strict();
 
@@ -50,6 +56,7 @@ export function zoomPlan(script: ParsedZoomScript): RoomPlan {
     access: script.waitingRoom ? 'lobby' : 'open',
     lobby,
     participants: script.participants,
+    deafFirstJoin: script.deafFirstJoin,
     ...(script.endAfterMs === undefined ? {} : { endAfterMs: script.endAfterMs }),
     ...(script.removeBotAfterMs === undefined ? {} : { removeBotAfterMs: script.removeBotAfterMs }),
     admissionDialogs: [],
