@@ -25,7 +25,11 @@ export type PoolRequest =
   | { kind: 'dns-answer'; id: number; answer?: string[][] | string[]; error?: { message: string; code?: string } };
 
 /** Messages from a pool thread. */
-export type PoolAnswer = { kind: 'done'; id: number; result?: unknown; error?: string } | { kind: 'dns'; id: number; name: string; rrtype: string };
+export type PoolAnswer =
+  | { kind: 'done'; id: number; result?: unknown; error?: string }
+  | { kind: 'dns'; id: number; name: string; rrtype: string }
+  /** The thread has loaded its modules and reads from now on. */
+  | { kind: 'ready' };
 
 /**
  * A message read: its parse and its sender's authentication, done side by side. Authentication that threw
@@ -72,6 +76,8 @@ export function inlineReader(resolver?: DnsResolver, dnsCacheMs = 0): MailReader
 interface Thread {
   worker: Worker;
   busy: number;
+  /** Its modules are loaded: a message's deadline runs from when the thread can read it. */
+  ready: boolean;
 }
 
 interface Waiting {
@@ -79,11 +85,14 @@ interface Waiting {
   reject: (error: Error) => void;
   request: PoolRequest;
   thread: Thread;
-  timer: NodeJS.Timeout;
+  /** Set once the thread is ready; before, the thread's own start deadline stands for it. */
+  timer?: NodeJS.Timeout;
 }
 
 /** How long one message may take in a thread before the thread is given up: no real mail comes near it. */
 export const readTimeoutMs = 30_000;
+/** How long a new thread may take to load its modules; a machine that needs longer is in trouble of its own. */
+const threadStartTimeoutMs = 60_000;
 
 /**
  * A few worker threads that parse invite mail and authenticate its sender, so the main thread only
@@ -119,10 +128,28 @@ export class ParsePool implements MailReader {
   private dispatch(id: number, waiting: Pick<Waiting, 'resolve' | 'reject' | 'request'>): void {
     const thread = this.thread();
     thread.busy += 1;
-    const timer = setTimeout(() => this.overdue(id), this.options.timeoutMs ?? readTimeoutMs);
-    timer.unref();
-    this.waiting.set(id, { ...waiting, thread, timer });
+    this.waiting.set(id, { ...waiting, thread, ...(thread.ready ? { timer: this.deadline(id) } : {}) });
     thread.worker.postMessage(waiting.request);
+  }
+
+  private deadline(id: number): NodeJS.Timeout {
+    const timer = setTimeout(() => this.overdue(id), this.timeoutMs);
+    timer.unref();
+    return timer;
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? readTimeoutMs;
+  }
+
+  /*
+   * A thread's start does not count against the messages handed to it: on a busy machine loading the mail and
+   * calendar libraries can take seconds, and a replacement thread's start would fail the very mail it was made to
+   * read. The deadlines begin at `ready`; a thread not ready within `threadStartTimeoutMs` fails what it holds.
+   */
+  private started(thread: Thread): void {
+    thread.ready = true;
+    for (const [id, waiting] of this.waiting) if (waiting.thread === thread && waiting.timer === undefined) waiting.timer = this.deadline(id);
   }
 
   private thread(): Thread {
@@ -130,7 +157,13 @@ export class ParsePool implements MailReader {
     if (idle && (idle.busy === 0 || this.threads.length >= this.options.size)) return idle;
     const workerData: PoolThreadData = { dnsCacheMs: this.options.dnsCacheMs, ...(this.options.readWidth ? { readWidth: this.options.readWidth } : {}) };
     const worker = new Worker(this.script, { workerData, ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}) });
-    const thread: Thread = { worker, busy: 0 };
+    const thread: Thread = { worker, busy: 0, ready: false };
+    const start = setTimeout(() => {
+      if (thread.ready) return;
+      this.lost(thread, new Error(`the intake parse thread did not start within ${threadStartTimeoutMs / 1000} s`));
+      void thread.worker.terminate();
+    }, threadStartTimeoutMs);
+    start.unref();
     worker.on('message', (answer: PoolAnswer) => this.answer(thread, answer));
     worker.on('error', (error) => this.lost(thread, error));
     worker.on('exit', (code) => this.lost(thread, new Error(`intake parse thread exited with code ${code}`)));
@@ -140,6 +173,7 @@ export class ParsePool implements MailReader {
   }
 
   private answer(thread: Thread, answer: PoolAnswer): void {
+    if (answer.kind === 'ready') return this.started(thread);
     if (answer.kind === 'dns') {
       void this.resolve(thread, answer);
       return;
@@ -168,7 +202,7 @@ export class ParsePool implements MailReader {
     const waiting = this.waiting.get(id);
     if (!waiting) return;
     this.waiting.delete(id);
-    const seconds = (this.options.timeoutMs ?? readTimeoutMs) / 1000;
+    const seconds = this.timeoutMs / 1000;
     this.options.log.error({ seconds }, 'an invite mail was not read in time; replacing its parse thread');
     waiting.reject(new Error(`reading the message took longer than ${seconds} s, so it was given up`));
     const { thread } = waiting;

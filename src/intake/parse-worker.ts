@@ -39,4 +39,7 @@ function serve(port: MessagePort, data: PoolThreadData): void {
   });
 }
 
-if (parentPort) serve(parentPort, workerData as PoolThreadData);
+if (parentPort) {
+  serve(parentPort, workerData as PoolThreadData);
+  parentPort.postMessage({ kind: 'ready' } satisfies PoolAnswer);
+}

@@ -91,3 +91,16 @@ describe('a message the pool cannot read in time', () => {
     expect('calendars' in read.parsed).toBe(true);
   });
 });
+
+describe('a thread slow to start', () => {
+  const slowStart = new ParsePool(new URL('./slow-start-worker.ts', import.meta.url), { size: 1, resolver, dnsCacheMs: 0, log: pino({ level: 'silent' }), execArgv, timeoutMs: 1_000 });
+  afterAll(() => slowStart.close());
+
+  it('reads the mail handed to it: the deadline runs from when the thread can read', async () => {
+    const options = { horizonDays: 30, now: new Date('2026-03-01T12:00:00Z') };
+    const envelope = { remoteIp: '127.0.0.1', helo: 'mail.acme.example', mailFrom: 'ada@acme.example' };
+    const mail = await signMessage(inviteMail({ uid: 'slow-start', start: new Date('2026-03-02T15:00:00Z'), organizer: 'ada@acme.example', link: 'https://meet.google.com/abc-defg-hij' }, { from: 'ada@acme.example', to: 'assistant@acme.example' }), key);
+    const read = await slowStart.read(mail, options, envelope);
+    expect(read.auth).toMatchObject({ authenticated: true, dmarc: 'pass' });
+  });
+});
