@@ -20,6 +20,11 @@ export interface MeetingRef {
    * carries no meeting number. Link detection still names the provider, and eligibility refuses it up front.
    */
   unjoinable?: string;
+  /**
+   * The meeting passcode the invite or request stated apart from the link (Webex's "Meeting password:", Zoom's and
+   * Teams' "Passcode:"), typed when the meeting asks and the link carries none. A secret: never logged.
+   */
+  passcode?: string;
 }
 
 /** Phases a bot reports while joining; the runner turns them into session transitions. */

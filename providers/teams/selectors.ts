@@ -101,12 +101,13 @@ export const teamsUi: WebClientUi = {
   },
   passcode: {
     // Only the short `/meet/<id>?p=<passcode>` form carries one (providers.md §4.4); meetup-join links need none.
+    // Without `p`, the bot types the invite's "Passcode:" (the MeetingRef's `passcode`).
     // No peer bot publishes this prompt: the label and error follow Teams' own words; check them on a live page.
     fromLink: (url) => url.searchParams.get('p') || undefined,
     prompt: v(['Enter meeting passcode']),
     inputs: ['input[aria-label="Meeting passcode"]', 'input[placeholder="Meeting passcode"]', 'input[aria-label*="passcode" i]', 'input[placeholder*="passcode" i]'],
     submitButtons: ['button:has-text("Join meeting")', 'button[aria-label="Join meeting"]'],
     rejected: v(['passcode is incorrect', 'incorrect passcode', "passcode isn't right"]),
-    missing: 'the meeting link has no passcode (the `?p=` of a teams.microsoft.com/meet/<id> link); ask the organizer for the full join link',
+    missing: 'the meeting link has no passcode (the `?p=` of a teams.microsoft.com/meet/<id> link) and the request stated none; ask the organizer for the full join link, or request the recording with the passcode',
   },
 };

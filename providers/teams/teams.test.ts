@@ -8,7 +8,7 @@ import { teamsAdapter } from './index.js';
 import { classify } from '../web-client/page-state.js';
 import type { PageSnapshot } from '../web-client/page-state.js';
 import { teamsUi } from './selectors.js';
-import { adapterFixture, endCodeOf, failureOf, memoryStateStore } from '../web-client/test-support.js';
+import { adapterFixture, endCodeOf, failureOf, memoryStateStore, type AttemptOptions } from '../web-client/test-support.js';
 
 const fx = adapterFixture(teamsAdapter, 'teams');
 const account = { email: simAccounts.teams.email, password: simAccounts.teams.password };
@@ -161,6 +161,20 @@ describe('teams meeting passcode', () => {
     expect(m).toMatchObject({ endCode: 'password_incorrect', reason: expect.stringMatching(/has no passcode/) });
     expect(w).toMatchObject({ endCode: 'password_incorrect', reason: expect.stringMatching(/rejected the meeting passcode/) });
     expect(fx.events(missing.id)).not.toContain('join_requested');
+  });
+
+  it('a link without `p` takes the passcode the invite states; the link\'s own comes first', async () => {
+    const script: TeamsEventScript = { access: 'open', passcode: 'link' };
+    // The invite states the passcode the meeting's link had: read from the link before the attempt is made.
+    const invite: AttemptOptions = {};
+    const statedOnly = (url: string) => {
+      invite.passcode = new URL(url).searchParams.get('p') ?? '';
+      return withoutPasscode(url);
+    };
+    const [stated, linkFirst] = await Promise.all([fx.attempt(script, invite, statedOnly), fx.attempt(script, { passcode: 'Stated9' }, wrongPasscode)]);
+    await stated.joined;
+    expect(fx.events(stated.id)).toContain('admitted');
+    expect(await failureOf(linkFirst.joined)).toMatchObject({ endCode: 'password_incorrect', reason: expect.stringMatching(/rejected the meeting passcode the link carries/) });
   });
 
   it('signed in, enters the passcode the sign-in round trip dropped from the page', async () => {

@@ -17,19 +17,31 @@ export interface PasscodeTries {
 }
 
 /**
- * The meeting asks for its passcode: the bot enters the one its link carries (twice at most, letting the page
- * settle in between).
+ * The passcode to give, and where it came from for the requester: the link's own first (it is the meeting's as the
+ * provider wrote it), else the one the invite or request stated (`MeetingRef.passcode`).
+ */
+function passcodeOf(ctx: JoinContext, ui: WebClientUi): { passcode: string; from: string; fix: string } | undefined {
+  const carried = ui.passcode.fromLink(new URL(ctx.ref.url));
+  if (carried !== undefined) return { passcode: carried, from: 'the link carries', fix: "ask the organizer for the meeting's current link" };
+  const stated = ctx.ref.passcode;
+  return stated ? { passcode: stated, from: 'the invite states', fix: "ask the organizer for the meeting's current passcode and request the recording again with it" } : undefined;
+}
+
+/**
+ * The meeting asks for its passcode: the bot enters the one its link carries, else the one its invite states
+ * (twice at most, letting the page settle in between).
  * Without one, or when the page says it is wrong, the join ends `password_incorrect` saying which; the passcode
  * itself is never part of a log line or an error (it opens the meeting).
  */
 export async function passcodeStep(ctx: JoinContext, ui: WebClientUi, tries: PasscodeTries, rejected: boolean, s: PageSnapshot): Promise<boolean> {
-  const passcode = ui.passcode.fromLink(new URL(ctx.ref.url));
-  if (passcode === undefined) throw refused(ctx, ui, `${ui.name} asked for the meeting passcode and Quorum has none: ${ui.passcode.missing}`);
-  if (rejected) throw refused(ctx, ui, `${ui.name} rejected the meeting passcode the link carries; ask the organizer for the meeting's current link`);
+  const known = passcodeOf(ctx, ui);
+  if (known === undefined) throw refused(ctx, ui, `${ui.name} asked for the meeting passcode and Quorum has none: ${ui.passcode.missing}`);
+  const { passcode, from, fix } = known;
+  if (rejected) throw refused(ctx, ui, `${ui.name} rejected the meeting passcode ${from}; ${fix}`);
   if (s.passcode.input < 0) return false;
   if (tries.submits > 0 && Date.now() - tries.lastAt < settleMs) return false;
   if (tries.submits >= maxSubmits) {
-    throw refused(ctx, ui, `${ui.name} asked for the meeting passcode again after the bot entered the one the link carries; ask the organizer for the meeting's current link`);
+    throw refused(ctx, ui, `${ui.name} asked for the meeting passcode again after the bot entered the one ${from}; ${fix}`);
   }
   tries.submits += 1;
   tries.lastAt = Date.now();

@@ -20,6 +20,8 @@ export interface AttemptOptions {
   waitingRoomTimeoutMs?: number;
   stepTimeoutMs?: number;
   signal?: AbortSignal;
+  /** The passcode the invite stated (MeetingRef.passcode). */
+  passcode?: string;
 }
 
 /** A signed-in state kept in memory, as the runner's encrypted store keeps it on disk. */
@@ -46,8 +48,9 @@ export function adapterFixture<P extends 'teams' | 'webex' | 'meet'>(adapter: Jo
     const meeting = await create(provider, script);
     const context = await newContext();
     const link = typeof url === 'function' ? url(meeting.joinUrl) : (url ?? meeting.joinUrl);
-    const ref = adapter.matchUrl(new URL(link));
-    if (!ref) throw new Error(`link not recognized: ${link}`);
+    const matched = adapter.matchUrl(new URL(link));
+    if (!matched) throw new Error(`link not recognized: ${link}`);
+    const ref = options.passcode === undefined ? matched : { ...matched, passcode: options.passcode };
     const phases: JoinPhase[] = [];
     const ctx: JoinContext = {
       page: await context.newPage(),

@@ -59,12 +59,12 @@ export const webexUi: WebClientUi = {
   },
   passcode: {
     // Webex links (`j.php?MTID=`, Personal Rooms) carry no password (providers.md §5); invites state it as text
-    // ("Meeting password:"), which intake does not keep. So a password prompt always ends the join.
+    // ("Meeting password:"), which intake keeps as the MeetingRef's `passcode`: the bot types that one.
     fromLink: () => undefined,
     prompt: v(['Enter the meeting password', 'Enter meeting password']),
     inputs: ['input[data-test="meeting-password"]', 'input[aria-label="Meeting password"]', 'input[placeholder*="meeting password" i]'],
     submitButtons: ['button[data-test="meeting-password-submit"]'],
     rejected: v(['meeting password is incorrect', 'incorrect meeting password']),
-    missing: "Webex links do not carry the meeting password and Quorum does not read it from the invite; ask the host to turn off the meeting's password, then retry",
+    missing: 'Webex links do not carry the meeting password and the request stated none; send the invite with its "Meeting password:" line, or request the recording with the passcode',
   },
 };

@@ -75,6 +75,16 @@ describe('webex join against the simulator', () => {
     expect(fx.events(a.id)).not.toContain('join_requested');
   });
 
+  it('types the password the invite states; a wrong one ends password_incorrect saying it came from the invite', async () => {
+    const script: WebexPasswordScript = { access: 'open', password: 'gP3m@42x' };
+    const [right, wrong] = await Promise.all([fx.attempt(script, { passcode: 'gP3m@42x' }), fx.attempt(script, { passcode: 'Qk4m9TzP' })]);
+    await right.joined;
+    expect(fx.events(right.id)).toContain('admitted');
+    const failure = await failureOf(wrong.joined);
+    expect(failure).toMatchObject({ endCode: 'password_incorrect', reason: expect.stringMatching(/rejected the meeting passcode the invite states/) });
+    expect(failure.reason).not.toContain('Qk4m9TzP');
+  });
+
   it('resolves kicked on removal', async () => {
     const a = await fx.attempt({ access: 'open', removeBotAfterMs: 1_000 });
     expect(await (await a.joined).ended).toBe('kicked');

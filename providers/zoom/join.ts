@@ -113,7 +113,8 @@ async function joinConfig(ctx: JoinContext, settings: ZoomJoinSettings): Promise
     sdkKey: settings.sdkKey,
     signature: sdkSignature(settings.sdkKey, settings.sdkSecret, settings.meetingNumber),
     meetingNumber: settings.meetingNumber,
-    password: url.searchParams.get('pwd') ?? '',
+    // The link's `pwd` first; without one, the passcode the invite states ("Passcode:" under "Meeting ID:").
+    password: url.searchParams.get('pwd') || ctx.ref.passcode || '',
     userName: ctx.botName,
   };
   const tk = url.searchParams.get('tk');

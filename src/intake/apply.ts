@@ -4,7 +4,7 @@ import type { Decision } from '../eligibility/check.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { Session } from '../sessions/session.js';
 import { isEnded } from '../sessions/states.js';
-import { detectLinks } from './links.js';
+import { detectLinks, passcodeFor, type DetectedLink } from './links.js';
 import { urlMatchers } from './matchers.js';
 import type { Meeting, MeetingOccurrence, MeetingsStore } from './meetings-store.js';
 import type { IntakePlanner } from './planner.js';
@@ -19,7 +19,7 @@ export interface JoinPlanner {
 
 /** The records applying reads and writes: the stores themselves, or one invite's batch of writes (InviteWrites). */
 export type MeetingRecords = Pick<MeetingsStore, 'meetings' | 'occurrences' | 'putMeeting' | 'putOccurrence' | 'moveSession' | 'sharedSession'>;
-export type SessionRecords = Pick<SessionStore, 'get' | 'create' | 'note' | 'activeFor'>;
+export type SessionRecords = Pick<SessionStore, 'get' | 'create' | 'note' | 'activeFor' | 'passcode'>;
 
 export interface ApplyDeps {
   store: MeetingRecords;
@@ -285,7 +285,7 @@ function linksFor(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, oc
   return detectLinks(sources, urlMatchers, { consentBaseUrls: deps.consentBases?.() ?? [] });
 }
 
-async function decide(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, occurrence: Occurrence): Promise<Decision> {
+async function decide(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent, occurrence: Occurrence, links: readonly DetectedLink[]): Promise<Decision> {
   const title = occurrence.override?.summary ?? event.summary;
   return deps.planner.decide({
     now: invite.now,
@@ -300,7 +300,7 @@ async function decide(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent
       startsAt: new Date(occurrence.start),
       endsAt: new Date(occurrence.end),
       cancelled: false,
-      links: linksFor(deps, invite, event, occurrence),
+      links,
     },
   });
 }
@@ -310,7 +310,9 @@ function joinAtFor(deps: ApplyDeps, invite: InviteContext, startsAt: Date): Date
 }
 
 async function planOccurrence(deps: ApplyDeps, invite: InviteContext, uid: string, event: ParsedEvent, occurrence: Occurrence, row: MeetingOccurrence | undefined): Promise<OccurrenceOutcome> {
-  const decision = await decide(deps, invite, event, occurrence);
+  const links = linksFor(deps, invite, event, occurrence);
+  const decision = await decide(deps, invite, event, occurrence, links);
+  const passcode = passcodeFor(links, decision.joinUrl);
   const key = keyOf(occurrence);
   const times = { startsAt: new Date(occurrence.start), endsAt: new Date(occurrence.end) };
   const session = row?.sessionId ? await deps.sessions.get(row.sessionId) : undefined;
@@ -324,7 +326,7 @@ async function planOccurrence(deps: ApplyDeps, invite: InviteContext, uid: strin
     sessionId: session?.id ?? null,
     decision,
   };
-  if (session && !isEnded(session.state)) return updatePlanned(deps, invite, next, session, decision, times);
+  if (session && !isEnded(session.state)) return updatePlanned(deps, invite, next, session, { decision, passcode }, times);
   if (session && session.endCode !== 'meeting_cancelled' && row) {
     // Already recorded (or tried): a later version of the invite does not record the occurrence again.
     await deps.store.putOccurrence({ ...next, status: row.status });
@@ -352,6 +354,7 @@ async function planOccurrence(deps: ApplyDeps, invite: InviteContext, uid: strin
     ...times,
     joinAt: joinAtFor(deps, invite, times.startsAt),
     decision,
+    ...(passcode !== undefined ? { passcode } : {}),
   });
   await deps.scheduler.plan(created);
   const planned = { ...next, sessionId: created.id };
@@ -360,7 +363,8 @@ async function planOccurrence(deps: ApplyDeps, invite: InviteContext, uid: strin
 }
 
 /** An occurrence that already has a live session: move its join, cancel it, or leave a running bot be. */
-async function updatePlanned(deps: ApplyDeps, invite: InviteContext, next: MeetingOccurrence, session: Session, decision: Decision, times: { startsAt: Date; endsAt: Date }): Promise<OccurrenceOutcome> {
+async function updatePlanned(deps: ApplyDeps, invite: InviteContext, next: MeetingOccurrence, session: Session, decided: { decision: Decision; passcode: string | undefined }, times: { startsAt: Date; endsAt: Date }): Promise<OccurrenceOutcome> {
+  const { decision } = decided;
   if (session.state !== 'scheduled') {
     await deps.store.putOccurrence({ ...next, status: 'planned' });
     return outcomeOf({ ...next, status: 'planned' }, 'started', session);
@@ -370,13 +374,18 @@ async function updatePlanned(deps: ApplyDeps, invite: InviteContext, next: Meeti
     await deps.store.putOccurrence(next);
     return outcomeOf(next, 'rejected');
   }
-  const route = { meetingUrl: decision.joinUrl, provider: decision.provider, plan: decision.plan };
+  // A new passcode is a change like a new link: the update carries the meeting's current one (null: it has none).
+  const route = { meetingUrl: decision.joinUrl, provider: decision.provider, plan: decision.plan, passcode: decided.passcode ?? null };
+  const passcodeKept = ((await deps.sessions.passcode(session.id)) ?? null) === route.passcode;
   const same = session.startsAt === times.startsAt.toISOString() && session.endsAt === times.endsAt.toISOString() && session.meetingUrl === route.meetingUrl && session.provider === route.provider && session.plan === route.plan;
-  if (!same) {
+  // A new passcode alone is written and noted, but the requester is not told the meeting moved.
+  if (!same || !passcodeKept) {
     const joinAt = joinAtFor(deps, invite, times.startsAt);
     if (await deps.store.moveSession(session.id, { ...times, ...route, joinAt, decision })) {
       const switched = session.provider === route.provider ? {} : { provider: { from: session.provider, to: route.provider } };
-      await deps.sessions.note(session.id, 'rescheduled', { from: session.startsAt, to: times.startsAt.toISOString(), joinAt: joinAt.toISOString(), ...switched });
+      // That the passcode changed, never what it is.
+      const passcode = passcodeKept ? {} : { passcode: 'changed' };
+      await deps.sessions.note(session.id, 'rescheduled', { from: session.startsAt, to: times.startsAt.toISOString(), joinAt: joinAt.toISOString(), ...switched, ...passcode });
       const moved = await deps.sessions.get(session.id);
       if (moved) await deps.scheduler.plan(moved);
     }
@@ -392,7 +401,7 @@ async function updatePlanned(deps: ApplyDeps, invite: InviteContext, next: Meeti
 export async function previewEvent(deps: ApplyDeps, invite: InviteContext, event: ParsedEvent): Promise<EventOutcome> {
   const occurrences: OccurrenceOutcome[] = [];
   for (const occurrence of event.occurrences.slice(0, 50)) {
-    const decision = await decide(deps, invite, event, occurrence);
+    const decision = await decide(deps, invite, event, occurrence, linksFor(deps, invite, event, occurrence));
     occurrences.push({ occurrence: keyOf(occurrence), startsAt: occurrence.start, endsAt: occurrence.end, status: 'rejected', change: 'rejected', decision, ...(decision.provider ? { provider: decision.provider } : {}) });
   }
   return { uid: uidOf(event), ...(event.summary ? { title: event.summary } : {}), sequence: event.sequence, result: 'rejected', occurrences };

@@ -52,6 +52,8 @@ export class InviteWrites {
   private readonly meetings = new Map<string, Meeting>();
   private readonly occurrences = new Map<string, MeetingOccurrence>();
   private readonly sessions = new Map<string, Session>();
+  /** The passcodes of the sessions pending in `sessions` (a Session holds only its mask). */
+  private readonly passcodes = new Map<string, string | null>();
   /** Each meeting's change counter as read before the meeting itself; those written are claimed at commit. */
   private readonly versions = new Map<string, ReadVersion>();
   private readonly written = new Set<string>();
@@ -84,6 +86,7 @@ export class InviteWrites {
     this.meetings.clear();
     this.occurrences.clear();
     this.sessions.clear();
+    this.passcodes.clear();
     for (const change of changes) {
       this.base.sessions.published(change);
       await this.base.scheduler.plan(change.session);
@@ -144,6 +147,7 @@ export class InviteWrites {
         const row = newSessionRow(randomUUID(), input, new Date().toISOString());
         const session = newSessionOf(row, input.decision);
         this.sessions.set(row.id, session);
+        this.passcodes.set(row.id, row.passcode);
         this.writes.push(async (_store, trx) => void this.changes.push(await insertSession(trx, row, input.decision)));
         return session;
       },
@@ -151,6 +155,7 @@ export class InviteWrites {
         await this.commit();
         return sessions.note(id, code, details);
       },
+      passcode: async (id) => (this.passcodes.has(id) ? (this.passcodes.get(id) ?? undefined) : sessions.passcode(id)),
       activeFor: async (companyId, meetingUrl, occasion) => {
         const at = 'startsAt' in occasion ? occasion.startsAt.toISOString() : undefined;
         const pending = [...this.sessions.values()].find((s) => s.companyId === companyId && s.meetingUrl === meetingUrl && s.startsAt === at);

@@ -33,8 +33,22 @@ export function urlsInHtml(html: string): string[] {
   return [...hrefs.filter((href) => /^(?:https?|zoommtg|msteams):\/\//i.test(href)), ...urlsInText(text)];
 }
 
+/**
+ * The text a reader sees, with each anchor's href written where the anchor starts: a passcode is looked for next
+ * to its link (passcodes.ts), and HTML invites show "Join the meeting now" with the link only in the href.
+ */
+export function htmlText(html: string): string {
+  const anchors = withoutScripts(html).replace(/<a\b[^<>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^<>]*>/gi, (_tag, a?: string, b?: string, c?: string) => ` ${a ?? b ?? c ?? ''} `);
+  return decodeEntities(anchors.replace(/<(?:br|\/p|\/div|\/tr|\/li|\/h\d)\b[^<>]*>/gi, '\n').replace(/<[^<>]*>/g, ' '));
+}
+
 export function urlsInText(text: string): string[] {
   return [...text.matchAll(URL_IN_TEXT)].map((m) => m[0]);
+}
+
+/** The same URLs with where each stands in the text. */
+export function urlsAt(text: string): Array<{ raw: string; index: number }> {
+  return [...text.matchAll(URL_IN_TEXT)].map((m) => ({ raw: m[0], index: m.index }));
 }
 
 /** `<style>` and `<script>` elements cut out, each end looked for once: a lazy regex rescanned the rest of the text per opening tag. */

@@ -1,6 +1,7 @@
 import type { MeetingRef, ProviderId } from '../../providers/types.js';
-import { cleanUrl, urlsInHtml, urlsInText } from './link-text.js';
+import { cleanUrl, htmlText, urlsAt, urlsInHtml, urlsInText } from './link-text.js';
 import type { UrlMatcher } from './matchers.js';
+import { hasPasscodeLabel, passcodeNear, scanBlock, type LinkAt } from './passcodes.js';
 
 export type LinkSource = 'structured' | 'location' | 'description';
 
@@ -16,6 +17,11 @@ export interface DetectedLink {
   consentToken?: string;
   /** Another vendor's consent page (Gong) wrapping the real link: consent-gated, not a provider link. */
   externalConsent?: boolean;
+  /**
+   * The meeting passcode the invite states next to this link ("Passcode:", "Meeting password:"), for the bot to
+   * type when the meeting asks. A secret: eligibility never sees it (planner.ts `eligibilityLink` leaves it out).
+   */
+  passcode?: string;
 }
 
 export interface LinkSources {
@@ -93,6 +99,37 @@ function classify(url: URL, source: LinkSource, matchers: readonly UrlMatcher[],
   return unsupported ? { url: url.href, source, unsupportedProvider: unsupported.name } : undefined;
 }
 
+const isHtml = (text: string) => /<(?:a|br|p|div|span)\b[^<>]*>/i.test(text);
+
+/** Each text an invite can state a passcode in, as a reader sees it. */
+function textBlocks(sources: LinkSources): string[] {
+  const description = sources.description ?? '';
+  const blocks = [sources.location ?? '', isHtml(description) ? htmlText(description) : description, htmlText(sources.descriptionHtml ?? '')];
+  return blocks.filter(hasPasscodeLabel);
+}
+
+/**
+ * Gives each provider link the passcode stated nearest to it in a block that holds the link (the first block, in
+ * the order location, description, HTML description, that states one). A link only in a structured field has the
+ * same link in the description when its passcode is written there.
+ */
+function withPasscodes(links: DetectedLink[], sources: LinkSources, classifyUrl: (raw: string) => DetectedLink | undefined): void {
+  const wanting = links.filter((link) => link.provider !== undefined);
+  if (wanting.length === 0) return;
+  for (const text of textBlocks(sources)) {
+    const at: LinkAt[] = [];
+    for (const { raw, index } of urlsAt(text)) {
+      const link = classifyUrl(raw);
+      if (link?.provider !== undefined) at.push({ url: link.url, start: index, end: index + raw.length });
+    }
+    const block = scanBlock(text, at);
+    for (const link of wanting) {
+      const passcode = link.passcode === undefined ? passcodeNear(block, link.url) : undefined;
+      if (passcode !== undefined) link.passcode = passcode;
+    }
+  }
+}
+
 function candidates(sources: LinkSources): Array<{ raw: string; source: LinkSource }> {
   const list: Array<{ raw: string; source: LinkSource }> = [];
   for (const field of sources.structured) {
@@ -101,7 +138,7 @@ function candidates(sources: LinkSources): Array<{ raw: string; source: LinkSour
   for (const raw of urlsInText(sources.location ?? '')) list.push({ raw, source: 'location' });
   // Google writes HTML inside DESCRIPTION (corpus meet-meeting-invite): read it as HTML so &amp; and hrefs decode.
   const description = sources.description ?? '';
-  const descriptionUrls = /<(?:a|br|p|div|span)\b[^<>]*>/i.test(description) ? urlsInHtml(description) : urlsInText(description);
+  const descriptionUrls = isHtml(description) ? urlsInHtml(description) : urlsInText(description);
   for (const raw of descriptionUrls) list.push({ raw, source: 'description' });
   for (const raw of urlsInHtml(sources.descriptionHtml ?? '')) list.push({ raw, source: 'description' });
   return list;
@@ -117,13 +154,22 @@ export function detectLinks(sources: LinkSources, matchers: readonly UrlMatcher[
   const seen = new Set<string>();
   const links: DetectedLink[] = [];
   const bases = consentBasesOf(options.consentBaseUrls);
-  for (const { raw, source } of candidates(sources)) {
+  const classifyUrl = (raw: string, source: LinkSource = 'description') => {
     const url = cleanUrl(raw);
-    const link = url ? classify(url, source, matchers, bases) : undefined;
+    return url ? classify(url, source, matchers, bases) : undefined;
+  };
+  for (const { raw, source } of candidates(sources)) {
+    const link = classifyUrl(raw, source);
     if (!link || seen.has(link.url)) continue;
     seen.add(link.url);
     links.push(link);
     if (links.length >= maxLinks) break;
   }
+  withPasscodes(links, sources, classifyUrl);
   return links;
+}
+
+/** The passcode the invite states for the link a decision joins (`Decision.joinUrl`), when it states one. */
+export function passcodeFor(links: readonly DetectedLink[], joinUrl: string | undefined): string | undefined {
+  return joinUrl === undefined ? undefined : links.find((link) => link.url === joinUrl)?.passcode;
 }

@@ -336,11 +336,11 @@ export class MeetingsStore {
   }
 
   /**
-   * Moves a planned (not yet dispatched) session to new times, link, provider and plan (a meeting moved from
+   * Moves a planned (not yet dispatched) session to new times, link, passcode, provider and plan (a meeting moved from
    * Zoom to Meet is joined by Meet's bot). Only `scheduled` sessions move: the state is untouched, so this is
    * no transition; the caller re-enqueues the join, which moves the queued job.
    */
-  async moveSession(sessionId: string, times: { startsAt: Date; endsAt: Date; joinAt: Date; meetingUrl: string; provider: string; plan: Plan; decision: unknown }): Promise<boolean> {
+  async moveSession(sessionId: string, times: { startsAt: Date; endsAt: Date; joinAt: Date; meetingUrl: string; provider: string; plan: Plan; decision: unknown; passcode: string | null }): Promise<boolean> {
     const result = await this.db
       .updateTable('sessions')
       .set({
@@ -351,6 +351,7 @@ export class MeetingsStore {
         provider: times.provider,
         plan: times.plan,
         decision: decisionToJson(times.decision),
+        passcode: times.passcode,
         updated_at: now(),
       })
       .where('id', '=', sessionId)

@@ -26,9 +26,12 @@ export const redactPaths = [
  * Key names whose values are secrets at any depth: the fixed paths above stop two levels down and miss names like
  * `clientSecret` or `sdkKey` inside a logged settings object or an error's own properties.
  */
-const secretKey = /password|passwd|passphrase|secret|authorization|cookie|credential|token$|(?:api|sdk|private|access|signing)_?key$/i;
-/** Token-like query parameters inside logged strings (URLs with `?token=`, Zoom's `download_token`). */
-const secretParam = /([?&](?:token|access_token|download_token)=)[^&#\s"']+/gi;
+const secretKey = /password|passwd|passcode|passphrase|secret|authorization|cookie|credential|token$|(?:api|sdk|private|access|signing)_?key$/i;
+/**
+ * Token-like query parameters inside logged strings (URLs with `?token=`, Zoom's `download_token`), and the meeting
+ * passcodes join links carry (Zoom's `pwd`, Teams' `p`): a log line must not open the meeting.
+ */
+const secretParam = /([?&](?:token|access_token|download_token|pwd|p)=)[^&#\s"']+/gi;
 const censor = '[redacted]';
 const maxDepth = 12;
 

@@ -127,12 +127,14 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     phases = phases.then(() => reportPhase(deps, session, next, log));
   };
   const providerSettings = await deps.settings.providerSettings?.(session);
+  // The meeting's passcode as the invite or request stated it (a Session holds only its mask).
+  const passcode = await deps.sessions.passcode(session.id);
   const rules = await leaveRules(deps, session);
   log.info({ url: match.ref.url }, 'joining meeting');
   const inMeeting: InMeeting = await Promise.race([
     match.adapter.join({
       page: bot.page,
-      ref: match.ref,
+      ref: passcode === undefined ? match.ref : { ...match.ref, passcode },
       botName: await deps.settings.botName(session),
       log,
       signal,

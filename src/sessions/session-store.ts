@@ -23,6 +23,8 @@ export interface NewSession {
   endsAt: Date;
   joinAt: Date;
   decision?: unknown;
+  /** The meeting's passcode, when the invite or request states one; a secret (see `Session.passcode`). */
+  passcode?: string;
 }
 
 export interface TransitionOptions {
@@ -91,6 +93,12 @@ export class SessionStore {
   async get(id: string): Promise<Session | undefined> {
     const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toSession(row) : undefined;
+  }
+
+  /** The meeting passcode kept with the session, for the bot that joins it; never for an answer or a log line. */
+  async passcode(id: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('sessions').select('passcode').where('id', '=', id).executeTakeFirst();
+    return row?.passcode ?? undefined;
   }
 
   async list(filter: SessionFilter = {}): Promise<Session[]> {
@@ -311,6 +319,7 @@ export function newSessionRow(id: string, input: NewSession, now: string): Sessi
     lease_until: null,
     created_at: now,
     updated_at: now,
+    passcode: input.passcode ?? null,
   };
 }
 

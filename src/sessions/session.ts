@@ -5,6 +5,9 @@ import { decisionFromJson } from '../eligibility/stored-decision.js';
 
 export type Plan = 'bot' | 'zoom_cloud';
 
+/** What a session shows of its meeting passcode, wherever it is serialized (API, console, live feed). */
+export const passcodeMask = '••••••';
+
 export interface Session {
   id: string;
   companyId: string;
@@ -24,6 +27,12 @@ export interface Session {
   leaseUntil: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Set when the invite or request gave the meeting's passcode, and then always the mask: the passcode opens the
+   * meeting, so a Session (which the API, the console and the bus carry) never holds it. The bot's join reads it
+   * with `SessionStore.passcode`.
+   */
+  passcode?: typeof passcodeMask;
 }
 
 export interface TimelineEvent {
@@ -72,5 +81,6 @@ export function toSession(row: SessionTable): Session {
     leaseUntil: row.lease_until,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    ...(row.passcode ? { passcode: passcodeMask } : {}),
   };
 }

@@ -338,6 +338,16 @@ const webhookEndpoints: Migration = {
   },
 };
 
+/**
+ * The meeting passcode an invite or a recording request states (intake/passcodes.ts), for the bot to type when
+ * the meeting asks; null when none was given. Never in an API answer but masked (sessions/session.ts).
+ */
+const sessionPasscode: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('sessions').addColumn('passcode', 'text').execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting, '0013_artifacts_by_age': artifactsByAge, '0014_webhook_endpoints': webhookEndpoints };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting, '0013_artifacts_by_age': artifactsByAge, '0014_webhook_endpoints': webhookEndpoints, '0015_session_passcode': sessionPasscode };
 }

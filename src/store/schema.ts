@@ -114,6 +114,8 @@ export interface SessionTable {
   lease_until: string | null;
   created_at: string;
   updated_at: string;
+  /** The meeting's passcode as the invite or request gave it (migration 0015); read only for the bot's join. */
+  passcode: string | null;
 }
 
 export interface AttemptTable {

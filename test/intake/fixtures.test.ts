@@ -84,7 +84,7 @@ afterAll(async () => {
 
 describe('the invite fixtures, through SMTP in order', () => {
   it('has every fixture covered here', () => {
-    expect(readdirSync(FIXTURES).filter((name) => name.endsWith('.eml'))).toHaveLength(10);
+    expect(readdirSync(FIXTURES).filter((name) => name.endsWith('.eml'))).toHaveLength(12);
   });
 
   it('Google Calendar invite (Europe/Berlin): one Meet session for the organizer, joining ahead of the start', async () => {
@@ -109,7 +109,9 @@ describe('the invite fixtures, through SMTP in order', () => {
     expect(only((await deliver('04-outlook-teams-invite.eml')).events)).toMatchObject({ result: 'applied', occurrences: [{ change: 'new', provider: 'teams' }] });
     const [planned] = await sessionsOf(uid);
     // 09:30 "W. Europe Standard Time" on 29 March 2027 is summer time (UTC+2).
-    expect(planned).toMatchObject({ provider: 'teams', requestedBy: 'grace@acme.example', startsAt: '2027-03-29T07:30:00.000Z', state: 'scheduled' });
+    expect(planned).toMatchObject({ provider: 'teams', requestedBy: 'grace@acme.example', startsAt: '2027-03-29T07:30:00.000Z', state: 'scheduled', passcode: '••••••' });
+    // "Passcode:" under "Meeting ID:" in the description, by the link the structured field names too.
+    expect(await t.sessions.passcode(planned?.id ?? '')).toBe('Xa7bQ2');
     expect(only((await deliver('05-outlook-teams-cancel.eml')).events)).toMatchObject({ result: 'cancelled', occurrences: [{ change: 'cancelled' }] });
     expect((await sessionsOf(uid)).map((s) => [s.id, s.state, s.endCode])).toEqual([[planned?.id, 'cancelled', 'meeting_cancelled']]);
   });
@@ -124,6 +126,7 @@ describe('the invite fixtures, through SMTP in order', () => {
     expect(event).toMatchObject({ result: 'applied', title: 'Supplier call', occurrences: [{ change: 'new', provider: 'webex' }] });
     const sessions = await sessionsOf(event.uid);
     expect(sessions).toMatchObject([{ provider: 'webex', requestedBy: 'ada@acme.example', startsAt: '2027-03-12T18:00:00.000Z', meetingUrl: 'https://supplier.webex.com/supplier/j.php?MTID=m4c1f0e2d3b4a596870a1b2c3d4e5f6a7' }]);
+    expect(await t.sessions.passcode(sessions[0]?.id ?? '')).toBe('Qk4m9TzP');
   });
 
   it('Apple Calendar invite with a Zoom link: stored, not planned, and the organizer is told Zoom is off', async () => {
@@ -146,6 +149,23 @@ describe('the invite fixtures, through SMTP in order', () => {
       ['2027-03-23T13:00:00.000Z', 'Weekly stand-up'],
       ['2027-03-30T13:00:00.000Z', 'Weekly stand-up'],
     ]);
+  });
+
+  it('Webex invite with a password, then an update that changes only the password: the session keeps the current one', async () => {
+    const event = only((await deliver('11-outlook-webex-password.eml')).events);
+    expect(event).toMatchObject({ result: 'applied', occurrences: [{ change: 'new', provider: 'webex' }] });
+    const [session] = await sessionsOf(event.uid);
+    // 11:00 Eastern on 18 March 2027 is daylight time (UTC-4); the phones' numeric password is not the web one.
+    expect(session).toMatchObject({ startsAt: '2027-03-18T15:00:00.000Z', passcode: '••••••' });
+    expect(await t.sessions.passcode(session?.id ?? '')).toBe('tR7w@kQ2');
+    const update = only((await deliver('12-outlook-webex-new-password.eml')).events);
+    expect(update).toMatchObject({ result: 'applied', sequence: 1, occurrences: [{ change: 'unchanged', sessionId: session?.id }] });
+    expect(await t.sessions.passcode(session?.id ?? '')).toBe('mZ4p#Lx9');
+    const noted = (await t.sessions.timeline(session?.id ?? '')).find((e) => e.code === 'rescheduled');
+    expect(noted?.details).toMatchObject({ passcode: 'changed' });
+    expect(JSON.stringify(await t.sessions.timeline(session?.id ?? ''))).not.toMatch(/tR7w@kQ2|mZ4p#Lx9/);
+    // Nor in what the message's outcome keeps (the decision and its request).
+    expect(JSON.stringify(update)).not.toMatch(/tR7w@kQ2|mZ4p#Lx9/);
   });
 
   it('a forward from someone at the company who is not a Quorum user plans nothing and says why', async () => {

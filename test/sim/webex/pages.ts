@@ -3,7 +3,7 @@ import { escapeHtml, webAppPage } from '../core/web-app.js';
 import type { WebAppCopy } from '../core/web-app.js';
 import type { ParsedWebMeetingScript } from '../core/web-script.js';
 import { passcodeGate } from '../teams/passcode-gate.js';
-import { webexPassword } from './script.js';
+import { passwordOf } from './script.js';
 import type { ParsedWebexScript } from './script.js';
 
 /**
@@ -68,7 +68,8 @@ export function prejoinPage(options: PrejoinOptions, script: ParsedWebexScript):
 <button type="button" data-test="join-button" data-sim-action="join" disabled>Join meeting</button></div>${prompt}`;
   const dataset: Record<string, string> = { 'meeting-code': options.code };
   if (options.account) dataset['account'] = options.account;
-  const gated = script.password ? passcodeGate({ expected: webexPassword(options.code), prompt: passwordPrompt }, body) : body;
+  const expected = passwordOf(script, options.code);
+  const gated = expected === undefined ? body : passcodeGate({ expected, prompt: passwordPrompt }, body);
   return page(gated, { copy: webexCopy(script), dataset });
 }
 
