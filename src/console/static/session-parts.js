@@ -14,6 +14,8 @@ export function meetingPanel(session, meta) {
       { class: 'facts' },
       fact('Title', session.title ?? '(none)'),
       fact('Meeting URL', el('code', {}, session.meetingUrl)),
+      // Only ever the mask: the passcode itself goes to the bot alone.
+      session.passcode ? fact('Passcode', `${session.passcode} (from the invite or request)`) : null,
       fact('Company', session.companyId),
       fact('Provider', `${session.provider} (${session.plan})`),
       fact('Requested by', session.requestedBy ?? ''),
