@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { SessionState } from '../sessions/states.js';
+import type { TimelineEvent } from '../sessions/session.js';
+import { toTimelineEvent } from '../sessions/timeline-window.js';
 import type { Database } from '../store/schema.js';
 
 /**
@@ -8,17 +9,11 @@ import type { Database } from '../store/schema.js';
  * that was down, busy or not told (the live bus only says "look now").
  */
 
-export interface FeedEvent {
-  id: number;
+/** A timeline event with its session and that session's company. */
+export interface FeedEvent extends TimelineEvent {
   sessionId: string;
   /** Null when the session row is gone: nothing to tell anyone. */
   companyId: string | null;
-  attempt: number;
-  at: string;
-  from: SessionState | null;
-  to: SessionState | null;
-  code: string;
-  details: Record<string, unknown> | null;
 }
 
 /** Events with an id of at least `fromId`, in id order, with their session's company. */
@@ -31,17 +26,7 @@ export async function readFeed(db: Kysely<Database>, fromId: number, limit: numb
     .orderBy('events.id')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({
-    id: Number(row.id),
-    sessionId: row.session_id,
-    companyId: row.company_id,
-    attempt: Number(row.attempt),
-    at: row.at,
-    from: row.from_state as SessionState | null,
-    to: row.to_state as SessionState | null,
-    code: row.code,
-    details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
-  }));
+  return rows.map((row) => ({ ...toTimelineEvent(row), sessionId: row.session_id, companyId: row.company_id }));
 }
 
 /** The newest event id (0 on an empty timeline). */
