@@ -23,6 +23,7 @@ import { createMetrics } from './metrics.js';
 import { runBot } from './runner/bot-run.js';
 import { salvageRecording } from './runner/salvage.js';
 import { SignedInBots } from './scheduler/account-lease.js';
+import { AccountMarks } from './scheduler/account-marks.js';
 import { StoreLeases } from './store/leases.js';
 import { startRetentionSweeper, type RetentionSweeper } from './recording/retention.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -97,7 +98,7 @@ export async function startQuorum(config: Config, options: StartOptions = {}): P
     : undefined;
   const pool = browserPoolFor(config, logger, simulator);
   const metrics = createMetrics(() => sessions.countByState());
-  const signedInBots = new SignedInBots({ companies, sessions, dataDir, leases: new StoreLeases(store.db) });
+  const signedInBots = new SignedInBots({ companies, sessions, dataDir, leases: new StoreLeases(store.db), marks: new AccountMarks(store.db, companies) });
   // Declines reach the scheduler only after start-up, so the closure may name it before it exists.
   const consent = createConsent({
     db: store.db,

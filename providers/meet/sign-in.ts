@@ -69,11 +69,11 @@ export async function readLogin(page: Page): Promise<LoginState | undefined> {
  * password ends the join `sign_in_failed`, each with its own reason.
  */
 export async function loginStep(ctx: JoinContext, flow: SignInFlow, state: LoginState): Promise<boolean> {
-  if (state.step === 'refused') throw new SessionError('sign_in_failed', 'sign_in', 'Google refused the bot account\'s sign-in');
+  if (state.step === 'refused') throw new SessionError('sign_in_failed', 'sign_in', 'Google refused the bot account\'s sign-in', { subCode: 'credentials_refused' });
   if (state.step === 'second_step') {
     const reason = secondStepReason('Google', meetSignIn.secondStepAdvice);
     ctx.log.warn({ endCode: 'sign_in_failed', step: 'sign_in' }, `meet join failed: ${reason}`);
-    throw new SessionError('sign_in_failed', 'sign_in', reason);
+    throw new SessionError('sign_in_failed', 'sign_in', reason, { subCode: 'second_step_required' });
   }
   if (state.step === 'other') return false;
   const account = accountOf(ctx);

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import type { EndCode } from '../../src/sessions/end-codes.js';
-import { SessionError } from '../../src/sessions/session-error.js';
+import { SessionError, type SubCode } from '../../src/sessions/session-error.js';
 import type { InMeeting, JoinContext } from '../types.js';
 import { watchWebClient } from './in-meeting.js';
 import { classify, readSnapshot } from './page-state.js';
@@ -79,9 +79,9 @@ async function snapshotOrFail(ctx: JoinContext, ui: WebClientUi): Promise<PageSn
   }
 }
 
-function failure(ctx: JoinContext, ui: WebClientUi, state: { endCode: EndCode; step: string; reason: string }): SessionError {
+function failure(ctx: JoinContext, ui: WebClientUi, state: { endCode: EndCode; step: string; reason: string; subCode?: SubCode }): SessionError {
   ctx.log.warn({ endCode: state.endCode, step: state.step }, `${ui.name} join failed: ${state.reason}`);
-  return new SessionError(state.endCode, state.step, state.reason);
+  return new SessionError(state.endCode, state.step, state.reason, state.subCode ? { subCode: state.subCode } : undefined);
 }
 
 /** One action per poll, so a prompt that pops up in between is seen before the next click. */

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import type { SubCode } from '../../src/sessions/session-error.js';
 import type { EndCode } from '../../src/sessions/end-codes.js';
 import type { WebClientUi } from './ui.js';
 import { includesAny } from '../browser/presence.js';
@@ -26,7 +27,7 @@ export interface PageSnapshot {
 }
 
 export type WebClientState =
-  | { kind: 'failed'; endCode: EndCode; step: string; reason: string }
+  | { kind: 'failed'; endCode: EndCode; step: string; reason: string; subCode?: SubCode }
   /** A sign-in wall or CAPTCHA an authenticated bot can get past by signing in. */
   | { kind: 'wall'; endCode: 'blocked_by_captcha' | 'sign_in_required'; reason: string }
   | { kind: 'login' }
@@ -126,8 +127,8 @@ function snapshotInPage(query: SnapshotQuery): PageSnapshot {
   };
 }
 
-function failed(endCode: EndCode, step: string, reason: string): WebClientState {
-  return { kind: 'failed', endCode, step, reason };
+function failed(endCode: EndCode, step: string, reason: string, subCode?: SubCode): WebClientState {
+  return { kind: 'failed', endCode, step, reason, ...(subCode ? { subCode } : {}) };
 }
 
 /** The identity provider's answers to the bot account's sign-in, read on its own pages only. */
@@ -135,11 +136,11 @@ function signInRefusal(ui: WebClientUi, s: PageSnapshot): WebClientState | undef
   const login = ui.login;
   if (!login.hosts.includes(safeHost(s.url))) return undefined;
   if (includesAny(s.text, login.wrongPassword) || includesAny(s.text, login.unknownAccount)) {
-    return failed('sign_in_failed', 'sign_in', 'the identity provider rejected the bot account');
+    return failed('sign_in_failed', 'sign_in', 'the identity provider rejected the bot account', 'credentials_refused');
   }
   // After the right password: not the password's fault, and nothing the bot can answer.
   if (includesAny(s.text, login.secondStep.texts)) {
-    return failed('sign_in_failed', 'sign_in', secondStepReason(login.secondStep.identityProvider, login.secondStep.advice));
+    return failed('sign_in_failed', 'sign_in', secondStepReason(login.secondStep.identityProvider, login.secondStep.advice), 'second_step_required');
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { SettingsCipher } from './secrets.js';
@@ -67,6 +68,14 @@ export class CompanyStore {
     this.byAddress.clear();
     this.generation += 1;
     return (await this.get(company.id)) ?? company;
+  }
+
+  /**
+   * A keyed hash of a secret from a company's settings (SettingsCipher.fingerprint). Without a cipher the settings
+   * themselves are stored in clear, so a plain hash gives nothing away that the row does not.
+   */
+  fingerprint(value: string): string {
+    return this.cipher ? this.cipher.fingerprint(value) : createHash('sha256').update(value).digest('base64url');
   }
 
   private toCompany(row: { id: string; name: string; assistant_address: string; settings: string }): Company {

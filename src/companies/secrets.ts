@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,6 +21,15 @@ export class SettingsCipher {
 
   constructor(keyMaterial: string | Buffer) {
     this.key = createHash('sha256').update(keyMaterial).digest();
+  }
+
+  /**
+   * A keyed hash of a secret (HMAC-SHA256 under a key derived from this one), to tell later whether it changed
+   * without keeping it: the key is not in the database, so a copy of it cannot test guessed passwords.
+   */
+  fingerprint(value: string): string {
+    const key = createHmac('sha256', this.key).update('quorum secret fingerprint v1').digest();
+    return createHmac('sha256', key).update(value).digest('base64url');
   }
 
   seal(value: unknown, field = ''): unknown {

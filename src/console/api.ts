@@ -4,8 +4,10 @@ import type { ApiDeps } from '../api/deps.js';
 import { parse } from '../api/validation.js';
 import type { Company } from '../companies/company-store.js';
 import { isSecretField } from '../companies/secrets.js';
-import { providerStatus } from '../eligibility/provider-status.js';
+import type { ProviderId } from '../../providers/types.js';
+import { accountStatuses, botAccountsByProvider, providerStatus } from '../eligibility/provider-status.js';
 import { providerIds, providersSettingsSchema } from '../eligibility/settings.js';
+import { AccountMarks } from '../scheduler/account-marks.js';
 import { endCodes } from '../sessions/end-codes.js';
 import { sessionStates } from '../sessions/states.js';
 import { renderCharts } from './charts.js';
@@ -25,13 +27,20 @@ function companyView(company: Company) {
   return { id: company.id, name: company.name, assistantAddress: company.assistantAddress, settings: redactSecrets(company.settings) };
 }
 
-/** The provider status page of one company, derived with the same function eligibility uses. */
-export function companyProviders(company: Company) {
+/**
+ * The provider status page of one company, derived with the same function eligibility uses, and each bot account
+ * with whether its sign-in stays refused (`marks`, read against the credentials the settings hold now).
+ */
+export async function companyProviders(company: Company, marks: AccountMarks) {
   const parsed = providersSettingsSchema.safeParse(company.settings.providers ?? {});
   if (!parsed.success) {
     return { companyId: company.id, name: company.name, invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), providers: null };
   }
-  return { companyId: company.id, name: company.name, invalid: null, providers: providerStatus({ providers: parsed.data }) };
+  const providers = providerStatus({ providers: parsed.data });
+  for (const [provider, accounts = []] of Object.entries(botAccountsByProvider(parsed.data))) {
+    providers[provider as ProviderId].accounts = accountStatuses(accounts, await marks.current(company.id, provider, accounts));
+  }
+  return { companyId: company.id, name: company.name, invalid: null, providers };
 }
 
 const companyQuery = z.object({ companyId: z.string().min(1).optional() });
@@ -69,9 +78,10 @@ export function consoleApiRoutes(app: FastifyInstance, deps: ApiDeps, scope: Com
     return { companies: (await companiesFor(request, companyId)).map(companyView) };
   });
 
+  const marks = new AccountMarks(deps.store.db, deps.companies);
   app.get('/console/api/providers', async (request) => {
     const { companyId } = parse(companyQuery, request.query);
-    return { companies: (await companiesFor(request, companyId)).map(companyProviders) };
+    return { companies: await Promise.all((await companiesFor(request, companyId)).map((company) => companyProviders(company, marks))) };
   });
 
   app.get('/console/api/stats', async (request) => {

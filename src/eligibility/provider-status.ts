@@ -1,6 +1,6 @@
 import type { ProviderId } from '../../providers/types.js';
 import { settingPath } from './paths.js';
-import type { CompanySettings, ProvidersSettings } from './settings.js';
+import type { BotAccount, CompanySettings, ProvidersSettings } from './settings.js';
 import { botAccountsOf, providerIds } from './settings.js';
 
 /**
@@ -20,6 +20,21 @@ export interface ProviderStatus {
   enabled: boolean;
   errors: Issue[];
   warnings: Issue[];
+  /** The authenticated bot's accounts, for providers that have one (status pages only; eligibility reads none). */
+  accounts?: BotAccountStatus[];
+}
+
+/**
+ * One bot account as operators see it, never with its password: `sign_in_failed` while its sign-in stays refused
+ * for a reason that repeats (src/scheduler/account-marks.ts), with that reason, since when, and the session that
+ * found it; meetings pass over it until its credentials change.
+ */
+export interface BotAccountStatus {
+  email: string;
+  status: 'ok' | 'sign_in_failed';
+  reason: string | null;
+  since: string | null;
+  sessionId: string | null;
 }
 
 interface Findings {
@@ -108,6 +123,22 @@ const findingsByProvider: { [P in ProviderId]: (settings: ProvidersSettings[P]) 
     return { errors, warnings: anonymousBotWarning('webex', webex.authenticatedBot) };
   },
 };
+
+/** Each provider's authenticated-bot accounts (`account` first, each email once), for the providers that have one. */
+export function botAccountsByProvider(providers: ProvidersSettings): Partial<Record<ProviderId, BotAccount[]>> {
+  const bots = { meet: providers.meet.authenticatedBot, teams: providers.teams.authenticatedBot, webex: providers.webex.authenticatedBot };
+  return Object.fromEntries(Object.entries(bots).map(([provider, bot]) => [provider, bot ? botAccountsOf(bot) : []]));
+}
+
+/** The accounts with their marks (keyed by lower-case email): an account without one is `ok`. */
+export function accountStatuses(accounts: readonly BotAccount[], marks: ReadonlyMap<string, { reason: string; since: string; sessionId: string }>): BotAccountStatus[] {
+  return accounts.map((account) => {
+    const mark = marks.get(account.email.toLowerCase());
+    return mark
+      ? { email: account.email, status: 'sign_in_failed', reason: mark.reason, since: mark.since, sessionId: mark.sessionId }
+      : { email: account.email, status: 'ok', reason: null, since: null, sessionId: null };
+  });
+}
 
 function statusOf<P extends ProviderId>(provider: P, providers: ProvidersSettings): ProviderStatus {
   const settings = providers[provider];

@@ -163,6 +163,8 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
   await phases;
   deps.metrics.joinLatency.observe((run.admittedAt - run.startedAt) / 1000);
   await move(deps, session, 'recording', { code: 'admitted', details: { joinMs: run.admittedAt - run.startedAt } });
+  // In, signed in: the account's sign-in holds, and a mark it had from a refused one is cleared.
+  await run.account?.report?.({ admitted: true });
   const endCode = await watchMeeting({
     ended: Promise.race([inMeeting.ended, storageFull]),
     crashed: bot.crashed,
@@ -295,7 +297,11 @@ async function finishFailed(deps: RunnerDeps, run: Attempt, bot: BotBrowser | un
   const step = isSessionError(error) ? error.step : 'run';
   if (endCode === 'consent_declined' && run.recording) return finishDeclined(deps, run, step);
   log.warn({ endCode, step, err: error }, `attempt ended: ${endCode}`);
-  const details: Record<string, unknown> = { step, message: error instanceof Error ? error.message : String(error) };
+  const message = error instanceof Error ? error.message : String(error);
+  const subCode = isSessionError(error) ? error.subCode : undefined;
+  const details: Record<string, unknown> = { step, message, ...(subCode ? { subCode } : {}) };
+  // A sign-in the identity provider refused for good marks the leased account, so later meetings pass over it.
+  await run.account?.report?.({ admitted: false, endCode, message, ...(subCode ? { subCode } : {}) });
   // A guest because every bot account was busy: the requester's mail says so, next to the wall or denial it met.
   if (run.account?.busy) details.reason = run.account.busy.reason;
   if (run.recording) {

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { SubCode } from '../sessions/session-error.js';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { SessionError } from '../sessions/session-error.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { StoreLeases } from '../store/leases.js';
 import { providerEntry } from '../companies/provider-entry.js';
+import { isLastingSignInFailure, type AccountMark, type AccountMarks } from './account-marks.js';
 
 /**
  * End codes an anonymous bot meets that a signed-in bot gets past. With the authenticated bot off, the retry
@@ -38,6 +40,13 @@ export function accountSlots(provider: string, accounts: readonly BotAccount[], 
     for (const account of accounts) slots.push({ key: `${provider}:${account.email.toLowerCase()}${slot === 1 ? '' : `#${slot}`}`, account });
   }
   return slots;
+}
+
+/** Why no account was free, in the requester's words: busy in other meetings, or refused before (account-marks.ts). */
+function guestReason(accounts: number, cannotSignIn: number): string {
+  if (cannotSignIn === 0) return `every bot account (${accounts}) was in other meetings`;
+  if (cannotSignIn === accounts) return `every bot account (${accounts}) cannot sign in (its sign-in was refused before: see the provider status)`;
+  return `every bot account (${accounts}) was in other meetings or cannot sign in (${cannotSignIn} refused before: see the provider status)`;
 }
 
 /** The signed-in browser state of one account, AES-256-GCM encrypted with a key kept in the data directory. */
@@ -69,12 +78,22 @@ export interface AccountUse {
   /** Spread into the adapter's JoinContext. */
   join: { authenticated?: boolean; account?: BotAccount };
   release(): Promise<void>;
-  /** Every bot account was in other meetings, so this attempt goes as a guest (`join` is empty). */
+  /**
+   * Every bot account was in other meetings or cannot sign in (account-marks.ts), so this attempt goes as a guest
+   * (`join` is empty).
+   */
   busy?: AccountsBusy;
+  /** How the attempt went for its leased account (absent for a guest): marks or clears it; never throws. */
+  report?(outcome: AccountOutcome): Promise<void>;
 }
+
+/** The bot got into the meeting (its sign-in held), or the attempt ended with this code and message. */
+export type AccountOutcome = { admitted: true } | { admitted: false; endCode: EndCode; message: string; subCode?: SubCode };
 
 export interface AccountsBusy {
   accounts: number;
+  /** Of `accounts`, those passed over because their sign-in was refused before (the rest were busy). */
+  cannotSignIn?: number;
   /** In the requester's words, for the attempt's ending. */
   reason: string;
   /**
@@ -89,14 +108,17 @@ export interface SignedInBotsOptions {
   sessions: SessionStore;
   dataDir: string;
   leases: StoreLeases;
+  /** Accounts whose sign-in failed for a lasting reason, passed over by the lease; absent: none is ever marked. */
+  marks?: AccountMarks;
 }
 
 /**
  * Decides per attempt whether the bot joins signed in. With the company's authenticated bot enabled for the
  * provider every attempt joins signed in, except the one right after a signed-in attempt the account itself
- * failed (`accountFailures`), and one that finds every account in other meetings: both join anonymously. Holds
- * the account's lease for the attempt and hands the adapter its encrypted signed-in state. With the authenticated
- * bot off every attempt is anonymous.
+ * failed (`accountFailures`), and one that finds every account in other meetings or marked as unable to sign in
+ * (account-marks.ts): both join anonymously. Holds the account's lease for the attempt, hands the adapter its
+ * encrypted signed-in state, and takes the attempt's outcome for the account's mark. With the authenticated bot off
+ * every attempt is anonymous.
  */
 export class SignedInBots {
   readonly leases: StoreLeases;
@@ -109,7 +131,7 @@ export class SignedInBots {
   async forAttempt(session: Session, signal: AbortSignal, log: Logger): Promise<AccountUse> {
     const anonymous: AccountUse = { join: {}, release: () => Promise.resolve() };
     const bot = await this.authenticatedBot(session);
-    const earlier = await this.earlierEndCodes(session);
+    const { earlier, byOperator } = await this.history(session);
     // The adapter names meetings a signed-in account cannot join (Teams consumer meetings): anonymous, as with the bot off.
     const signInUnsupported = matchLink(session.meetingUrl)?.ref.signInUnsupported === true;
     if (!bot?.enabled || signInUnsupported) {
@@ -121,18 +143,22 @@ export class SignedInBots {
     }
     const accounts = botAccountsOf(bot);
     if (accounts.length === 0) throw new SessionError('credentials_missing', 'account', 'the authenticated bot has no account credentials');
+    // An operator retry tries marked accounts too: how a fix made at the identity provider is put to the test.
+    const marked = byOperator ? new Map<string, AccountMark>() : ((await this.options.marks?.current(session.companyId, session.provider, accounts)) ?? new Map<string, AccountMark>());
     const previous = earlier.at(-1);
-    if (previous !== undefined && accountFailures.includes(previous)) {
-      // Only the attempt right after: an operator retry after that (credentials fixed) signs in again.
+    // The previous attempt's account failed: when that left a mark the lease below passes over the account (another
+    // may sign in); otherwise only this attempt, right after, goes anonymous, and an operator retry signs in again.
+    const markedHere = [...marked.values()].some((mark) => mark.sessionId === session.id);
+    if (previous !== undefined && accountFailures.includes(previous) && !markedHere && !byOperator) {
       log.warn({ after: previous }, 'the bot account could not sign in on the previous attempt; joining anonymously');
       return anonymous;
     }
     const meetingsPerAccount = bot.meetingsPerAccount ?? 1;
-    const slots = accountSlots(session.provider, accounts, meetingsPerAccount);
+    const slots = accountSlots(session.provider, accounts.filter((a) => !marked.has(a.email.toLowerCase())), meetingsPerAccount);
     // No wait for an account: a wait held the session in `joining` with a browser slot until the meeting's end, and
     // a meeting that admits guests was lost for it. A guest now is what the sign-in fallback does too.
-    const taken = await this.leases.acquireAny(slots.map((slot) => slot.key), session.id, signal, new Date(0));
-    if (!taken) return this.asGuest(session, { accounts: accounts.length, meetingsPerAccount, previous }, log);
+    const taken = slots.length === 0 ? undefined : await this.leases.acquireAny(slots.map((slot) => slot.key), session.id, signal, new Date(0));
+    if (!taken) return this.asGuest(session, { accounts: accounts.length, cannotSignIn: marked.size, meetingsPerAccount, previous }, log);
     const { key, release } = taken;
     const account = slots.find((slot) => slot.key === key)?.account ?? (accounts[0] as BotAccount);
     log.info({ account: account.email }, 'joining signed in to a bot account');
@@ -140,32 +166,50 @@ export class SignedInBots {
       // The lease is the account's, across companies; a stored sign-in is one company's own and never lent to another.
       join: { authenticated: true, account: { ...account, signedInState: this.stateFile(`${session.companyId}:${session.provider}:${account.email.toLowerCase()}`) } },
       release,
+      report: (outcome) => this.report(session, account, outcome, log),
     };
   }
 
-  /**
-   * Every account is in other meetings: the attempt joins as a guest, said in the timeline. After the previous
-   * attempt met a sign-in wall it ends at once with that wall's code instead: a guest would meet it again.
-   */
-  private async asGuest(session: Session, busy: { accounts: number; meetingsPerAccount: number; previous: EndCode | undefined }, log: Logger): Promise<AccountUse> {
-    const { accounts, meetingsPerAccount, previous } = busy;
-    const wall = previous !== undefined && signInWalls.includes(previous) ? previous : undefined;
-    const reason = wall
-      ? `every bot account (${accounts}) was in other meetings, and a guest meets this meeting's sign-in wall (the previous attempt did)`
-      : `every bot account (${accounts}) was in other meetings, so the bot joined as a guest`;
-    log.info({ accounts, meetingsPerAccount, ...(wall ? { wall } : {}) }, wall ? `every bot account is in other meetings and a guest meets ${wall}` : 'every bot account is in other meetings; joining as a guest');
-    const fence = { attempt: session.attempt, workerId: session.workerId };
-    await this.options.sessions.note(session.id, 'bot_accounts_busy', { accounts, meetingsPerAccount, joinedAsGuest: !wall, ...(wall ? { wall } : {}), reason }, fence);
-    return { join: {}, release: () => Promise.resolve(), busy: { accounts, reason, ...(wall ? { wall } : {}) } };
+  /** A lasting sign-in refusal marks the account; an admission (its sign-in held) clears the mark. */
+  private async report(session: Session, account: BotAccount, outcome: AccountOutcome, log: Logger): Promise<void> {
+    const marks = this.options.marks;
+    if (!marks) return;
+    try {
+      if (outcome.admitted) {
+        await marks.clear(session.companyId, session.provider, account.email);
+      } else if (isLastingSignInFailure(outcome.endCode, outcome.subCode)) {
+        await marks.mark(session.companyId, session.provider, account, { reason: outcome.message, sessionId: session.id });
+        log.warn({ account: account.email }, 'the bot account cannot sign in: later meetings pass over it until its credentials change');
+      }
+    } catch (error) {
+      // The attempt's own ending comes first; a lost mark costs one more refused sign-in.
+      log.warn({ err: error, account: account.email }, "could not record the bot account's sign-in outcome");
+    }
   }
 
-  /** End codes of this session's earlier attempts, oldest first. */
-  private async earlierEndCodes(session: Session): Promise<EndCode[]> {
-    const attempts = await this.options.sessions.attempts(session.id);
-    return attempts
-      .filter((a) => a.number < session.attempt)
-      .sort((a, b) => a.number - b.number)
-      .flatMap((a) => (a.endCode === null ? [] : [a.endCode]));
+  /**
+   * Every account is in other meetings or cannot sign in: the attempt joins as a guest, said in the timeline. After
+   * the previous attempt met a sign-in wall it ends at once with that wall's code instead: a guest would meet it again.
+   */
+  private async asGuest(session: Session, busy: { accounts: number; cannotSignIn: number; meetingsPerAccount: number; previous: EndCode | undefined }, log: Logger): Promise<AccountUse> {
+    const { accounts, cannotSignIn, meetingsPerAccount, previous } = busy;
+    const wall = previous !== undefined && signInWalls.includes(previous) ? previous : undefined;
+    const why = guestReason(accounts, cannotSignIn);
+    const reason = wall ? `${why}, and a guest meets this meeting's sign-in wall (the previous attempt did)` : `${why}, so the bot joined as a guest`;
+    const refused = cannotSignIn > 0 ? { cannotSignIn } : {};
+    log.info({ accounts, meetingsPerAccount, ...refused, ...(wall ? { wall } : {}) }, wall ? `${why}, and a guest meets ${wall}` : `${why}; joining as a guest`);
+    const fence = { attempt: session.attempt, workerId: session.workerId };
+    await this.options.sessions.note(session.id, 'bot_accounts_busy', { accounts, meetingsPerAccount, ...refused, joinedAsGuest: !wall, ...(wall ? { wall } : {}), reason }, fence);
+    return { join: {}, release: () => Promise.resolve(), busy: { accounts, ...refused, reason, ...(wall ? { wall } : {}) } };
+  }
+
+  /** End codes of this session's earlier attempts, oldest first, and whether an operator's retry made this one. */
+  private async history(session: Session): Promise<{ earlier: EndCode[]; byOperator: boolean }> {
+    const attempts = (await this.options.sessions.attempts(session.id)).sort((a, b) => a.number - b.number);
+    return {
+      earlier: attempts.filter((a) => a.number < session.attempt).flatMap((a) => (a.endCode === null ? [] : [a.endCode])),
+      byOperator: attempts.find((a) => a.number === session.attempt)?.reason === 'operator',
+    };
   }
 
   private async authenticatedBot(session: Session) {

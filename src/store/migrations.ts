@@ -348,6 +348,26 @@ const sessionPasscode: Migration = {
   },
 };
 
+/**
+ * Bot accounts whose sign-in the identity provider refused for a reason that repeats (schema.ts
+ * `BotAccountMarkTable`): the account lease passes over them until their credentials change.
+ */
+const botAccountMarks: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('bot_account_marks')
+      .addColumn('company_id', 'text', (c) => c.notNull())
+      .addColumn('provider', 'text', (c) => c.notNull())
+      .addColumn('email', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('since', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('fingerprint', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('bot_account_marks_pk', ['company_id', 'provider', 'email'])
+      .execute();
+  },
+};
+
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting, '0013_artifacts_by_age': artifactsByAge, '0014_webhook_endpoints': webhookEndpoints, '0015_session_passcode': sessionPasscode };
+  return { '0001_initial': initial(dialect), '0004_console': consoleIndexes, '0005_intake': intake, '0006_consent': consent, '0007_tenancy': tenancy, '0008_zoom': zoom, '0009_account_leases': accountLeases, '0010_meeting_versions': meetingVersions, '0011_inbound_headers': inboundHeaders, '0012_sessions_by_meeting': sessionsByMeeting, '0013_artifacts_by_age': artifactsByAge, '0014_webhook_endpoints': webhookEndpoints, '0015_session_passcode': sessionPasscode, '0016_bot_account_marks': botAccountMarks };
 }

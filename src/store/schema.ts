@@ -20,6 +20,7 @@ export interface Database {
   consent_choices: ConsentChoiceTable;
   api_tokens: ApiTokenTable;
   account_leases: AccountLeaseTable;
+  bot_account_marks: BotAccountMarkTable;
   zoom_deliveries: ZoomDeliveryTable;
   zoom_signatures: ZoomSignatureTable;
   zoom_files: ZoomFileTable;
@@ -84,6 +85,25 @@ export interface AccountLeaseTable {
   holder: string;
   /** ISO time; a lease not renewed by then (its process died) is free again. */
   expires_at: string;
+}
+
+/**
+ * A company's bot account whose sign-in was refused for a reason that repeats (a wrong password, a second sign-in
+ * step): src/scheduler/account-marks.ts. Never the password: `fingerprint` is a keyed hash of the credentials the
+ * refused sign-in used, and a mark whose fingerprint no longer matches the settings counts as cleared.
+ */
+export interface BotAccountMarkTable {
+  company_id: string;
+  provider: string;
+  /** Lower case. */
+  email: string;
+  /** The attempt's ending message (what the identity provider said). */
+  reason: string;
+  /** ISO time of the refused sign-in. */
+  since: string;
+  /** The session whose attempt found it. */
+  session_id: string;
+  fingerprint: string;
 }
 
 export interface CompanyTable {

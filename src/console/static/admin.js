@@ -1,5 +1,5 @@
 /* global location, URLSearchParams */
-// Overview (charts), Providers (status per company: enabled, errors, warnings) and Companies (read-only).
+// Overview (charts), Providers (status per company: enabled, errors, warnings, bot accounts) and Companies (read-only).
 import { api, el, fmtTime, loadMeta, option } from './lib.js';
 
 /** The company choice of the admin views; a company token sees its own company only, so it gets none. */
@@ -38,6 +38,15 @@ function issues(list, kind) {
   return el('ul', {}, list.map((issue) => el('li', { class: kind }, el('code', {}, issue.code), ' ', issue.message)));
 }
 
+/** The provider's bot accounts; one whose sign-in stays refused shows why, since when and the session that found it. */
+function botAccounts(list) {
+  if (!list) return el('span', { class: 'muted' }, '—');
+  if (list.length === 0) return el('span', { class: 'muted' }, 'none');
+  return el('ul', {}, list.map((account) => account.status === 'ok'
+    ? el('li', { dataset: { account: account.email } }, account.email, ' ', el('span', { class: 'pass' }, 'ok'))
+    : el('li', { class: 'error', dataset: { account: account.email } }, el('code', {}, account.status), ' ', account.email, `: ${account.reason} (since ${fmtTime(account.since)}, `, el('a', { href: `#/sessions/${encodeURIComponent(account.sessionId)}` }, 'session'), '). Meetings pass over it until its credentials change.')));
+}
+
 export async function providersView(root, params) {
   const companyId = params.get('companyId') ?? '';
   const [{ companies: statuses }, { companies }] = await Promise.all([
@@ -54,12 +63,12 @@ export async function providersView(root, params) {
         el(
           'table',
           { class: 'providers' },
-          el('thead', {}, el('tr', {}, ['Provider', 'Enabled', 'Errors', 'Warnings'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('thead', {}, el('tr', {}, ['Provider', 'Enabled', 'Errors', 'Warnings', 'Bot accounts'].map((h) => el('th', { scope: 'col' }, h)))),
           el(
             'tbody',
             {},
             Object.entries(company.providers).map(([provider, status]) =>
-              el('tr', { dataset: { provider } }, el('td', {}, provider), el('td', {}, status.enabled ? el('span', { class: 'pass' }, 'on') : el('span', { class: 'muted' }, 'off')), el('td', {}, issues(status.errors, 'error')), el('td', {}, issues(status.warnings, 'warn'))),
+              el('tr', { dataset: { provider } }, el('td', {}, provider), el('td', {}, status.enabled ? el('span', { class: 'pass' }, 'on') : el('span', { class: 'muted' }, 'off')), el('td', {}, issues(status.errors, 'error')), el('td', {}, issues(status.warnings, 'warn')), el('td', {}, botAccounts(status.accounts))),
             ),
           ),
         ),
