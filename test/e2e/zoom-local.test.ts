@@ -24,7 +24,7 @@ describe('Zoom local-recording bot end to end', () => {
     await quorum?.close();
   });
 
-  const run = (companyId: string, script: ZoomScript) => runZoomBot(quorum, companyId, script);
+  const run = (companyId: string, script: ZoomScript, passcode?: Parameters<typeof runZoomBot>[3]) => runZoomBot(quorum, companyId, script, passcode);
 
 
   const speakers = [{ name: 'Hana' }, { name: 'Ada' }];
@@ -79,6 +79,13 @@ describe('Zoom local-recording bot end to end', () => {
   it.concurrent.each(endings)('$name → $endCode', async ({ company, script, endCode, attempt }) => {
     const { ended } = await run(company, structuredClone(script) as ZoomScript);
     expect(ended).toMatchObject({ state: endCode === 'left_alone' ? 'done' : 'failed', endCode, attempt });
+  });
+
+  it.concurrent('a link without its pwd joins with the passcode the request states; with none, password_incorrect', async () => {
+    const script = { participants: quiet, permission: { answer: 'granted', afterMs: 300 }, endAfterMs: 3_000 } as const;
+    const [stated, nowhere] = await Promise.all([run('zask', structuredClone(script) as ZoomScript, 'stated apart'), run('zask', structuredClone(script) as ZoomScript, 'nowhere')]);
+    expect(stated.ended).toMatchObject({ state: 'done', endCode: 'meeting_ended', attempt: 1 });
+    expect(nowhere.ended).toMatchObject({ state: 'failed', endCode: 'password_incorrect', attempt: 1 });
   });
 
   it.concurrent('a meeting that starts late is joined once the host starts it', async () => {

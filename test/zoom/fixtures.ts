@@ -38,11 +38,12 @@ export async function createZoomCompany(quorum: Quorum, id: string, zoom: Record
   if (created.status !== 201) throw new Error(`company ${id} not created: ${created.status} ${JSON.stringify(created.body)}`);
 }
 
-/** Asks for a recording of a meeting running from now for `minutes`. */
-export async function requestRecording(quorum: Quorum, companyId: string, meetingUrl: string, minutes = 30, startOffsetMs = 0): Promise<{ session: Session; decision: Record<string, unknown> }> {
+/** Asks for a recording of a meeting running from now for `minutes`, with the meeting's passcode if given. */
+export async function requestRecording(quorum: Quorum, companyId: string, meetingUrl: string, minutes = 30, startOffsetMs = 0, passcode?: string): Promise<{ session: Session; decision: Record<string, unknown> }> {
   const startsAt = new Date(Date.now() + startOffsetMs);
   const response = await api<{ session: Session; decision: Record<string, unknown> }>(quorum, 'POST', `/v1/companies/${companyId}/recording-requests`, {
     meetingUrl,
+    ...(passcode === undefined ? {} : { passcode }),
     requesterEmail: `boss@${companyId}.example`,
     startsAt: startsAt.toISOString(),
     endsAt: new Date(startsAt.getTime() + minutes * 60_000).toISOString(),
@@ -55,10 +56,14 @@ export async function requestRecording(quorum: Quorum, companyId: string, meetin
  * A Zoom bot run end to end against the simulator: the meeting, the request, the end; what the session went
  * through, the message its ending event carried, what the simulated meeting saw, and the recording.
  */
-export async function runZoomBot(quorum: Quorum, companyId: string, script: ZoomScript) {
+export async function runZoomBot(quorum: Quorum, companyId: string, script: ZoomScript, passcode: 'in the link' | 'stated apart' | 'nowhere' = 'in the link') {
   const sim = simulatorOf(quorum);
   const meeting = await sim.createMeeting('zoom', script);
-  const { session, decision } = await requestRecording(quorum, companyId, meeting.joinUrl, 10);
+  // Some invites give the link without `pwd` and state the passcode in their text (a request's `passcode`).
+  const url = new URL(meeting.joinUrl);
+  const pwd = url.searchParams.get('pwd') ?? undefined;
+  if (passcode !== 'in the link') url.searchParams.delete('pwd');
+  const { session, decision } = await requestRecording(quorum, companyId, url.toString(), 10, 0, passcode === 'stated apart' ? pwd : undefined);
   const ended = await waitForEnd(quorum, session.id, 80_000, 2_500);
   const timeline = await quorum.sessions.timeline(session.id);
   const states = timeline.map((e) => e.to).filter(Boolean);
