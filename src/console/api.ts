@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ApiDeps } from '../api/deps.js';
 import { parse } from '../api/validation.js';
@@ -10,6 +11,9 @@ import { providerIds, providersSettingsSchema } from '../eligibility/settings.js
 import { AccountMarks } from '../scheduler/account-marks.js';
 import { endCodes } from '../sessions/end-codes.js';
 import { sessionStates } from '../sessions/states.js';
+import type { Database } from '../store/schema.js';
+import { endpointsOf } from '../webhooks/endpoint-settings.js';
+import { endpointStatus } from '../webhooks/index.js';
 import { renderCharts } from './charts.js';
 import { readStats } from './stats.js';
 
@@ -23,8 +27,13 @@ export function redactSecrets(value: unknown): unknown {
   );
 }
 
-function companyView(company: Company) {
-  return { id: company.id, name: company.name, assistantAddress: company.assistantAddress, settings: redactSecrets(company.settings) };
+/**
+ * A company as the Companies view shows it, with where deliveries to each of its webhook endpoints stand (what
+ * `GET /v1/companies/:id/webhooks` answers, never a secret): the endpoints the dispatcher reads, in their order.
+ */
+async function companyView(company: Company, db: Kysely<Database>) {
+  const webhooks = await endpointStatus(db, company.id, endpointsOf(company.settings));
+  return { id: company.id, name: company.name, assistantAddress: company.assistantAddress, settings: redactSecrets(company.settings), webhooks };
 }
 
 /**
@@ -75,7 +84,7 @@ export function consoleApiRoutes(app: FastifyInstance, deps: ApiDeps, scope: Com
 
   app.get('/console/api/companies', async (request) => {
     const { companyId } = parse(companyQuery, request.query);
-    return { companies: (await companiesFor(request, companyId)).map(companyView) };
+    return { companies: await Promise.all((await companiesFor(request, companyId)).map((company) => companyView(company, deps.store.db))) };
   });
 
   const marks = new AccountMarks(deps.store.db, deps.companies);

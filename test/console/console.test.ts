@@ -163,6 +163,8 @@ describe('ops console', () => {
 
     await open('#/companies');
     await page.locator('section[data-company-id="acme"] td', { hasText: 'ops@acme.example' }).waitFor(wait);
+    // No endpoint set: said, not an empty table (test/console/webhooks-and-marks.test.ts has some).
+    expect(await page.locator('section[data-company-id="acme"] .webhooks-none').textContent()).toBe('No webhooks.');
     expect(await page.content()).not.toContain('zoom-client-secret-value');
     await page.screenshot({ path: `${screenshots}console-companies.png`, fullPage: true });
   });
