@@ -95,6 +95,12 @@ export interface InMeeting {
   participantNames?(): Promise<string[] | undefined>;
   /** Leaves the meeting through the provider's own UI; never throws. */
   leave(): Promise<void>;
+  /**
+   * Names of the others the bot saw in the meeting before it could record (Zoom: while it waited for permission to
+   * record). The auto-leave rules count them as having joined: if they all left during that wait, the bot is alone
+   * (the alone rule), not in a meeting nobody joined (the much longer nobody-joined rule). Absent: none seen.
+   */
+  seenBeforeRecording?: readonly string[];
 }
 
 export interface JoinAdapter {

@@ -35,7 +35,9 @@ export async function joinZoom(ctx: JoinContext): Promise<InMeeting> {
     await presence.leave();
     throw error;
   }
-  return presence;
+  // Whoever was there while the host was asked: they joined, even if all of them left before the bot could record.
+  const seen = (await readState(ctx.page).catch(() => undefined))?.seen ?? [];
+  return seen.length > 0 ? { ...presence, seenBeforeRecording: seen } : presence;
 }
 
 async function admitted(ctx: JoinContext, settings: ZoomJoinSettings): Promise<void> {

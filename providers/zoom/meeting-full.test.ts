@@ -3,7 +3,7 @@ import { nextAttemptAt } from '../../src/sessions/retry-policy.js';
 import { classifyJoin } from './classify.js';
 import type { SdkState } from './sdk-page.js';
 
-const base: SdkState = { phase: 'failed', error: null, closed: null, hold: false, attendees: [], privilege: 'none', privilegeError: null, withdrawnAt: null, text: '', captcha: false };
+const base: SdkState = { phase: 'failed', error: null, closed: null, hold: false, attendees: [], seen: [], privilege: 'none', privilegeError: null, withdrawnAt: null, text: '', captcha: false };
 
 describe('Zoom Meeting SDK join of a full meeting', () => {
   it('reads error 4005 (MEETING_CAPACITY_REACHED) as meeting_full', () => {

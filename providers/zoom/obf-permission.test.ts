@@ -4,7 +4,7 @@ import { nextAttemptAt } from '../../src/sessions/retry-policy.js';
 import { classifyJoin } from './classify.js';
 import type { SdkState } from './sdk-page.js';
 
-const failed: SdkState = { phase: 'failed', error: null, closed: null, hold: false, attendees: [], privilege: 'none', privilegeError: null, withdrawnAt: null, text: '', captcha: false };
+const failed: SdkState = { phase: 'failed', error: null, closed: null, hold: false, attendees: [], seen: [], privilege: 'none', privilegeError: null, withdrawnAt: null, text: '', captcha: false };
 
 describe('Zoom OBF join while the authorizing user is not in the meeting', () => {
   it('is worth another try, not blocked_by_platform, whether the SDK names it as its code or in its reason', () => {

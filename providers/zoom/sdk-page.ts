@@ -26,6 +26,8 @@ export interface SdkState {
   /** In the waiting room (the SDK's `isHold` of the current user). */
   hold: boolean;
   attendees: Array<{ id: string; name: string; host: boolean; self: boolean }>;
+  /** Every other attendee's name seen since the bot joined, in order of first sight. */
+  seen: string[];
   privilege: PrivilegeState;
   /** Why the SDK could not ask for recording privilege (`privilege: 'error'`): its own error text. */
   privilegeError: string | null;
@@ -48,7 +50,7 @@ const bootstrap = String.raw`'use strict';
   var client = null;
   var inited = false;
   var MC = API.mediaCapture;
-  var S = { phase: 'loading', error: null, closed: null, hold: false, attendees: [], privilege: 'none', privilegeError: null, withdrawnAt: null };
+  var S = { phase: 'loading', error: null, closed: null, hold: false, attendees: [], seen: [], privilege: 'none', privilegeError: null, withdrawnAt: null };
   var listening = false;
   var hadPrivilege = false;
 
@@ -75,6 +77,7 @@ const bootstrap = String.raw`'use strict';
       S.attendees = (client.getAttendeeslist() || []).map(function (a) {
         return { id: String(a.userId), name: String(a.userName || ''), host: a.isHost === true, self: a.userId === me.userId };
       });
+      S.attendees.forEach(function (a) { if (!a.self && S.seen.indexOf(a.name) < 0 && S.seen.length < 200) S.seen.push(a.name); });
     } catch (e) { /* the SDK may be tearing down; the last reading stands */ }
   }
   function describe(e) {

@@ -4,7 +4,7 @@ import { classifyJoin, closedVerdict } from './classify.js';
 import type { SdkState } from './sdk-page.js';
 import { sdkSignature } from './signature.js';
 
-const base: SdkState = { phase: 'joined', error: null, closed: null, hold: false, attendees: [], privilege: 'none', privilegeError: null, withdrawnAt: null, text: '', captcha: false };
+const base: SdkState = { phase: 'joined', error: null, closed: null, hold: false, attendees: [], seen: [], privilege: 'none', privilegeError: null, withdrawnAt: null, text: '', captcha: false };
 
 describe('Zoom Meeting SDK signature', () => {
   it('is an HS256 JWT over the app key and meeting number, valid for two hours', () => {

@@ -175,6 +175,7 @@ async function attend(deps: RunnerDeps, run: Attempt, bot: BotBrowser): Promise<
     lastSoundAt: () => run.recording?.lastSoundAt() ?? 0,
     ...watchForDeafness(deps, run, recording),
     admittedAt: run.admittedAt,
+    ...(inMeeting.seenBeforeRecording ? { seenBefore: inMeeting.seenBeforeRecording } : {}),
     rules,
   });
   // A killed browser also closes its pages, which an adapter may read as the meeting's end: give the

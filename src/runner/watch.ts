@@ -37,6 +37,8 @@ export interface WatchInputs {
    */
   deaf?(at: number, people: number | undefined): Promise<string | undefined>;
   admittedAt: number;
+  /** Others the adapter saw before the bot could record (InMeeting.seenBeforeRecording): people among them joined. */
+  seenBefore?: readonly string[];
   rules: AutoLeaveRules;
   now?: () => number;
 }
@@ -109,7 +111,9 @@ export function countPeople(count: number | undefined, names: string[] | undefin
 
 function createRuleState(inputs: WatchInputs, now: () => number) {
   const { rules, admittedAt } = inputs;
-  let seenOthers = false;
+  const before = inputs.seenBefore ?? [];
+  // Other bots among them do not count, as in the meeting itself.
+  let seenOthers = (countPeople(before.length, [...before], rules.otherBotNames ?? []).people ?? 0) > 0;
   let lastNotAlone = admittedAt;
   return {
     async check(): Promise<[EndCode, string] | undefined> {

@@ -6,7 +6,7 @@ import { defaultOtherBotNames, loadConfig } from '../../src/config.js';
 const rules: AutoLeaveRules = { nobodyJoinedMs: 400, aloneMs: 200, silenceMs: 300, silenceAfterMs: 100, maxDurationMs: 5000, pollMs: 20 };
 const never = new Promise<never>(() => undefined);
 
-function watch(overrides: { counts?: Array<number | undefined>; lastSoundAt?: () => number; rules?: Partial<AutoLeaveRules>; ended?: Promise<EndCode>; crashed?: Promise<void>; signal?: AbortSignal }) {
+function watch(overrides: { counts?: Array<number | undefined>; lastSoundAt?: () => number; rules?: Partial<AutoLeaveRules>; ended?: Promise<EndCode>; crashed?: Promise<void>; signal?: AbortSignal; seenBefore?: string[] }) {
   const counts = [...(overrides.counts ?? [2])];
   const admittedAt = Date.now();
   return watchMeeting({
@@ -16,6 +16,7 @@ function watch(overrides: { counts?: Array<number | undefined>; lastSoundAt?: ()
     participantCount: () => Promise.resolve(counts.length > 1 ? counts.shift() : counts[0]),
     lastSoundAt: overrides.lastSoundAt ?? (() => Date.now()),
     admittedAt,
+    ...(overrides.seenBefore ? { seenBefore: overrides.seenBefore } : {}),
     rules: { ...rules, ...overrides.rules },
   });
 }
@@ -31,6 +32,18 @@ describe('auto-leave rules', () => {
     const started = Date.now();
     expect(await watch({ counts: [0] })).toBe('left_alone');
     expect(Date.now() - started).toBeGreaterThanOrEqual(rules.nobodyJoinedMs);
+  });
+
+  it('counts people seen before recording as joined: all gone by then is the alone rule, not nobody-joined', async () => {
+    const nobodyJoinedMs = 5_000;
+    const started = Date.now();
+    expect(await watch({ counts: [0], seenBefore: ['Ada'], rules: { nobodyJoinedMs } })).toBe('left_alone');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(rules.aloneMs);
+    expect(Date.now() - started).toBeLessThan(nobodyJoinedMs);
+    // Other bots seen before count no more than in the meeting.
+    const botsOnly = Date.now();
+    expect(await watch({ counts: [0], seenBefore: ['Otter.ai'], rules: { otherBotNames: ['otter.ai'] } })).toBe('left_alone');
+    expect(Date.now() - botsOnly).toBeGreaterThanOrEqual(rules.nobodyJoinedMs);
   });
 
   it('leaves on silence only after silenceAfterMs', async () => {
