@@ -98,11 +98,11 @@ describe('ops console: webhook deliveries and bot account marks', () => {
       await account.locator('code', { hasText: 'sign_in_failed' }).waitFor(wait);
       // Cancel first: nothing is cleared without confirmation.
       await account.locator('button.clear-mark').click();
-      await tab.locator('#confirm-title', { hasText: `Clear the mark of ${bad.email}?` }).waitFor(wait);
-      await tab.click('#confirm-dialog button[value=cancel]');
+      await tab.locator('#mark-title', { hasText: `Clear the mark of ${bad.email}?` }).waitFor(wait);
+      await tab.click('#mark-dialog button[value=cancel]');
       expect(await markedAccounts()).toBe(1);
       await account.locator('button.clear-mark').click();
-      await tab.click('#confirm-ok');
+      await tab.click('#mark-confirm');
       await tab.locator('#mark-status', { hasText: `Mark cleared: meetings sign in with ${bad.email} again.` }).waitFor(wait);
       await account.locator('.pass', { hasText: 'ok' }).waitFor(wait);
       expect(await account.locator('button.clear-mark').count()).toBe(0);

@@ -1,7 +1,7 @@
-/* global document, location, URLSearchParams */
+/* global location, URLSearchParams */
 // Overview (charts), Providers (status per company: enabled, errors, warnings, bot accounts, whose marks an
 // operator may clear) and Companies (read-only, with where each webhook endpoint's deliveries stand).
-import { Unreachable, api, el, fmtTime, loadMeta, option, stateBadge } from './lib.js';
+import { Unreachable, api, askInDialog, el, fmtTime, loadMeta, option, stateBadge } from './lib.js';
 
 /** The company choice of the admin views; a company token sees its own company only, so it gets none. */
 async function companyPicker(companies, selected, target) {
@@ -39,27 +39,9 @@ function issues(list, kind) {
   return el('ul', {}, list.map((issue) => el('li', { class: kind }, el('code', {}, issue.code), ' ', issue.message)));
 }
 
-/** A modal yes/no question built on <dialog>; resolves true only when confirmed (Cancel and Escape say no). */
-function confirmed(question, detail, action) {
-  return new Promise((resolve) => {
-    const dialog = el(
-      'dialog',
-      { 'aria-labelledby': 'confirm-title', id: 'confirm-dialog' },
-      el(
-        'form',
-        { method: 'dialog' },
-        el('h2', { id: 'confirm-title' }, question),
-        el('p', {}, detail),
-        el('div', { class: 'actions' }, el('button', { type: 'submit', value: 'confirm', id: 'confirm-ok' }, action), el('button', { type: 'submit', value: 'cancel', class: 'secondary' }, 'Cancel')),
-      ),
-    );
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      resolve(dialog.returnValue === 'confirm');
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-  });
+/** A yes/no question; true only when confirmed (Cancel and Escape say no). */
+async function confirmed(question, detail, action) {
+  return (await askInDialog({ id: 'mark', title: question, detail, confirm: action })) === true;
 }
 
 function accountOk(account) {

@@ -209,3 +209,32 @@ export async function loadMeta() {
 export function option(value, label, selected) {
   return el('option', { value, selected: selected === value }, label ?? value);
 }
+
+/**
+ * A modal question on <dialog>: a title, a line of detail, optional fields, a confirm button and Cancel. Resolves
+ * with `answer()` when confirmed and undefined on Cancel or Escape. Elements are `<id>-dialog`, `<id>-title` and
+ * `<id>-confirm`. Cancel skips the form's validation, so a required field never holds the dialog open.
+ */
+export function askInDialog({ id, title, detail, confirm, fields = [], answer = () => true, focus }) {
+  return new Promise((resolve) => {
+    const dialog = el(
+      'dialog',
+      { 'aria-labelledby': `${id}-title`, id: `${id}-dialog` },
+      el(
+        'form',
+        { method: 'dialog' },
+        el('h2', { id: `${id}-title` }, title),
+        el('p', {}, detail),
+        ...fields,
+        el('div', { class: 'actions' }, el('button', { type: 'submit', value: 'confirm', id: `${id}-confirm` }, confirm), el('button', { type: 'submit', value: 'cancel', class: 'secondary', formnovalidate: true }, 'Cancel')),
+      ),
+    );
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(dialog.returnValue === 'confirm' ? answer() : undefined);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    focus?.focus();
+  });
+}

@@ -1,7 +1,7 @@
 /* global document, sessionStorage */
 // Session view: the meeting, its Decision, attempts, timeline, evidence and recording, consent choices, the
 // live log, and the operator's Retry, Stop and Delete recordings (each confirmed, with a reason written to the timeline).
-import { Unreachable, api, coalesce, el, liveSocket, loadMeta } from './lib.js';
+import { Unreachable, api, askInDialog, coalesce, el, liveSocket, loadMeta } from './lib.js';
 import { logPanel } from './log.js';
 import { remoteList } from './long-list.js';
 import { attemptsPanel, consentPanel, decisionPanel, evidencePanel, meetingPanel, timelinePanel } from './session-parts.js';
@@ -10,28 +10,15 @@ const endedStates = ['done', 'failed', 'cancelled'];
 
 /** A modal confirmation that asks why; resolves with the reason, or undefined when cancelled. */
 function askReason(action, sessionLabel, question = `${action} this session?`) {
-  return new Promise((resolve) => {
-    const reason = el('textarea', { id: 'action-reason', name: 'reason', required: true, maxlength: '1000' });
-    const dialog = el(
-      'dialog',
-      { 'aria-labelledby': 'action-title', id: 'action-dialog' },
-      el(
-        'form',
-        { method: 'dialog' },
-        el('h2', { id: 'action-title' }, question),
-        el('p', {}, sessionLabel),
-        el('label', { for: 'action-reason' }, 'Reason (written to the timeline)'),
-        reason,
-        el('div', { class: 'actions' }, el('button', { type: 'submit', value: 'confirm', id: 'action-confirm' }, `Confirm ${action.toLowerCase()}`), el('button', { type: 'submit', value: 'cancel', class: 'secondary', formnovalidate: true }, 'Cancel')),
-      ),
-    );
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      resolve(dialog.returnValue === 'confirm' ? reason.value.trim() : undefined);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    reason.focus();
+  const reason = el('textarea', { id: 'action-reason', name: 'reason', required: true, maxlength: '1000' });
+  return askInDialog({
+    id: 'action',
+    title: question,
+    detail: sessionLabel,
+    fields: [el('label', { for: 'action-reason' }, 'Reason (written to the timeline)'), reason],
+    confirm: `Confirm ${action.toLowerCase()}`,
+    answer: () => reason.value.trim(),
+    focus: reason,
   });
 }
 
