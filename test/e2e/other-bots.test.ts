@@ -70,7 +70,9 @@ describe('auto-leave when only other bots remain', () => {
 
   it.concurrent('leaves left_alone once only Otter.ai (or a bot the company names) is left (Meet, Teams, Webex), and stays while a person is there (Meet, Teams)', async () => {
     const onlyBots = (['meet', 'teams', 'webex'] as const).map((provider) =>
-      record(provider, { access: 'lobby', lobby, participants: [{ name: 'Ada', leaveAfterMs: 6_000 }, otter] }).then((run) => ({ provider, ...run })),
+      // Ada stays 12 s: long enough for the bot's watch to read her on a loaded machine (the Teams and Webex rosters
+      // take seconds to open); a watch that never saw her would apply the 45 s nobody-joined rule instead.
+      record(provider, { access: 'lobby', lobby, participants: [{ name: 'Ada', leaveAfterMs: 12_000 }, otter] }).then((run) => ({ provider, ...run })),
     );
     const controls = (['meet', 'teams'] as const).map((provider) =>
       record(provider, {
@@ -81,7 +83,7 @@ describe('auto-leave when only other bots remain', () => {
       }).then((run) => ({ provider, ...run })),
     );
 
-    const ownBot = record('meet', { access: 'lobby', lobby, participants: [{ name: 'Ada', leaveAfterMs: 6_000 }, { name: 'Acme Recorder', speaks: false }] });
+    const ownBot = record('meet', { access: 'lobby', lobby, participants: [{ name: 'Ada', leaveAfterMs: 12_000 }, { name: 'Acme Recorder', speaks: false }] });
 
     for (const { provider, session, meetingId } of await Promise.all(onlyBots)) await expectLeftAlone(provider, session, meetingId);
     const own = await ownBot;
