@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import type { SubCode } from '../sessions/session-error.js';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import type { CompanyStore } from '../companies/company-store.js';
 import { authenticatedBotSchema, botAccountsOf, storedAuthenticatedBot } from '../eligibility/settings.js';
 import type { EndCode } from '../sessions/end-codes.js';
 import type { Session } from '../sessions/session.js';
-import { SessionError } from '../sessions/session-error.js';
+import { SessionError, type SubCode } from '../sessions/session-error.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { StoreLeases } from '../store/leases.js';
 import { providerEntry } from '../companies/provider-entry.js';
