@@ -2,16 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SimError, type ZoomScript } from '../../test/sim/index.js';
-import { simSdkApp } from '../../test/sim/zoom/provider.js';
-import { prepareAudioCapture, startRecording, type ActiveRecording } from '../browser/audio-capture.js';
 import { simulatorBrowser } from '../browser/sim-fixture.js';
-import type { InMeeting, PresenceEnd } from '../types.js';
-import { zoomAdapter } from './index.js';
-
-const log = pino({ level: 'silent' });
+import type { PresenceEnd } from '../types.js';
+import { joinSimulatedZoom } from './sim-join.js';
 
 /**
  * The host taking back the recording permission, at the adapter's level with the runner's part played here:
@@ -22,28 +17,7 @@ describe('Zoom: the host withdraws the recording permission', () => {
   const fixture = simulatorBrowser();
   const dir = mkdtempSync(join(tmpdir(), 'quorum-zoom-withdrawal-'));
 
-  /** Joins a new simulated meeting through the real adapter, in a context prepared for capture as the runner does. */
-  async function joinMeeting(script: ZoomScript): Promise<{ meetingId: string; inMeeting: InMeeting; record: (file: string) => Promise<ActiveRecording> }> {
-    const meeting = await fixture.sim().createMeeting('zoom', script);
-    const context = await fixture.newContext();
-    await prepareAudioCapture(context);
-    const page = await context.newPage();
-    const ref = zoomAdapter.matchUrl(new URL(meeting.joinUrl));
-    if (!ref) throw new Error(`not a Zoom link: ${meeting.joinUrl}`);
-    const inMeeting = await zoomAdapter.join({
-      page,
-      ref,
-      botName: 'Quorum Notes',
-      log,
-      signal: new AbortController().signal,
-      waitingRoomTimeoutMs: 20_000,
-      stepTimeoutMs: 20_000,
-      phase: () => undefined,
-      saveEvidence: async () => undefined,
-      providerSettings: { enabled: true, mode: 'local', sdkKey: simSdkApp.key, sdkSecret: simSdkApp.secret, permissionTimeoutSeconds: 15, hostAbsentWaitSeconds: 5 },
-    });
-    return { meetingId: meeting.id, inMeeting, record: (file) => startRecording(page, { file, log }) };
-  }
+  const joinMeeting = (script: ZoomScript) => joinSimulatedZoom(fixture, script);
 
   const events = (meetingId: string) => (fixture.sim().getMeeting(meetingId)?.events ?? []).map((e) => `${e.type}${e.name ? `:${e.name}` : ''}`);
 
