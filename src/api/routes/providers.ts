@@ -2,8 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TenancyError } from '../../companies/index.js';
 import { companyProviders } from '../../console/api.js';
-import { botAccountsByProvider } from '../../eligibility/provider-status.js';
-import { providerIds, providersSettingsSchema } from '../../eligibility/settings.js';
+import { providerIds } from '../../eligibility/settings.js';
 import { AccountMarks } from '../../scheduler/account-marks.js';
 import { principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -45,10 +44,10 @@ export function providerStatusRoutes(app: FastifyInstance, deps: ApiDeps): void 
     const { companyId, provider, email } = parse(markParams, request.params);
     const company = await deps.companies.get(companyId);
     if (!company) throw new TenancyError(404, 'not_found', `company ${companyId} not found`);
-    const providers = providersSettingsSchema.safeParse(company.settings.providers ?? {});
-    const accounts = (providers.success ? botAccountsByProvider(providers.data)[provider] : undefined) ?? [];
-    const held = await marks.current(companyId, provider, accounts);
-    if (!held.has(email.toLowerCase())) throw new TenancyError(404, 'not_found', `the ${provider} bot account ${email} of company ${companyId} has no mark`);
+    // The mark the provider status shows: one that holds for the credentials the settings have now.
+    const shown = (await companyProviders(company, marks)).providers?.[provider].accounts ?? [];
+    const held = shown.some((account) => account.status === 'sign_in_failed' && account.email.toLowerCase() === email.toLowerCase());
+    if (!held) throw new TenancyError(404, 'not_found', `the ${provider} bot account ${email} of company ${companyId} has no mark`);
     await marks.clear(companyId, provider, email);
     log.info({ companyId, provider, account: email, ...actor(request) }, 'bot account mark cleared by hand: meetings sign in with it again');
     return reply.code(204).send();
